@@ -1,0 +1,22 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/salon: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BIN)/salon
+
+.PHONY: demo test lint bench
+demo: $(BIN)/salon
+	$(BIN)/salon demo
+
+test: $(BIN)/salon
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(BIN)/salon
+	$(BIN)/python bench/bench_import.py

@@ -1,0 +1,68 @@
+"""Date and time parsing for export formats: every result is UTC epoch seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+# Formats seen in real exports, most specific first.
+FORMATS = (
+    "%Y-%m-%dT%H:%M:%S.%f%z",  # ISO 8601 with fraction (X manifest, ActivityStreams)
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S %Z",  # LinkedIn today: 2023-05-10 14:03:12 UTC
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S %Z",  # LinkedIn 2018 Shares: 2017/06/08 08:15:44 UTC
+    "%a %b %d %H:%M:%S %z %Y",  # X: Tue Jan 31 09:01:52 +0000 2017
+    "%m/%d/%y, %I:%M %p",  # LinkedIn 2018: 1/8/18, 6:14 PM
+    "%d %b %Y",  # LinkedIn today: 22 Dec 2025
+    "%b %d, %Y",  # Sep 23, 1997
+    "%Y-%m-%d",
+    "%b %Y",  # Jun 2018
+    "%Y",
+)
+
+
+def parse_time(text: str) -> int | None:
+    """Parse a timestamp in any of :data:`FORMATS`, or a number of epoch seconds.
+
+    Naive times are taken as UTC. Returns ``None`` for an empty string and raises
+    ``ValueError`` for text that matches no format.
+
+    >>> parse_time("1/8/18, 6:14 PM")
+    1515435240
+    >>> parse_time("2012-07-01T00:02:52Z")
+    1341100972
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit() or (text[0] == "-" and text[1:].isdigit()):
+        return int(text)
+    try:
+        return int(float(text))
+    except ValueError:
+        pass
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    for fmt in FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return int(parsed.timestamp())
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"unrecognised date {text!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp())
+
+
+def iso(epoch: int | None) -> str | None:
+    """Epoch seconds as an ISO 8601 UTC string (``None`` stays ``None``)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")

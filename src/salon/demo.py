@@ -1,0 +1,49 @@
+"""`salon demo`: import the shipped sample data into a temporary store and show what it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from salon.importers import ImportReport, import_paths
+from salon.importers.base import ImportOptions
+from salon.store import Store
+from salon.store.queries import PersonSummary, find_people, stats
+
+#: (file in salon/data, namespace for market data, what it is)
+SAMPLES = (
+    ("linkedin_export_2018.zip", None, "your LinkedIn export (pseudonymised, 2018 layout)"),
+    ("radoslaw_email.txt.gz", "radoslaw", "a company's internal e-mail (KONECT, CC BY-SA)"),
+    (
+        "quantumcomputing_posts.jsonl.gz",
+        "quantumcomputing",
+        "posts of a Q&A community (Stack Exchange, CC BY-SA)",
+    ),
+)
+
+
+@dataclass
+class DemoResult:
+    reports: list[tuple[str, ImportReport]]
+    counts: dict[str, int]
+    you: list[PersonSummary]
+    contacts: list[PersonSummary]
+    market: list[PersonSummary]
+
+
+def sample_paths() -> list[tuple[Path, str | None, str]]:
+    base = resources.files("salon") / "data"
+    return [(Path(str(base / name)), ns, what) for name, ns, what in SAMPLES]
+
+
+def run_demo(store: Store) -> DemoResult:
+    reports = []
+    for path, namespace, what in sample_paths():
+        report = import_paths(store, [path], options=ImportOptions(namespace=namespace))
+        reports.append((what, report))
+    people = find_people(store, limit=6)
+    you = [p for p in people if p.is_self]
+    contacts = [p for p in find_people(store, query="linkedin", limit=6) if not p.is_self][:5]
+    market = find_people(store, query="radoslaw", limit=5)
+    return DemoResult(reports, stats(store), you, contacts, market)

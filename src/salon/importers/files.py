@@ -1,0 +1,308 @@
+"""Input files: walking folders and zips, safe decoding, and errors that name the place.
+
+Every importer reads through :class:`InputFile`, so every importer gets the same guarantees:
+``.gz`` files are decompressed on the fly, zips are bounded against bombs, text is decoded
+strictly (a UTF-8 or UTF-16 byte-order mark is honoured), and a problem raises
+:class:`~salon.errors.ExportFormatError` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from salon.errors import ExportFormatError, SalonError, UnsafeInputError
+
+#: A whole-document file (JSON) larger than this is refused rather than read into memory.
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+#: A zip whose members expand to more than this is refused.
+MAX_ZIP_EXPANDED_BYTES = 8 * 1024 * 1024 * 1024
+#: A zip member compressed more than this many times (and over 64 MiB) is refused.
+MAX_ZIP_RATIO = 200
+#: One CSV field may hold at most this many characters.
+MAX_FIELD_CHARS = 16 * 1024 * 1024
+
+_SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+class _Counting(io.RawIOBase):
+    """A read-only stream that counts the bytes read through it (for progress bars)."""
+
+    def __init__(self, raw: IO[bytes], counter: list[int]):
+        self._raw = raw
+        self._counter = counter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._counter[0] += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+@dataclass
+class InputFile:
+    """One file of an export, on disk or inside a zip."""
+
+    name: str
+    """Path inside the export, with ``/`` separators (``data/tweets.js``)."""
+    display: str
+    """How messages name the file (``archive.zip:data/tweets.js`` or the path given)."""
+    size: int
+    mtime: float | None
+    _opener: Callable[[], IO[bytes]]
+    _siblings: dict[str, InputFile] = field(default_factory=dict, repr=False)
+    bytes_read: list[int] = field(default_factory=lambda: [0], repr=False)
+
+    @property
+    def basename(self) -> str:
+        """The file name without folders and without a ``.gz`` suffix."""
+        base = PurePosixPath(self.name).name
+        return base[:-3] if base.lower().endswith(".gz") else base
+
+    @property
+    def folder(self) -> str:
+        return str(PurePosixPath(self.name).parent)
+
+    def sibling(self, basename: str) -> InputFile | None:
+        """Another file of the same export in the same folder, if present."""
+        return self._siblings.get(f"{self.folder}/{basename}".removeprefix("./"))
+
+    def open_raw(self) -> IO[bytes]:
+        """The file's bytes as stored (compressed if it is a ``.gz``)."""
+        return self._opener()
+
+    def open(self) -> IO[bytes]:
+        """The file's content, decompressed, counting stored bytes read into ``bytes_read``."""
+        raw = io.BufferedReader(_Counting(self._opener(), self.bytes_read), 1 << 16)
+        if self.name.lower().endswith(".gz"):
+            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        return raw
+
+    def head(self, n: int = 4096) -> bytes:
+        """The first ``n`` bytes of the content (decompressed), for format detection."""
+        try:
+            with self.open() as stream:
+                return stream.read(n)
+        except (OSError, EOFError, zipfile.BadZipFile):
+            return b""
+        finally:
+            self.bytes_read[0] = 0
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.open_raw() as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def error(self, where: str | None, problem: str, hint: str | None = None) -> ExportFormatError:
+        return ExportFormatError(self.display, where, problem, hint)
+
+
+def _encoding_of(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8"
+
+
+def _decode_error(file: InputFile) -> ExportFormatError:
+    """The error for undecodable text, at the line of the first bad byte."""
+    encoding = _encoding_of(file.head(4))
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with file.open() as raw:
+        while chunk := raw.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: max(exc.start, 0)].count(b"\n")
+                break
+            line += chunk.count(b"\n")
+    return file.error(
+        f"line {line}",
+        "the text is not UTF-8 or UTF-16",
+        "Save the file as UTF-8 (as the service exported it) and import it again.",
+    )
+
+
+#: One line of a line-based file may hold at most this many characters.
+MAX_LINE_CHARS = 64 * 1024 * 1024
+
+
+def text_lines(file: InputFile) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, line without its end)``, decoding strictly, bounding line length."""
+    line_no = 0
+    with file.open() as raw:
+        stream = io.TextIOWrapper(raw, encoding=_encoding_of(file.head(4)), newline="")
+        try:
+            while line := stream.readline(MAX_LINE_CHARS):
+                line_no += 1
+                if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
+                    raise UnsafeInputError(
+                        f"'{file.display}' line {line_no} is longer than "
+                        f"{MAX_LINE_CHARS >> 20} MiB characters; it was not read."
+                    )
+                yield line_no, line.rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise _decode_error(file) from exc
+        except (OSError, EOFError) as exc:
+            raise file.error(f"line {line_no + 1}", f"the file is damaged ({exc})") from exc
+
+
+def csv_rows(
+    file: InputFile, *, skip_lines: int = 0, **fmt: Any
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line number, row)`` for a CSV file; the line is where the row starts."""
+    with file.open() as raw:
+        stream = io.TextIOWrapper(raw, encoding=_encoding_of(file.head(4)), newline="")
+        reader = csv.reader(stream, strict=True, **fmt)
+        done = 0  # lines consumed before the current row
+        try:
+            for _ in range(skip_lines):
+                stream.readline()
+            for row in reader:
+                yield skip_lines + done + 1, row
+                done = reader.line_num
+        except UnicodeDecodeError as exc:
+            raise _decode_error(file) from exc
+        except csv.Error as exc:
+            where = f"line {skip_lines + done + 1}"
+            raise file.error(where, f"broken CSV ({exc})") from exc
+        except (OSError, EOFError) as exc:
+            where = f"line {skip_lines + done + 1}"
+            raise file.error(where, f"the file is damaged ({exc})") from exc
+
+
+def read_document(file: InputFile) -> str:
+    """The whole file as text, refusing files over :data:`MAX_DOCUMENT_BYTES`."""
+    with file.open() as raw:
+        data = raw.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise UnsafeInputError(
+            f"'{file.display}' is larger than {MAX_DOCUMENT_BYTES >> 20} MiB, "
+            "too large to read as one document. Split the export and import the parts."
+        )
+    try:
+        return data.decode(_encoding_of(data[:4]))
+    except UnicodeDecodeError as exc:
+        raise _decode_error(file) from exc
+
+
+def parse_json(file: InputFile, text: str, *, offset_lines: int = 0) -> Any:
+    """``json.loads`` with an error that names the file and line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise file.error(
+            f"line {exc.lineno + offset_lines}",
+            f"broken JSON ({exc.msg})",
+            "The file looks truncated or edited; download the export again.",
+        ) from exc
+
+
+# -- walking inputs ---------------------------------------------------------------------------
+
+
+def _skip(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return (
+        not parts
+        or any(p.startswith(".") or p == "__MACOSX" for p in parts)
+        or parts[-1] in _SKIPPED_NAMES
+    )
+
+
+def _zip_files(path: Path) -> list[InputFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ExportFormatError(
+            str(path), None, "not a readable zip file", "Download it again."
+        ) from exc
+    members = [m for m in archive.infolist() if not m.is_dir() and not _skip(m.filename)]
+    expanded = sum(m.file_size for m in members)
+    if expanded > MAX_ZIP_EXPANDED_BYTES:
+        raise UnsafeInputError(
+            f"'{path}' expands to {expanded >> 20} MiB, over the "
+            f"{MAX_ZIP_EXPANDED_BYTES >> 30} GiB limit. Unzip it yourself and import the folder."
+        )
+    for m in members:
+        if m.file_size > (64 << 20) and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+            raise UnsafeInputError(
+                f"'{path}:{m.filename}' expands {m.file_size // max(m.compress_size, 1)} times "
+                "its stored size, which looks like a zip bomb. It was not read."
+            )
+
+    def opener(member: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+        return lambda: zipfile.ZipFile(path).open(member)
+
+    siblings: dict[str, InputFile] = {}
+    out = []
+    for m in members:
+        mtime = _zip_mtime(m)
+        f = InputFile(m.filename, f"{path}:{m.filename}", m.file_size, mtime, opener(m), siblings)
+        siblings[m.filename] = f
+        out.append(f)
+    return out
+
+
+def _zip_mtime(member: zipfile.ZipInfo) -> float | None:
+    from datetime import datetime
+
+    try:
+        return datetime(*member.date_time, tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def _disk_file(path: Path, name: str, display: str, siblings: dict[str, InputFile]) -> InputFile:
+    stat = path.stat()
+    f = InputFile(name, display, stat.st_size, stat.st_mtime, partial(open, path, "rb"), siblings)
+    siblings[name] = f
+    return f
+
+
+def input_files(path: str | os.PathLike[str]) -> list[InputFile]:
+    """The files an import path holds: a folder (recursively), a zip, or one file."""
+    path = Path(path)
+    if not path.exists():
+        raise SalonError(f"No such file or folder: '{path}'. Check the path and try again.")
+    if path.is_dir():
+        siblings: dict[str, InputFile] = {}
+        out = []
+        for p in sorted(path.rglob("*")):
+            rel = p.relative_to(path).as_posix()
+            if p.is_file() and not _skip(rel):
+                out.append(_disk_file(p, rel, str(p), siblings))
+        return out
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return _zip_files(path)
+    siblings: dict[str, InputFile] = {}
+    for p in path.parent.iterdir():
+        if p.is_file() and p != path:
+            _disk_file(p, p.name, str(p), siblings)
+    return [_disk_file(path, path.name, str(path), siblings)]

@@ -1,0 +1,143 @@
+"""Domain records: what importers produce and the store writes.
+
+Importers never touch the database: they yield these records, each carrying the line (or
+record number) of the file it came from. The store's writer resolves every
+:class:`PersonRef` to a person through exact identity keys and upserts rows on stable keys.
+
+Times are integer seconds since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+#: An identity key: (platform, kind, value). ``platform`` is "" for platform-free keys
+#: (e-mail, phone, web URL); ``kind`` is one of :data:`IDENTITY_KINDS`.
+IdentityKey = tuple[str, str, str]
+
+IDENTITY_KINDS = ("id", "handle", "email", "url", "phone", "name")
+
+
+def identity(platform: str, kind: str, value: str) -> IdentityKey:
+    """Build a normalised identity key (values compared case-insensitively, trimmed).
+
+    >>> identity("x", "handle", " @SimonW ")
+    ('x', 'handle', 'simonw')
+    """
+    value = " ".join(value.split()).lower()
+    if kind == "handle":
+        value = value.lstrip("@")
+    elif kind == "url":
+        value = value.rstrip("/")
+        for prefix in ("https://", "http://"):
+            if value.startswith(prefix):
+                value = value[len(prefix) :]
+        value = value.removeprefix("www.")
+    return (platform, kind, value)
+
+
+class PersonRef(NamedTuple):
+    """How a record names a person: identity keys (strongest first) and a display name.
+
+    ``is_self`` marks the owner of the export: the store has exactly one such person.
+    (A named tuple: hashed in C, since the writer looks up every reference of every record.)
+    """
+
+    keys: tuple[IdentityKey, ...] = ()
+    name: str | None = None
+    is_self: bool = False
+
+
+SELF = PersonRef(is_self=True)
+
+
+@dataclass(slots=True)
+class Person:
+    """Facts about a person from a profile or a contact row."""
+
+    ref: PersonRef
+    name: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Affiliation:
+    """A person's role at an organisation (work) or school (education)."""
+
+    person: PersonRef
+    organization: str
+    title: str | None = None
+    kind: str = "work"
+    start: int | None = None
+    end: int | None = None
+    location: str | None = None
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Tie:
+    """A standing relationship: src follows, is connected to, or trusts dst.
+
+    ``since`` is when the source says it began; ``observed_at`` when a snapshot saw it.
+    """
+
+    src: PersonRef
+    dst: PersonRef
+    kind: str
+    weight: float = 1.0
+    since: int | None = None
+    observed_at: int | None = None
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Interaction:
+    """A timed act of attention from src to dst (a message, a mention, a repost, a like)."""
+
+    src: PersonRef
+    dst: PersonRef | None
+    kind: str
+    at: int | None
+    channel: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    ref: str | None = None
+    weight: float = 1.0
+    fingerprint: str | None = None
+    """Extra text that tells two otherwise equal events apart (not stored, only keyed)."""
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Post:
+    """A public post, with what it replies to or reposts (keys on the same platform)."""
+
+    platform: str
+    key: str
+    author: PersonRef | None
+    at: int | None
+    text: str | None = None
+    channel: str | None = None
+    reply_to: str | None = None
+    repost_of: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = field(default=())
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """One dated copy of a follower or following list (dates new and lost ties)."""
+
+    owner: PersonRef
+    platform: str
+    list: str
+    taken_at: int
+    count: int
+    line: int = 0
+
+
+Record = Person | Affiliation | Tie | Interaction | Post | Snapshot

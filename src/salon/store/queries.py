@@ -1,0 +1,196 @@
+"""Reading the store: counts, people, follower history, and export of everything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from salon.dates import iso
+from salon.store.database import Store
+from salon.store.schema import DATA_TABLES, identities, interactions, people, snapshots, ties
+
+TIME_COLUMNS = {
+    "at",
+    "since",
+    "start",
+    "end",
+    "first_seen",
+    "last_seen",
+    "taken_at",
+    "started_at",
+    "finished_at",
+    "start_at",
+    "end_at",
+}
+
+
+def stats(store: Store) -> dict[str, int]:
+    """Rows per table."""
+    with store.engine.connect() as connection:
+        return {
+            t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in DATA_TABLES
+        }
+
+
+@dataclass
+class PersonSummary:
+    id: int
+    name: str | None
+    headline: str | None
+    is_self: bool
+    identities: list[str]
+    interactions: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> list[PersonSummary]:
+    """People whose name, headline or any identity contains ``query``, most active first."""
+    activity = (
+        select(interactions.c.src_id.label("pid"), func.count().label("n"))
+        .group_by(interactions.c.src_id)
+        .union_all(
+            select(interactions.c.dst_id, func.count())
+            .where(interactions.c.dst_id.is_not(None))
+            .group_by(interactions.c.dst_id)
+        )
+        .subquery()
+    )
+    counts = (
+        select(activity.c.pid, func.sum(activity.c.n).label("n"))
+        .group_by(activity.c.pid)
+        .subquery()
+    )
+    stmt = select(
+        people.c.id,
+        people.c.name,
+        people.c.headline,
+        people.c.is_self,
+        func.coalesce(counts.c.n, 0).label("n"),
+    ).outerjoin(counts, counts.c.pid == people.c.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        matching = select(identities.c.person_id).where(
+            or_(identities.c.value.like(pattern), identities.c.platform.like(pattern))
+        )
+        stmt = stmt.where(
+            or_(
+                func.lower(people.c.name).like(pattern),
+                func.lower(people.c.headline).like(pattern),
+                people.c.id.in_(matching),
+            )
+        )
+    stmt = stmt.order_by(
+        people.c.is_self.desc(), func.coalesce(counts.c.n, 0).desc(), people.c.id
+    ).limit(limit)
+    with store.engine.connect() as connection:
+        rows = connection.execute(stmt).all()
+        ids = [r.id for r in rows]
+        keys: dict[int, list[str]] = {i: [] for i in ids}
+        found = connection.execute(
+            select(
+                identities.c.person_id, identities.c.platform, identities.c.kind, identities.c.value
+            )
+            .where(identities.c.person_id.in_(ids))
+            .order_by(identities.c.id)
+        )
+        for pid, platform, kind, value in found:
+            keys[pid].append(f"{platform + ' ' if platform else ''}{kind}: {value}")
+    return [
+        PersonSummary(r.id, r.name, r.headline, bool(r.is_self), keys[r.id], int(r.n)) for r in rows
+    ]
+
+
+@dataclass
+class SnapshotChange:
+    """One dated follower/following list and what changed since the previous one."""
+
+    platform: str
+    list: str
+    taken_at: int
+    count: int
+    new: int
+    lost: int
+    previous_at: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.__dict__,
+            "taken_at": iso(self.taken_at),
+            "previous_at": iso(self.previous_at),
+        }
+
+
+def follow_history(store: Store) -> list[SnapshotChange]:
+    """For each snapshot of your follower/following lists: how many ties were new, how many lost.
+
+    A follower first seen in the snapshot taken at ``taken_at`` started following after
+    ``previous_at`` (the previous snapshot) and on or before ``taken_at``.
+    """
+    out: list[SnapshotChange] = []
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                snapshots.c.owner_id,
+                snapshots.c.platform,
+                snapshots.c.list,
+                snapshots.c.taken_at,
+                snapshots.c.count,
+            ).order_by(snapshots.c.platform, snapshots.c.list, snapshots.c.taken_at)
+        ).all()
+        previous: dict[tuple[str, str], int] = {}
+        for owner, platform, name, taken_at, count in rows:
+            side = ties.c.dst_id if name == "follower" else ties.c.src_id
+            base = (
+                select(func.count()).select_from(ties).where(side == owner, ties.c.kind == "follow")
+            )
+            new = connection.execute(base.where(ties.c.first_seen == taken_at)).scalar_one()
+            prev = previous.get((platform, name))
+            lost = 0
+            if prev is not None:
+                lost = connection.execute(base.where(ties.c.last_seen == prev)).scalar_one()
+            out.append(SnapshotChange(platform, name, taken_at, count, new, lost, prev))
+            previous[(platform, name)] = taken_at
+    return out
+
+
+def _jsonable(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.hex()
+    if column in TIME_COLUMNS and isinstance(value, int):
+        return iso(value)
+    return value
+
+
+def export_all(
+    store: Store, directory: str | Path, *, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Write every table as JSON Lines (``DIR/<table>.jsonl``); returns rows per table."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    with store.engine.connect() as connection:
+        for table in DATA_TABLES:
+            names = [c.name for c in table.columns]
+            n = 0
+            with open(directory / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
+                result = connection.execution_options(yield_per=10_000).execute(
+                    select(table).order_by(*table.primary_key.columns)
+                )
+                for row in result:
+                    record = {c: _jsonable(c, v) for c, v in zip(names, row, strict=True)}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    n += 1
+            written[table.name] = n
+            if progress:
+                progress(table.name, n)
+    return written

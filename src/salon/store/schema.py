@@ -1,0 +1,231 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in ``migrations/`` create them.
+
+Conventions:
+
+- Times are BIGINT seconds since the Unix epoch, UTC (columns ``*_at``, ``since``, ``start``,
+  ``end``, ``first_seen``, ``last_seen``, ``taken_at``).
+- Every imported row keeps its provenance: ``import_id`` (which ``salon import`` run added it),
+  ``file_id`` (which file, by content hash) and ``line`` (line or record number in that file).
+- Ties are unique per (src, dst, kind). Rows without a natural unique key carry ``key``: a
+  16-byte digest of the identity keys and fields that make them the same event, so
+  re-importing never duplicates them, even after people are merged.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _provenance() -> list[Column]:
+    return [
+        Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+        Column("file_id", Integer, ForeignKey("files.id"), nullable=False),
+        Column("line", Integer, nullable=False),
+    ]
+
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger),
+    Column("salon_version", String(32), nullable=False),
+    Column("paths", Text, nullable=False),
+    Column("report", Text),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("importer", String(32), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text),
+    Column("headline", Text),
+    Column("location", Text),
+    Column("is_self", Boolean, nullable=False, default=False),
+    *_provenance(),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("platform", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    *_provenance(),
+    UniqueConstraint("platform", "kind", "value"),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key", Text, nullable=False, unique=True),
+    *_provenance(),
+)
+
+affiliations = Table(
+    "affiliations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text),
+    Column("location", Text),
+    Column("start", BigInteger),
+    Column("end", BigInteger),
+    Column("key", LargeBinary(16), nullable=False, unique=True),
+    *_provenance(),
+)
+
+ties = Table(
+    "ties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("src_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("dst_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("since", BigInteger),
+    Column("first_seen", BigInteger),
+    Column("last_seen", BigInteger),
+    *_provenance(),
+    UniqueConstraint("src_id", "dst_id", "kind"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("src_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("dst_id", Integer, ForeignKey("people.id"), index=True),
+    Column("kind", String(32), nullable=False),
+    Column("at", BigInteger),
+    Column("channel", Text),
+    Column("subject", Text),
+    Column("body", Text),
+    Column("ref", Text),
+    Column("weight", Float, nullable=False),
+    Column("key", LargeBinary(16), nullable=False, unique=True),
+    *_provenance(),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(64), nullable=False),
+    Column("post_key", Text, nullable=False),
+    Column("author_id", Integer, ForeignKey("people.id"), index=True),
+    Column("at", BigInteger),
+    Column("text", Text),
+    Column("channel", Text),
+    Column("reply_to", Text),
+    Column("repost_of", Text),
+    Column("url", Text),
+    Column("tags", Text),
+    *_provenance(),
+    UniqueConstraint("platform", "post_key"),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("platform", String(64), nullable=False),
+    Column("list", String(32), nullable=False),
+    Column("taken_at", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    *_provenance(),
+    UniqueConstraint("owner_id", "platform", "list", "taken_at"),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key", Text, nullable=False, unique=True),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("country", String(2)),
+    *_provenance(),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text),
+    Column("kind", String(32)),
+    Column("start_at", BigInteger),
+    Column("end_at", BigInteger),
+    Column("place_id", Integer, ForeignKey("places.id")),
+    Column("organizer_id", Integer, ForeignKey("people.id")),
+    Column("key", LargeBinary(16), nullable=False, unique=True),
+    *_provenance(),
+)
+
+meeting_attendees = Table(
+    "meeting_attendees",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("status", String(16)),
+    *_provenance(),
+)
+
+#: Tables that hold the user's data, in an order that satisfies foreign keys.
+DATA_TABLES = (
+    imports,
+    files,
+    people,
+    identities,
+    organizations,
+    affiliations,
+    ties,
+    interactions,
+    posts,
+    snapshots,
+    places,
+    meetings,
+    meeting_attendees,
+)

@@ -1,0 +1,103 @@
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import salon
+from salon.importers.files import input_files
+from salon.importers.linkedin import detect
+from salon.store.schema import people, posts, ties
+from tests.conftest import data_counts, shared
+
+EXPORT_2018 = "exports/linkedin_export_2018_pseudonymised"
+
+
+def test_2018_export_counts(fresh_store):
+    report = salon.import_paths(fresh_store, [shared(EXPORT_2018)])
+    counts = {f.file.rsplit("/", 1)[-1]: f.records for f in report.files}
+    assert counts["Messages.csv"] == 25
+    assert counts["Invitations.csv"] == 11
+    assert counts["Positions.csv"] == 2
+    assert counts["Shares.csv"] == 5
+    assert report.added["ties"] == 41  # one connection tie per row of Connections.csv
+    assert report.added["interactions"] == 25 + 11
+    assert report.added["posts"] == 5
+    assert report.added["people"] == 53
+    assert [Path(u).name for u in report.unused] == ["Skills.csv"]
+    with fresh_store.engine.connect() as c:
+        me = c.execute(select(people.c.name, people.c.headline).where(people.c.is_self)).one()
+        assert me.name == "Kabir Mehta"
+        assert me.headline.startswith("A curious developer")
+        # Shares.csv is UTF-16LE, tab-separated: its dates parse to UTC epoch seconds
+        first = c.execute(select(posts.c.at).order_by(posts.c.at)).scalars().first()
+        assert first is not None
+
+
+def test_2025_layout_with_notes_preamble(fresh_store):
+    report = salon.import_paths(fresh_store, [shared("exports/linkedin_connections_2025_format")])
+    assert report.added["ties"] == 1
+    with fresh_store.engine.connect() as c:
+        since = c.execute(select(ties.c.since)).scalar_one()
+    assert since == 1766361600  # 22 Dec 2025, 00:00 UTC
+
+
+def test_reimport_is_idempotent(fresh_store):
+    salon.import_paths(fresh_store, [shared(EXPORT_2018)])
+    before = data_counts(fresh_store)
+    again = salon.import_paths(fresh_store, [shared(EXPORT_2018)])
+    assert again.import_id is None
+    assert not any(again.added.values())
+    assert data_counts(fresh_store) == before
+
+
+def test_zip_of_export_reads_the_same(fresh_store, tmp_path):
+    archive = tmp_path / "Basic_LinkedInDataExport.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in shared(EXPORT_2018).glob("*.csv"):
+            z.write(f, f.name)
+    report = salon.import_paths(fresh_store, [archive])
+    assert report.added["interactions"] == 36
+
+
+def _copy_export(tmp_path: Path) -> Path:
+    target = tmp_path / "export"
+    shutil.copytree(shared(EXPORT_2018), target)
+    return target
+
+
+def test_truncated_file_names_file_and_line_and_changes_nothing(fresh_store, tmp_path):
+    export = _copy_export(tmp_path)
+    connections = export / "Connections.csv"
+    lines = connections.read_text().splitlines(keepends=True)
+    connections.write_text("".join(lines[:7]) + "Ravi,Kumar,ravi@example.com\n")
+    salon.import_paths(fresh_store, [shared("exports/linkedin_connections_2025_format")])
+    before = data_counts(fresh_store)
+    with pytest.raises(salon.ExportFormatError) as error:
+        salon.import_paths(fresh_store, [export])
+    assert str(error.value) == (
+        f"Could not read '{connections}' line 8: expected 6 columns, found 3. "
+        "The file looks truncated; download the export again."
+    )
+    assert data_counts(fresh_store) == before
+
+
+def test_wrong_encoding_is_a_clear_error(fresh_store, tmp_path):
+    export = _copy_export(tmp_path)
+    messages = export / "Messages.csv"
+    data = messages.read_bytes().replace(b"Hi Kabir", b"Hi K\xe9bir", 1)
+    messages.write_bytes(data)
+    with pytest.raises(salon.ExportFormatError) as error:
+        salon.import_paths(fresh_store, [export])
+    assert str(error.value) == (
+        f"Could not read '{messages}' line 2: the text is not UTF-8 or UTF-16. "
+        "Save the file as UTF-8 (as the service exported it) and import it again."
+    )
+    assert data_counts(fresh_store)["people"] == 0
+
+
+def test_detect_needs_the_header(tmp_path):
+    other = tmp_path / "Connections.csv"
+    other.write_text("a,b,c\n1,2,3\n")
+    assert not detect(input_files(other)[0])
