@@ -122,9 +122,12 @@ def import_(
     """
     options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind)
     with _store() as store:
-        if as_json:
+        if as_json or not console.is_terminal:
             report = import_paths(store, paths, source=source, options=options)
-            _print_json(report.to_dict())
+            if as_json:
+                _print_json(report.to_dict())
+            else:
+                _print_report(report)
             return
         columns = (
             TextColumn("{task.description}"),
@@ -281,10 +284,11 @@ def main() -> None:
     except typer.Abort:
         errors.print("Aborted.")
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors (Click's exceptions, vendored by newer Typer) show their own message.
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -21,7 +21,8 @@ from salon.importers import edges, linkedin, posts, twitter
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, input_files
 from salon.store import Store
-from salon.store.schema import DATA_TABLES, files, imports
+from salon.store.schema import DATA_TABLES, imports
+from salon.store.schema import files as file_rows
 from salon.store.writer import Writer
 
 #: Every importer, most specific first: the first whose ``detect`` accepts a file reads it.
@@ -105,7 +106,7 @@ def _counts(connection: Connection) -> dict[str, int]:
 
 def _file_id(connection: Connection, file: InputFile, importer: str, import_id: int) -> int:
     sha = file.sha256()
-    found = connection.execute(select(files.c.id).where(files.c.sha256 == sha)).scalar()
+    found = connection.execute(select(file_rows.c.id).where(file_rows.c.sha256 == sha)).scalar()
     if found is not None:
         return found
     row = {
@@ -115,7 +116,7 @@ def _file_id(connection: Connection, file: InputFile, importer: str, import_id: 
         "importer": importer,
         "import_id": import_id,
     }
-    return connection.execute(files.insert().values(row)).inserted_primary_key[0]
+    return connection.execute(file_rows.insert().values(row)).inserted_primary_key[0]
 
 
 def import_paths(

@@ -1,0 +1,97 @@
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import salon
+from salon.store.queries import follow_history
+from salon.store.schema import identities, interactions, people, posts, snapshots, ties
+from tests.conftest import shared
+
+LARS = "exports/twitter_archive_larsbrinkhoff"
+SNAPSHOTS = ("2021-03-22", "2022-04-29", "2022-10-30", "2023-08-20")
+
+
+def _ids(path: Path, key: str) -> set[str]:
+    text = path.read_text()
+    return {entry[key]["accountId"] for entry in json.loads(text[text.index("=") + 1 :])}
+
+
+def test_dogsheep_fixtures(fresh_store):
+    report = salon.import_paths(fresh_store, [shared("exports/twitter_archive_dogsheep_fixtures")])
+    records = {Path(f.file).name: f.records for f in report.files}
+    assert records["follower.js"] == 2 + 1  # two ties and the snapshot
+    assert records["following.js"] == 2 + 1
+    assert report.added["posts"] == 3  # tweets_api_v1.json
+    assert sorted(Path(u).name for u in report.unused) == [
+        "account-suspension.js",
+        "app.js",
+        "saved-search.js",
+    ]
+    with fresh_store.engine.connect() as c:
+        me = c.execute(select(people.c.id, people.c.name).where(people.c.is_self)).one()
+        assert me.name == "Simon Willison"
+        handles = (
+            c.execute(
+                select(identities.c.value).where(
+                    identities.c.person_id == me.id, identities.c.kind == "handle"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert handles == ["simonw"]
+        assert c.execute(select(func.count()).where(ties.c.dst_id == me.id)).scalar() == 2
+
+
+def test_archive_tweets_become_posts_and_interactions(fresh_store):
+    report = salon.import_paths(fresh_store, [shared(LARS)])
+    assert report.added["posts"] == 1827 + 12  # tweets, and the 12 liked tweets of like.js
+    with fresh_store.engine.connect() as c:
+        kinds = dict(
+            c.execute(select(interactions.c.kind, func.count()).group_by(interactions.c.kind)).all()
+        )
+        assert kinds["like"] == 12
+        assert kinds["reply"] > 0 and kinds["mention"] > 0 and kinds["repost"] > 0
+        # every tweet of tweet.js is authored by the archive's owner
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        mine = c.execute(select(func.count()).where(posts.c.author_id == me)).scalar()
+        assert mine == 1827
+
+
+def test_four_archives_date_new_followers(fresh_store):
+    salon.import_paths(fresh_store, [shared(LARS)])
+    folders = [shared(LARS) / d for d in SNAPSHOTS]
+    followers = [_ids(f / "follower.js", "follower") for f in folders]
+    history = [h for h in follow_history(fresh_store) if h.list == "follower"]
+    assert [h.count for h in history] == [405, 561, 644, 764]
+    expected_new = [len(followers[0])]
+    for i in range(1, 4):
+        expected_new.append(len(followers[i] - set().union(*followers[:i])))
+    assert [h.new for h in history] == expected_new == [405, 173, 93, 173]
+    # The newest archive is dated by its manifest, the others by their folder's date.
+    assert history[-1].to_dict()["taken_at"] == "2023-08-20T11:06:14Z"
+    assert history[1].to_dict()["previous_at"] == "2021-03-22T00:00:00Z"
+    with fresh_store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(snapshots)).scalar() == 8
+
+
+def test_each_archive_alone_then_together_is_the_same(fresh_store, tmp_path):
+    for folder in SNAPSHOTS:
+        salon.import_paths(fresh_store, [shared(LARS) / folder])
+    again = salon.import_paths(fresh_store, [shared(LARS) / d for d in SNAPSHOTS])
+    assert again.import_id is None
+
+
+def test_broken_js_names_the_line(fresh_store, tmp_path):
+    broken = tmp_path / "data" / "follower.js"
+    broken.parent.mkdir()
+    source = (shared(LARS) / "2021-03-22" / "follower.js").read_text()
+    broken.write_text(source[:500])
+    with pytest.raises(salon.ExportFormatError) as error:
+        salon.import_paths(fresh_store, [broken])
+    assert str(error.value).startswith(f"Could not read '{broken}' line 19: broken JSON (")
+    assert str(error.value).endswith(
+        "The file looks truncated or edited; download the export again."
+    )

@@ -1,0 +1,67 @@
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+import salon
+from salon.store.database import default_url, normalise_url
+from salon.store.schema import metadata
+from tests.conftest import data_counts, shared
+
+EXPORT = "exports/linkedin_export_2018_pseudonymised"
+
+
+def test_migrations_build_exactly_the_schema(any_store):
+    with any_store.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, metadata) == []
+
+
+def test_import_is_idempotent_on_each_backend(any_store):
+    first = salon.import_paths(
+        any_store, [shared(EXPORT), shared("exports/twitter_archive_larsbrinkhoff")]
+    )
+    assert first.added["interactions"] == 36 + 2_421
+    counts = data_counts(any_store)
+    again = salon.import_paths(
+        any_store, [shared(EXPORT), shared("exports/twitter_archive_larsbrinkhoff")]
+    )
+    assert again.import_id is None
+    assert data_counts(any_store) == counts
+
+
+def test_failed_import_leaves_the_store_as_it_was(any_store, tmp_path):
+    salon.import_paths(any_store, [shared(EXPORT)])
+    before = salon.store.queries.stats(any_store)
+    bad = tmp_path / "edges.txt"
+    bad.write_text("1 2 1341100972\n" * 10 + "3\n")
+    with pytest.raises(salon.ExportFormatError):
+        salon.import_paths(any_store, [shared("exports/linkedin_connections_2025_format"), bad])
+    assert salon.store.queries.stats(any_store) == before
+
+
+def test_store_from_a_newer_salon_is_refused(tmp_path):
+    path = tmp_path / "s.db"
+    with salon.open_store(str(path)) as store, store.engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(salon.SchemaVersionError) as error:
+        salon.open_store(str(path))
+    assert str(error.value) == (
+        f"The store 'sqlite:///{path}' was written by a newer Salon (schema 9999). "
+        "Upgrade Salon to open it."
+    )
+
+
+def test_unreachable_server_is_a_clear_error():
+    with pytest.raises(salon.StoreError) as error:
+        salon.open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert str(error.value).startswith("Could not open the store 'postgresql+psycopg://nobody@")
+
+
+def test_default_url_honours_salon_db(monkeypatch, tmp_path):
+    monkeypatch.setenv("SALON_DB", "sqlite:///x.db")
+    assert default_url() == "sqlite:///x.db"
+    monkeypatch.delenv("SALON_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_url() == f"sqlite:///{tmp_path}/salon/salon.db"
+    assert normalise_url("~/a.db").startswith("sqlite:////")

@@ -1,0 +1,73 @@
+import json
+
+from tests.conftest import run_cli, shared
+
+
+def test_demo_is_the_main_job():
+    result = run_cli("demo")
+    assert result.returncode == 0, result.stderr
+    assert "Kabir Mehta (you)" in result.stdout
+    assert "82,927" in result.stdout  # the market sample's e-mails
+    assert "1,670" in result.stdout  # the Q&A sample's posts
+
+
+def test_import_then_stats_people_and_export(tmp_path):
+    db = tmp_path / "s.db"
+    result = run_cli("import", str(shared("exports/linkedin_export_2018_pseudonymised")), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "interactions" in result.stdout and "Import 1 done" in result.stdout
+    again = run_cli(
+        "import", "--json", str(shared("exports/linkedin_export_2018_pseudonymised")), db=db
+    )
+    assert json.loads(again.stdout)["import_id"] is None
+    counts = json.loads(run_cli("stats", "--json", db=db).stdout)["tables"]
+    assert counts["interactions"] == 36
+    people = json.loads(run_cli("people", "--query", "kabir", "--json", db=db).stdout)
+    assert people[0]["is_self"] is True
+    result = run_cli("export", str(tmp_path / "out"), db=db)
+    assert result.returncode == 0
+    assert (tmp_path / "out" / "people.jsonl").exists()
+
+
+def test_bad_input_is_one_sentence_and_exit_1(tmp_path):
+    bad = tmp_path / "Connections.csv"
+    bad.write_text(
+        "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+        "Ana,Ruiz,ana@acme.example,Acme,CTO,someday\n"
+    )
+    result = run_cli("import", str(bad), db=tmp_path / "s.db")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"Error: Could not read '{bad}' line 2: unrecognised date 'someday' in column "
+        "'Connected On'. Import the file as the service exported it."
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_file_and_traceback_flag(tmp_path):
+    other = tmp_path / "notes.md"
+    other.write_text("# hello\n")
+    result = run_cli("import", str(other), db=tmp_path / "s.db")
+    assert result.returncode == 1
+    assert "Pass --source, or run 'salon sources' to list importers." in result.stderr
+    result = run_cli("--traceback", "import", str(other), db=tmp_path / "s.db")
+    assert "Traceback" in result.stderr
+
+
+def test_usage_error_exits_2(tmp_path):
+    result = run_cli("people", "--limit", "0", db=tmp_path / "s.db")
+    assert result.returncode == 2
+
+
+def test_sources_lists_every_importer():
+    result = run_cli("sources", "--json")
+    names = [s["name"] for s in json.loads(result.stdout)]
+    assert names == ["linkedin", "x", "posts", "edges"]
+
+
+def test_every_command_has_an_example():
+    from salon.cli import app
+
+    for command in app.registered_commands:
+        assert "Example: salon" in (command.callback.__doc__ or ""), command.callback.__name__
