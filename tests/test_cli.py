@@ -63,7 +63,17 @@ def test_usage_error_exits_2(tmp_path):
 def test_sources_lists_every_importer():
     result = run_cli("sources", "--json")
     names = [s["name"] for s in json.loads(result.stdout)]
-    assert names == ["linkedin", "x", "posts", "edges"]
+    assert names == [
+        "linkedin",
+        "x",
+        "mastodon",
+        "bluesky",
+        "contacts",
+        "calendar",
+        "mail",
+        "posts",
+        "edges",
+    ]
 
 
 def test_every_command_has_an_example():

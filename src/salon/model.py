@@ -9,6 +9,7 @@ Times are integer seconds since the Unix epoch, UTC.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,6 +36,36 @@ def identity(platform: str, kind: str, value: str) -> IdentityKey:
                 value = value[len(prefix) :]
         value = value.removeprefix("www.")
     return (platform, kind, value)
+
+
+_PROFILE_PATTERNS = (
+    # (platform, pattern on a normalised URL, how the handle is made)
+    (
+        "x",
+        re.compile(r"^(?:mobile\.)?(?:twitter|x)\.com/(?!intent|i/|home)([a-z0-9_]{1,15})$"),
+        "{0}",
+    ),
+    ("mastodon", re.compile(r"^([a-z0-9.-]+\.[a-z]+)/@([a-z0-9_]+)$"), "{1}@{0}"),
+    ("mastodon", re.compile(r"^([a-z0-9.-]+\.[a-z]+)/users/([a-z0-9_]+)$"), "{1}@{0}"),
+    ("bluesky", re.compile(r"^bsky\.app/profile/([a-z0-9.:-]+)$"), "{0}"),
+)
+
+
+def url_keys(url: str) -> tuple[IdentityKey, ...]:
+    """A web address as identity keys: the URL, and the handle it names on a known platform.
+
+    So a profile that links to ``https://fosstodon.org/@chenwei`` and a Mastodon account
+    ``chenwei@fosstodon.org`` are known to be one person.
+
+    >>> url_keys("https://fosstodon.org/@chenwei")
+    (('', 'url', 'fosstodon.org/@chenwei'), ('mastodon', 'handle', 'chenwei@fosstodon.org'))
+    """
+    key = identity("", "url", url)
+    for platform, pattern, template in _PROFILE_PATTERNS:
+        if match := pattern.match(key[2]):
+            kind = "id" if platform == "bluesky" and match.group(1).startswith("did:") else "handle"
+            return key, identity(platform, kind, template.format(*match.groups()))
+    return (key,)
 
 
 class PersonRef(NamedTuple):
@@ -140,4 +171,33 @@ class Snapshot:
     line: int = 0
 
 
-Record = Person | Affiliation | Tie | Interaction | Post | Snapshot
+@dataclass(slots=True)
+class Place:
+    """A named place; coordinates when the source gives them."""
+
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    country: str | None = None
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Meeting:
+    """A calendar event: one occurrence, with its organiser and attendees.
+
+    ``key`` is stable across re-imports (the event's UID and the occurrence's start).
+    """
+
+    key: str
+    title: str | None
+    kind: str
+    start: int | None
+    end: int | None
+    place: str | None = None
+    organizer: PersonRef | None = None
+    attendees: tuple[tuple[PersonRef, str | None], ...] = ()
+    line: int = 0
+
+
+Record = Person | Affiliation | Tie | Interaction | Post | Snapshot | Place | Meeting

@@ -17,16 +17,37 @@ from sqlalchemy import Connection, func, select
 
 from salon import __version__
 from salon.errors import SalonError, UnknownExportError
-from salon.importers import edges, linkedin, posts, twitter
+from salon.importers import (
+    bluesky,
+    calendar,
+    contacts,
+    edges,
+    linkedin,
+    mail,
+    mastodon,
+    posts,
+    twitter,
+)
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, input_files
 from salon.store import Store
+from salon.store.merges import auto_merge
 from salon.store.schema import DATA_TABLES, imports
 from salon.store.schema import files as file_rows
 from salon.store.writer import Writer
 
 #: Every importer, most specific first: the first whose ``detect`` accepts a file reads it.
-IMPORTERS: tuple[ModuleType, ...] = (linkedin, twitter, posts, edges)
+IMPORTERS: tuple[ModuleType, ...] = (
+    linkedin,
+    twitter,
+    mastodon,
+    bluesky,
+    contacts,
+    calendar,
+    mail,
+    posts,
+    edges,
+)
 
 # Files that say who the export's owner is are read first.
 _FIRST = {"profile.csv", "account.js", "manifest.js"}
@@ -163,6 +184,7 @@ def import_paths(
             if progress:
                 progress(done, total, file.display)
         writer.flush()
+        auto_merge(connection)
         after = _counts(connection)
         report.added = {name: after[name] - before[name] for name in after if name != "files"}
         report.warnings.extend(dict.fromkeys(writer.warnings))

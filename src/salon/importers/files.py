@@ -15,6 +15,8 @@ import hashlib
 import io
 import json
 import os
+import tarfile
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,26 @@ MAX_ZIP_RATIO = 200
 MAX_FIELD_CHARS = 16 * 1024 * 1024
 
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+# Media in archives (Mastodon's tar holds every image): never an export's data, never sniffed.
+MEDIA_SUFFIXES = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".mp4",
+    ".mov",
+    ".webm",
+    ".mp3",
+    ".ogg",
+    ".m4a",
+    ".heic",
+    ".avif",
+    ".svg",
+    ".pdf",
+)
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz")
+_extracted: list[tempfile.TemporaryDirectory[str]] = []
 
 csv.field_size_limit(MAX_FIELD_CHARS)
 
@@ -74,6 +96,8 @@ class InputFile:
     _opener: Callable[[], IO[bytes]]
     _siblings: dict[str, InputFile] = field(default_factory=dict, repr=False)
     bytes_read: list[int] = field(default_factory=lambda: [0], repr=False)
+    path: Path | None = None
+    """Where the file is on disk, when it is not inside an archive."""
 
     @property
     def basename(self) -> str:
@@ -197,8 +221,8 @@ def csv_rows(
             raise file.error(where, f"the file is damaged ({exc})") from exc
 
 
-def read_document(file: InputFile) -> str:
-    """The whole file as text, refusing files over :data:`MAX_DOCUMENT_BYTES`."""
+def read_bytes(file: InputFile) -> bytes:
+    """The whole file, refusing files over :data:`MAX_DOCUMENT_BYTES`."""
     with file.open() as raw:
         data = raw.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -206,6 +230,12 @@ def read_document(file: InputFile) -> str:
             f"'{file.display}' is larger than {MAX_DOCUMENT_BYTES >> 20} MiB, "
             "too large to read as one document. Split the export and import the parts."
         )
+    return data
+
+
+def read_document(file: InputFile) -> str:
+    """The whole file as text (see :func:`read_bytes`)."""
+    data = read_bytes(file)
     try:
         return data.decode(_encoding_of(data[:4]))
     except UnicodeDecodeError as exc:
@@ -233,7 +263,32 @@ def _skip(name: str) -> bool:
         not parts
         or any(p.startswith(".") or p == "__MACOSX" for p in parts)
         or parts[-1] in _SKIPPED_NAMES
+        or parts[-1].lower().endswith(MEDIA_SUFFIXES)
     )
+
+
+def _tar_folder(path: Path) -> Path:
+    """Extract a tar's data files (not its media) to a temporary folder, within the bounds."""
+    target = tempfile.TemporaryDirectory(prefix="salon-tar-")
+    _extracted.append(target)
+    total = 0
+    try:
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                if not member.isfile() or _skip(member.name):
+                    continue
+                total += member.size
+                if total > MAX_ZIP_EXPANDED_BYTES:
+                    raise UnsafeInputError(
+                        f"'{path}' expands to over {MAX_ZIP_EXPANDED_BYTES >> 30} GiB of data "
+                        "files. Unpack it yourself and import the folder."
+                    )
+                archive.extract(member, target.name, filter="data")
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise ExportFormatError(
+            str(path), None, f"not a readable tar archive ({exc})", "Download it again."
+        ) from exc
+    return Path(target.name)
 
 
 def _zip_files(path: Path) -> list[InputFile]:
@@ -281,9 +336,21 @@ def _zip_mtime(member: zipfile.ZipInfo) -> float | None:
 
 def _disk_file(path: Path, name: str, display: str, siblings: dict[str, InputFile]) -> InputFile:
     stat = path.stat()
-    f = InputFile(name, display, stat.st_size, stat.st_mtime, partial(open, path, "rb"), siblings)
+    opener = partial(open, path, "rb")
+    f = InputFile(name, display, stat.st_size, stat.st_mtime, opener, siblings, path=path)
     siblings[name] = f
     return f
+
+
+def _folder_files(folder: Path, shown_as: Path) -> list[InputFile]:
+    siblings: dict[str, InputFile] = {}
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and not _skip(rel):
+            display = str(p) if folder == shown_as else f"{shown_as}:{rel}"
+            out.append(_disk_file(p, rel, display, siblings))
+    return out
 
 
 def input_files(path: str | os.PathLike[str]) -> list[InputFile]:
@@ -292,13 +359,9 @@ def input_files(path: str | os.PathLike[str]) -> list[InputFile]:
     if not path.exists():
         raise SalonError(f"No such file or folder: '{path}'. Check the path and try again.")
     if path.is_dir():
-        siblings: dict[str, InputFile] = {}
-        out = []
-        for p in sorted(path.rglob("*")):
-            rel = p.relative_to(path).as_posix()
-            if p.is_file() and not _skip(rel):
-                out.append(_disk_file(p, rel, str(p), siblings))
-        return out
+        return _folder_files(path, path)
+    if path.name.lower().endswith(_TAR_SUFFIXES):
+        return _folder_files(_tar_folder(path), path)
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return _zip_files(path)
     siblings: dict[str, InputFile] = {}

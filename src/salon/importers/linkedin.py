@@ -28,6 +28,7 @@ from salon.model import (
     Record,
     Tie,
     identity,
+    url_keys,
 )
 
 NAME = "linkedin"
@@ -147,7 +148,7 @@ def _profile(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         for site in cell(row, ix, "websites").split(","):
             url = site.split(":", 1)[1] if re.match(r"^[A-Z_]+:", site.strip()) else site
             if url.strip():
-                keys.append(identity("", "url", url.strip()))
+                keys.extend(url_keys(url.strip()))
         location = cell(row, ix, "geo location") or cell(row, ix, "location")
         ref = PersonRef(tuple(keys), me.name, is_self=True)
         yield Person(ref, me.name, cell(row, ix, "headline") or None, location or None, line)

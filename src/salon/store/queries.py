@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from salon.dates import iso
 from salon.store.database import Store
+from salon.store.merges import canonical_map
 from salon.store.schema import DATA_TABLES, identities, interactions, people, snapshots, ties
 
 TIME_COLUMNS = {
@@ -51,61 +53,79 @@ class PersonSummary:
         return self.__dict__.copy()
 
 
+def _activity(connection: Connection, mapping: dict[int, int]) -> Counter[int]:
+    """Interactions sent or received, per canonical person."""
+    counts: Counter[int] = Counter()
+    for column in (interactions.c.src_id, interactions.c.dst_id):
+        rows = connection.execute(
+            select(column, func.count()).where(column.is_not(None)).group_by(column)
+        )
+        for pid, n in rows:
+            counts[mapping.get(pid, pid)] += n
+    return counts
+
+
+def _members(mapping: dict[int, int], ids: set[int]) -> dict[int, list[int]]:
+    members: dict[int, list[int]] = {i: [i] for i in ids}
+    for pid, kept in mapping.items():
+        if kept in members:
+            members[kept].append(pid)
+    return members
+
+
 def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> list[PersonSummary]:
-    """People whose name, headline or any identity contains ``query``, most active first."""
-    activity = (
-        select(interactions.c.src_id.label("pid"), func.count().label("n"))
-        .group_by(interactions.c.src_id)
-        .union_all(
-            select(interactions.c.dst_id, func.count())
-            .where(interactions.c.dst_id.is_not(None))
-            .group_by(interactions.c.dst_id)
-        )
-        .subquery()
-    )
-    counts = (
-        select(activity.c.pid, func.sum(activity.c.n).label("n"))
-        .group_by(activity.c.pid)
-        .subquery()
-    )
-    stmt = select(
-        people.c.id,
-        people.c.name,
-        people.c.headline,
-        people.c.is_self,
-        func.coalesce(counts.c.n, 0).label("n"),
-    ).outerjoin(counts, counts.c.pid == people.c.id)
-    if query:
-        pattern = f"%{query.lower()}%"
-        matching = select(identities.c.person_id).where(
-            or_(identities.c.value.like(pattern), identities.c.platform.like(pattern))
-        )
-        stmt = stmt.where(
-            or_(
-                func.lower(people.c.name).like(pattern),
-                func.lower(people.c.headline).like(pattern),
-                people.c.id.in_(matching),
-            )
-        )
-    stmt = stmt.order_by(
-        people.c.is_self.desc(), func.coalesce(counts.c.n, 0).desc(), people.c.id
-    ).limit(limit)
+    """People whose name, headline or any identity contains ``query``, you first, then the
+    most active; merged people appear once, with every identity of the merge."""
     with store.engine.connect() as connection:
-        rows = connection.execute(stmt).all()
-        ids = [r.id for r in rows]
-        keys: dict[int, list[str]] = {i: [] for i in ids}
-        found = connection.execute(
+        mapping = canonical_map(connection)
+        counts = _activity(connection, mapping)
+        stmt = select(people.c.id)
+        if query:
+            pattern = f"%{query.lower()}%"
+            matching = select(identities.c.person_id).where(
+                or_(identities.c.value.like(pattern), identities.c.platform.like(pattern))
+            )
+            stmt = stmt.where(
+                or_(
+                    func.lower(people.c.name).like(pattern),
+                    func.lower(people.c.headline).like(pattern),
+                    people.c.id.in_(matching),
+                )
+            )
+        found = {mapping.get(pid, pid) for pid in connection.execute(stmt).scalars()}
+        me = connection.execute(select(people.c.id).where(people.c.is_self)).scalar()
+        ranked = sorted(found, key=lambda pid: (pid != me, -counts[pid], pid))[:limit]
+        members = _members(mapping, set(ranked))
+        every = [m for group in members.values() for m in group]
+        rows = {
+            r.id: r
+            for r in connection.execute(
+                select(people.c.id, people.c.name, people.c.headline, people.c.is_self).where(
+                    people.c.id.in_(every)
+                )
+            )
+        }
+        keys: dict[int, list[str]] = {pid: [] for pid in ranked}
+        owner = {m: kept for kept, group in members.items() for m in group}
+        for pid, platform, kind, value in connection.execute(
             select(
                 identities.c.person_id, identities.c.platform, identities.c.kind, identities.c.value
             )
-            .where(identities.c.person_id.in_(ids))
+            .where(identities.c.person_id.in_(every))
             .order_by(identities.c.id)
+        ):
+            keys[owner[pid]].append(f"{platform + ' ' if platform else ''}{kind}: {value}")
+    out = []
+    for pid in ranked:
+        group = [rows[m] for m in members[pid] if m in rows]
+        name = next((r.name for r in group if r.name), None)
+        headline = next((r.headline for r in group if r.headline), None)
+        out.append(
+            PersonSummary(
+                pid, name, headline, any(r.is_self for r in group), keys[pid], counts[pid]
+            )
         )
-        for pid, platform, kind, value in found:
-            keys[pid].append(f"{platform + ' ' if platform else ''}{kind}: {value}")
-    return [
-        PersonSummary(r.id, r.name, r.headline, bool(r.is_self), keys[r.id], int(r.n)) for r in rows
-    ]
+    return out
 
 
 @dataclass

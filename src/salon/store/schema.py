@@ -76,6 +76,7 @@ people = Table(
     Column("headline", Text),
     Column("location", Text),
     Column("is_self", Boolean, nullable=False, default=False),
+    Column("merged_into", Integer, ForeignKey("people.id"), index=True),
     *_provenance(),
 )
 
@@ -213,6 +214,20 @@ meeting_attendees = Table(
     *_provenance(),
 )
 
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kept_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("merged_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("score", Float),
+    Column("evidence", Text, nullable=False),
+    Column("moved", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("undone_at", BigInteger),
+)
+
 #: Tables that hold the user's data, in an order that satisfies foreign keys.
 DATA_TABLES = (
     imports,
@@ -228,4 +243,5 @@ DATA_TABLES = (
     places,
     meetings,
     meeting_attendees,
+    merges,
 )

@@ -21,19 +21,25 @@ from salon.model import (
     Affiliation,
     IdentityKey,
     Interaction,
+    Meeting,
     Person,
     PersonRef,
+    Place,
     Post,
     Record,
     Snapshot,
     Tie,
 )
+from salon.store.merges import canonical, merge_in
 from salon.store.schema import (
     affiliations,
     identities,
     interactions,
+    meeting_attendees,
+    meetings,
     organizations,
     people,
+    places,
     posts,
     snapshots,
     ties,
@@ -150,6 +156,9 @@ POSTS = (
     *PROVENANCE,
 )
 SNAPSHOTS = ("owner_id", "platform", "list", "taken_at", "count", *PROVENANCE)
+PLACES = ("id", "name", "key", "latitude", "longitude", "country", *PROVENANCE)
+MEETINGS = ("title", "kind", "start_at", "end_at", "place_id", "organizer_id", "key", *PROVENANCE)
+ATTENDEES = ("meeting_id", "person_id", "status", *PROVENANCE)
 
 
 class Writer:
@@ -163,14 +172,16 @@ class Writer:
         self.identity_of: dict[IdentityKey, int] = {}
         self.loaded_platforms: set[str] = set()
         self.organization_of: dict[str, int] | None = None
+        self.place_of: dict[str, int] | None = None
         self.self_id: int | None = None
         self.warnings: list[str] = []
+        self.merged = 0
         if connection.dialect.name == "postgresql":
             # One import at a time writes a store: ids are allocated here, not by sequences.
             connection.execute(text("SELECT pg_advisory_xact_lock(7357001)"))
         self._next_id = {
             t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1
-            for t in (people, identities, organizations)
+            for t in (people, identities, organizations, places)
         }
 
     # -- public -----------------------------------------------------------------------------
@@ -192,6 +203,8 @@ class Writer:
         self._write_interactions(batch, resolve)
         self._write_posts(batch, resolve)
         self._write_snapshots(batch, resolve)
+        self._write_places(batch)
+        self._write_meetings(batch, resolve)
 
     # -- identities -------------------------------------------------------------------------
 
@@ -228,6 +241,7 @@ class Writer:
         names: dict[int, dict[str, Any]] = {}
         known = self.identity_of
         resolved: dict[PersonRef, int] = {}
+        self_conflicts: list[tuple[int, IdentityKey]] = []
         import_id = self.import_id
 
         for record, file_id in batch:
@@ -254,14 +268,22 @@ class Writer:
                             (self._allocate(identities), pid, *key, import_id, file_id, line)
                         )
                     elif owner != pid and ref.is_self:
-                        self.warnings.append(
-                            f"Your identity {key[0] or key[1]} '{key[2]}' also belongs to person "
-                            f"{owner}; run 'salon people --query {key[2]}' to check."
-                        )
+                        self_conflicts.append((owner, key))
                 resolved[ref] = pid
 
         bulk_insert(self.connection, people, PEOPLE, new_people)
         bulk_insert(self.connection, identities, IDENTITIES, new_identities)
+        for other, key in self_conflicts:
+            # A key of yours already named someone: that someone was you all along.
+            if self.self_id is not None and canonical(self.connection, other) != self.self_id:
+                merge_in(
+                    self.connection,
+                    self.self_id,
+                    other,
+                    reason="self",
+                    evidence={"identity": ":".join(key)},
+                )
+                self.merged += 1
         if self.self_id is not None:
             names.pop(self.self_id, None)
         self._fill_people(names)
@@ -465,6 +487,88 @@ class Writer:
             conflict=["owner_id", "platform", "list", "taken_at"],
         )
 
+    def _place(
+        self, name: str, file_id: int, line: int, geo: tuple[Any, Any, Any] = (None, None, None)
+    ) -> int:
+        if self.place_of is None:
+            found = self.connection.execute(select(places.c.key, places.c.id))
+            self.place_of = {key: pid for key, pid in found}
+        key = _place_key(name)
+        pid = self.place_of.get(key)
+        if pid is None:
+            pid = self.place_of[key] = self._allocate(places)
+            row = (pid, " ".join(name.split()), key, *geo, self.import_id, file_id, line)
+            bulk_insert(self.connection, places, PLACES, [row])
+        elif geo[0] is not None:
+            self.connection.execute(
+                update(places)
+                .where(places.c.id == pid, places.c.latitude.is_(None))
+                .values(latitude=geo[0], longitude=geo[1], country=geo[2])
+            )
+        return pid
+
+    def _write_places(self, batch: Batch) -> None:
+        for r, file_id in batch:
+            if isinstance(r, Place) and r.name.strip():
+                self._place(r.name, file_id, r.line, (r.latitude, r.longitude, r.country))
+
+    def _write_meetings(self, batch: Batch, resolve: Resolve) -> None:
+        rows, keyed = [], {}
+        for r, file_id in batch:
+            if not isinstance(r, Meeting):
+                continue
+            place = self._place(r.place, file_id, r.line) if r.place and r.place.strip() else None
+            organizer = resolve(r.organizer) if r.organizer is not None else None
+            key = digest("meeting", r.key)
+            keyed[key] = (r, file_id)
+            rows.append(
+                (
+                    r.title,
+                    r.kind,
+                    r.start,
+                    r.end,
+                    place,
+                    organizer,
+                    key,
+                    self.import_id,
+                    file_id,
+                    r.line,
+                )
+            )
+        if not rows:
+            return
+        bulk_insert(self.connection, meetings, MEETINGS, rows, conflict=["key"])
+        ids: dict[bytes, int] = {}
+        keys = list(keyed)
+        for i in range(0, len(keys), 500):
+            found = self.connection.execute(
+                select(meetings.c.key, meetings.c.id).where(meetings.c.key.in_(keys[i : i + 500]))
+            )
+            ids.update({key: mid for key, mid in found})
+        attendees = {}
+        for key, (r, file_id) in keyed.items():
+            for ref, status in r.attendees:
+                pid = resolve(ref)
+                attendees[(ids[key], pid)] = (
+                    ids[key],
+                    pid,
+                    status,
+                    self.import_id,
+                    file_id,
+                    r.line,
+                )
+        bulk_insert(
+            self.connection,
+            meeting_attendees,
+            ATTENDEES,
+            list(attendees.values()),
+            conflict=["meeting_id", "person_id"],
+        )
+
+
+def _place_key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
 
 def _record_refs(record: Record) -> Iterable[PersonRef]:
     if isinstance(record, Interaction):
@@ -479,6 +583,9 @@ def _record_refs(record: Record) -> Iterable[PersonRef]:
         return () if record.author is None else (record.author,)
     if isinstance(record, Snapshot):
         return (record.owner,)
+    if isinstance(record, Meeting):
+        refs = [ref for ref, _ in record.attendees]
+        return refs if record.organizer is None else [record.organizer, *refs]
     return ()
 
 

@@ -1,0 +1,251 @@
+"""Fuzzy identity resolution: which people in the store are probably one person.
+
+Pure functions over :class:`PersonFacts` (no database). Exact keys (an e-mail, a profile URL, a
+handle a profile links to) are merged by the store's writer as it imports; this module scores
+the rest on name and organisation, with evidence for every score.
+
+Scoring (each part in [0, 1]):
+
+- **name**: RapidFuzz ``token_sort_ratio`` of the normalised names (accents, case, titles and
+  punctuation removed; "Last, First" turned around);
+- **organisation**: 1 for a shared organisation, the best fuzzy ratio of two organisations
+  otherwise, 0.9 when one's e-mail domain names the other's organisation; unknown when either
+  side has none;
+- **veto**: two different ids on the same platform, or two different addresses at the same
+  company domain, mean two people.
+
+``score = 0.6 name + 0.4 organisation`` when both have an organisation, else ``0.85 name``
+(a name alone never reaches the automatic threshold).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+#: At or above this score two people are merged automatically (and reversibly).
+AUTO_MERGE = 0.93
+#: At or above this score a pair is shown as a candidate by `salon duplicates`.
+CANDIDATE = 0.80
+_MAX_BLOCK = 400
+_TITLES = {
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "prof",
+    "sir",
+    "jr",
+    "sr",
+    "ii",
+    "iii",
+    "iv",
+    "phd",
+    "md",
+    "mba",
+    "esq",
+}
+_FREE_MAIL = {
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "web.de",
+    "live.com",
+    "example.com",
+    "example.org",
+    "example.net",
+}
+_ORG_NOISE = {
+    "inc",
+    "ltd",
+    "llc",
+    "gmbh",
+    "ag",
+    "sa",
+    "plc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "limited",
+    "the",
+    "group",
+    "pvt",
+    "private",
+}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What resolution knows of a person."""
+
+    id: int
+    name: str
+    organizations: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    platform_ids: tuple[tuple[str, str], ...] = ()
+    """(platform, id) pairs: two different ids on one platform are two people."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two people who may be one, with the score and the evidence behind it."""
+
+    a: int
+    b: int
+    score: float
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents, no titles or punctuation; "Ruiz, Ana" becomes "ana ruiz".
+
+    >>> normalise_name("Dr. José  RUIZ-García, PhD")
+    'jose ruiz garcia'
+    >>> normalise_name("Ruiz, Ana")
+    'ana ruiz'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2 and parts[1] and parts[1].strip(". ") not in _TITLES:
+        text = f"{parts[1]} {parts[0]}"
+    tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _TITLES]
+    return " ".join(tokens)
+
+
+def normalise_organization(name: str) -> str:
+    """An organisation's comparable form: "Acme Robotics, Inc." → "acme robotics"."""
+    text = normalise_name(name.replace(",", " "))
+    return " ".join(t for t in text.split() if t not in _ORG_NOISE)
+
+
+def _domain_label(email: str) -> str | None:
+    domain = email.rsplit("@", 1)[-1].lower()
+    if domain in _FREE_MAIL or "." not in domain:
+        return None
+    labels = domain.split(".")
+    return labels[-2] if len(labels) >= 2 else None
+
+
+def _org_score(
+    a: PersonFacts, b: PersonFacts, orgs: dict[int, set[str]]
+) -> tuple[float | None, str]:
+    oa, ob = orgs[a.id], orgs[b.id]
+    if oa and ob:
+        shared = oa & ob
+        if shared:
+            return 1.0, f"both at {sorted(shared)[0]}"
+        best = max(fuzz.ratio(x, y) for x in oa for y in ob) / 100
+        return best, "similar organisations"
+    for person, other in ((a, ob), (b, oa)):
+        for email in person.emails:
+            label = _domain_label(email)
+            if label and any(label in o.split() or label == o.replace(" ", "") for o in other):
+                return 0.9, f"e-mail domain {email.rsplit('@', 1)[-1]} names the organisation"
+    return None, "no organisation on one side"
+
+
+def _veto(a: PersonFacts, b: PersonFacts) -> str | None:
+    ids_a = dict(a.platform_ids)
+    for platform, value in b.platform_ids:
+        if platform in ids_a and ids_a[platform] != value:
+            return f"different {platform} accounts"
+    domains_a = {e.rsplit("@", 1)[-1]: e for e in a.emails if _domain_label(e)}
+    for email in b.emails:
+        domain = email.rsplit("@", 1)[-1]
+        if domain in domains_a and domains_a[domain] != email:
+            return f"different addresses at {domain}"
+    return None
+
+
+def _blocks(
+    people: Sequence[PersonFacts], names: dict[int, str], orgs: dict[int, set[str]]
+) -> Iterable[list[PersonFacts]]:
+    blocks: dict[tuple[str, ...], list[PersonFacts]] = defaultdict(list)
+    for person in people:
+        tokens = names[person.id].split()
+        if not tokens:
+            continue
+        first, last = tokens[0], tokens[-1]
+        keys = {("n", first[:2], last[:3]), ("n", first[:3], last[:2])}
+        for org in orgs[person.id]:
+            keys.update(("o", org, t[:2]) for t in tokens)
+        for email in person.emails:
+            if label := _domain_label(email):
+                keys.update(("o", label, t[:2]) for t in tokens)
+        for key in keys:
+            blocks[key].append(person)
+    for members in blocks.values():
+        if 1 < len(members) <= _MAX_BLOCK:
+            yield members
+
+
+def duplicate_candidates(
+    people: Sequence[PersonFacts], *, min_score: float = CANDIDATE
+) -> list[Candidate]:
+    """Pairs of people scoring at least ``min_score``, best first, each with its evidence.
+
+    Blocking (shared name prefixes, or an organisation and a name prefix) keeps the work near
+    linear; within a block, names are compared with RapidFuzz's vectorised ``cdist``.
+    """
+    names = {p.id: normalise_name(p.name) for p in people}
+    orgs = {p.id: {o for o in map(normalise_organization, p.organizations) if o} for p in people}
+    seen: set[tuple[int, int]] = set()
+    out: list[Candidate] = []
+    name_floor = min_score / 0.85 * 100 if min_score > 0 else 0
+    cutoff = min(name_floor, (min_score - 0.4) / 0.6 * 100)
+    for block in _blocks(people, names, orgs):
+        texts = [names[p.id] for p in block]
+        matrix = process.cdist(
+            texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=max(cutoff, 0), workers=1
+        )
+        for i, j in zip(*matrix.nonzero(), strict=True):
+            if i >= j:
+                continue
+            a, b = block[i], block[j]
+            pair = (min(a.id, b.id), max(a.id, b.id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            candidate = score_pair(a, b, names, orgs, float(matrix[i, j]) / 100)
+            if candidate is not None and candidate.score >= min_score:
+                out.append(candidate)
+    out.sort(key=lambda c: (-c.score, c.a, c.b))
+    return out
+
+
+def score_pair(
+    a: PersonFacts,
+    b: PersonFacts,
+    names: dict[int, str],
+    orgs: dict[int, set[str]],
+    name_score: float,
+) -> Candidate | None:
+    """The score of one pair (``None`` when a veto says they are two people)."""
+    if _veto(a, b) is not None:
+        return None
+    org, why = _org_score(a, b, orgs)
+    score = 0.85 * name_score if org is None else 0.6 * name_score + 0.4 * org
+    evidence = {
+        "names": [names[a.id], names[b.id]],
+        "name_similarity": round(name_score, 3),
+        "organisation": why,
+        "organisation_similarity": org,
+    }
+    lo, hi = sorted((a.id, b.id))
+    return Candidate(lo, hi, round(score, 4), evidence)

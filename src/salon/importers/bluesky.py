@@ -1,0 +1,163 @@
+"""Bluesky repository export (``.car``: AT Protocol CAR v1 with DAG-CBOR records).
+
+Decoded with libipld. The repository's signed commit names its owner (a DID); its Merkle
+search tree names every record (``collection/rkey``). Read: ``app.bsky.feed.post`` (posts,
+replies, quotes, mentions and tags from facets), ``app.bsky.graph.follow``,
+``app.bsky.feed.like``, ``app.bsky.feed.repost`` and ``app.bsky.actor.profile``. People are
+known by their DID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import libipld
+
+from salon.dates import parse_time
+from salon.importers.base import ImportOptions
+from salon.importers.files import InputFile, read_bytes
+from salon.model import Interaction, Person, PersonRef, Post, Record, Tie, identity
+
+NAME = "bluesky"
+DESCRIPTION = "Bluesky repository export (.car, from Settings → Export my data)"
+FILES = "*.car"
+
+_MAX_DEPTH = 64
+
+
+def detect(file: InputFile, *, forced: bool = False) -> bool:
+    return file.basename.lower().endswith(".car")
+
+
+def _did_of(uri: str) -> str | None:
+    """The DID in an ``at://did:…/collection/rkey`` URI."""
+    if not uri.startswith("at://"):
+        return None
+    did = uri[5:].split("/", 1)[0]
+    return did if did.startswith("did:") else None
+
+
+def _person(did: str | None) -> PersonRef | None:
+    return PersonRef((identity("bluesky", "id", did),)) if did else None
+
+
+def _records(file: InputFile) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """The repository's owner DID and its records as ``(collection/rkey, record)``."""
+    try:
+        header, blocks = libipld.decode_car(read_bytes(file))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise file.error(
+            None, f"not a CAR file ({exc})", "Export the repository again from Bluesky's settings."
+        ) from exc
+    roots = header.get("roots") if isinstance(header, dict) else None
+    commit = blocks.get(roots[0]) if roots else None
+    if not isinstance(commit, dict) or "did" not in commit or "data" not in commit:
+        raise file.error(
+            None,
+            "a CAR file, but not a Bluesky repository (no signed commit)",
+            "Export the repository again from Bluesky's settings.",
+        )
+    out: list[tuple[str, dict[str, Any]]] = []
+    _walk(file, blocks, commit["data"], out, 0)
+    return commit["did"], out
+
+
+def _walk(file: InputFile, blocks: dict, cid: bytes, out: list, depth: int) -> None:  # type: ignore[type-arg]
+    """In-order walk of the Merkle search tree (keys are prefix-compressed)."""
+    if depth > _MAX_DEPTH:
+        raise file.error(None, "the repository's tree is too deep; the file is damaged")
+    node = blocks.get(cid)
+    if not isinstance(node, dict):
+        raise file.error(
+            None,
+            "the repository's tree refers to a missing block",
+            "The export is incomplete; export it again.",
+        )
+    if node.get("l"):
+        _walk(file, blocks, node["l"], out, depth + 1)
+    key = b""
+    for entry in node.get("e") or []:
+        key = key[: entry["p"]] + entry["k"]
+        record = blocks.get(entry["v"])
+        if isinstance(record, dict):
+            out.append((key.decode(), record))
+        if entry.get("t"):
+            _walk(file, blocks, entry["t"], out, depth + 1)
+
+
+def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    did, records = _records(file)
+    me = PersonRef((identity("bluesky", "id", did),), is_self=True)
+    for i, (path, record) in enumerate(records, start=1):
+        collection = path.partition("/")[0]
+        at = parse_time(str(record.get("createdAt") or ""))
+        uri = f"at://{did}/{path}"
+        if collection == "app.bsky.feed.post":
+            yield from _post(uri, me, at, record, i)
+        elif collection == "app.bsky.graph.follow":
+            if who := _person(
+                record.get("subject") if isinstance(record.get("subject"), str) else None
+            ):
+                yield Tie(me, who, "follow", since=at, line=i)
+        elif collection in ("app.bsky.feed.like", "app.bsky.feed.repost"):
+            subject = record.get("subject") or {}
+            target = subject.get("uri") if isinstance(subject, dict) else None
+            if target:
+                kind = "like" if collection.endswith("like") else "repost"
+                author = _person(_did_of(target))
+                yield Post("bluesky", target, author, None, channel="bluesky", line=i)
+                yield Interaction(me, author, kind, at, channel="bluesky", ref=target, line=i)
+        elif collection == "app.bsky.actor.profile":
+            name = record.get("displayName") or None
+            yield Person(me, name, record.get("description") or None, line=i)
+
+
+def _post(
+    uri: str, me: PersonRef, at: int | None, record: dict[str, Any], i: int
+) -> Iterator[Record]:
+    reply = record.get("reply") or {}
+    parent = (reply.get("parent") or {}).get("uri") if isinstance(reply, dict) else None
+    embed = record.get("embed") or {}
+    quoted = _quoted(embed)
+    tags: list[str] = [str(t).lower() for t in record.get("tags") or []]
+    mentions: list[str] = []
+    for facet in record.get("facets") or []:
+        for feature in facet.get("features") or []:
+            if feature.get("$type") == "app.bsky.richtext.facet#mention" and feature.get("did"):
+                mentions.append(feature["did"])
+            elif feature.get("$type") == "app.bsky.richtext.facet#tag" and feature.get("tag"):
+                tags.append(str(feature["tag"]).lower())
+    yield Post(
+        "bluesky",
+        uri,
+        me,
+        at,
+        record.get("text") or None,
+        "bluesky",
+        reply_to=parent,
+        repost_of=quoted,
+        tags=tuple(dict.fromkeys(tags)),
+        line=i,
+    )
+    replied = _did_of(parent) if parent else None
+    if replied:
+        yield Interaction(me, _person(replied), "reply", at, channel="bluesky", ref=uri, line=i)
+    if quoted and (author := _did_of(quoted)):
+        yield Interaction(me, _person(author), "quote", at, channel="bluesky", ref=uri, line=i)
+    for did in dict.fromkeys(mentions):
+        if did != replied:
+            yield Interaction(me, _person(did), "mention", at, channel="bluesky", ref=uri, line=i)
+
+
+def _quoted(embed: Any) -> str | None:
+    if not isinstance(embed, dict):
+        return None
+    record = embed.get("record")
+    if isinstance(record, dict):
+        inner = record.get("record")
+        if isinstance(inner, dict) and inner.get("uri"):
+            return str(inner["uri"])
+        if record.get("uri"):
+            return str(record["uri"])
+    return None

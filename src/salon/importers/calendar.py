@@ -1,0 +1,178 @@
+"""Calendars: iCalendar (``.ics``) exports, parsed with icalendar and recurring-ical-events.
+
+Every event becomes a meeting with its time, place (``LOCATION``), organiser and attendees
+(people by e-mail; rooms and resources are left out). Recurring events are expanded within a
+bounded window: from the calendar's first event to one year after its last dated event or
+rule end, at most :data:`MAX_OCCURRENCES` occurrences a series. The kind is guessed from the
+title where it is obvious (breakfast, lunch, dinner, coffee, drinks, call), else ``meeting``.
+The calendar's owner (``X-WR-CALNAME`` when it is an e-mail address) is you.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+
+from salon.importers.base import ImportOptions
+from salon.importers.files import InputFile, read_document
+from salon.model import Meeting, Person, PersonRef, Record, identity
+
+NAME = "calendar"
+DESCRIPTION = "Calendars: iCalendar (.ics) from Google, Apple, Outlook, Thunderbird"
+FILES = "*.ics"
+
+MAX_OCCURRENCES = 500
+_KINDS = (
+    ("breakfast", re.compile(r"\bbreakfast|brunch\b", re.I)),
+    ("lunch", re.compile(r"\blunch", re.I)),
+    ("dinner", re.compile(r"\bdinner|supper\b", re.I)),
+    ("coffee", re.compile(r"\bcoffee|caf[eé]\b", re.I)),
+    ("drinks", re.compile(r"\bdrinks?\b|\bbeers?\b", re.I)),
+    ("call", re.compile(r"\bcall\b|\bzoom\b|\bteams\b|\bwebinar\b|\bphone\b|\bmeet\.google", re.I)),
+)
+_NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
+
+
+def detect(file: InputFile, *, forced: bool = False) -> bool:
+    if not file.basename.lower().endswith((".ics", ".ical", ".ifb")):
+        return False
+    return forced or b"BEGIN:VCALENDAR" in file.head(2048).upper()
+
+
+def guess_kind(title: str | None) -> str:
+    """``lunch``, ``dinner``, ``call``… from an event title, else ``meeting``.
+
+    >>> guess_kind("Lunch with Ana"), guess_kind("Weekly sync")
+    ('lunch', 'meeting')
+    """
+    for kind, pattern in _KINDS:
+        if title and pattern.search(title):
+            return kind
+    return "meeting"
+
+
+def _epoch(value: Any) -> int | None:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return int(value.timestamp())
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp())
+    return None
+
+
+def _line_of(text: str, needle: str) -> str:
+    index = text.find(needle)
+    return f"line {text.count(chr(10), 0, index) + 1}" if index >= 0 else "line 1"
+
+
+def _check_time_zones(file: InputFile, text: str, calendar: Any) -> None:
+    defined = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
+    for match in re.finditer(r";TZID=\"?([^:;\"\r\n]+)", text):
+        tzid = match.group(1)
+        if tzid in defined:
+            continue
+        try:
+            zoneinfo.ZoneInfo(tzid)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise file.error(
+                _line_of(text, match.group(0)),
+                f"unknown time zone '{tzid}'",
+                "The calendar neither defines it (VTIMEZONE) nor names a known zone; "
+                "export it again from the calendar application.",
+            ) from None
+
+
+def _window(calendar: Any) -> tuple[datetime, datetime]:
+    starts, ends = [], []
+    for event in calendar.walk("VEVENT"):
+        start = _epoch(event.decoded("DTSTART", None))
+        if start is not None:
+            starts.append(start)
+            ends.append(start)
+        rule = event.get("RRULE")
+        until = rule.get("UNTIL") if rule else None
+        if until:
+            ends.append(_epoch(until[0]) or 0)
+    if not starts:
+        now = datetime.now(UTC)
+        return now, now
+    first = datetime.fromtimestamp(min(starts), UTC) - timedelta(days=1)
+    last = datetime.fromtimestamp(max(ends), UTC) + timedelta(days=365)
+    return first, last
+
+
+def _person(address: Any) -> tuple[PersonRef, str | None] | None:
+    value = str(address)
+    params = getattr(address, "params", {})
+    if str(params.get("CUTYPE", "INDIVIDUAL")).upper() in _NOT_PEOPLE:
+        return None
+    email = value[7:] if value.lower().startswith("mailto:") else ""
+    name = str(params.get("CN", "")).strip() or None
+    if name and "@" in name:
+        name = None
+    if "@" not in email:
+        return None
+    status = params.get("PARTSTAT")
+    return PersonRef((identity("", "email", email),), name), str(status).lower() if status else None
+
+
+def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    text = read_document(file)
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as exc:
+        raise file.error(
+            None, f"broken iCalendar ({exc})", "Export the calendar again from its application."
+        ) from exc
+    _check_time_zones(file, text, calendar)
+    owner = str(calendar.get("X-WR-CALNAME", ""))
+    if re.fullmatch(r"[^@\s]+@[^@\s]+", owner):
+        me = PersonRef((identity("", "email", owner),), is_self=True)
+        yield Person(me, line=1)
+    # An event without a start cannot be placed in time (RFC 5545 requires DTSTART): skip it.
+    calendar.subcomponents = [
+        c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
+    ]
+    start, end = _window(calendar)
+    occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
+    uid_lines: dict[str, int] = {}
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("UID:"):
+            uid_lines.setdefault(line[4:].strip(), i)
+    per_series: dict[str, int] = {}
+    for number, event in enumerate(occurrences, start=1):
+        uid = str(event.get("UID", "")) or f"event-{number}"
+        per_series[uid] = per_series.get(uid, 0) + 1
+        if per_series[uid] > MAX_OCCURRENCES:
+            continue
+        yield _meeting(uid, event, uid_lines.get(uid, 1))
+
+
+def _meeting(uid: str, event: Any, line: int) -> Meeting:
+    begins = _epoch(event.decoded("DTSTART", None))
+    ends = _epoch(event.decoded("DTEND", None)) if event.get("DTEND") else None
+    title = str(event.get("SUMMARY", "")).strip() or None
+    attendees = event.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    people = [p for a in attendees if (p := _person(a))]
+    organizer = _person(event["ORGANIZER"]) if event.get("ORGANIZER") else None
+    location = str(event.get("LOCATION", "")).strip() or None
+    return Meeting(
+        key=f"{uid}@{begins}",
+        title=title,
+        kind=guess_kind(title),
+        start=begins,
+        end=ends,
+        place=location,
+        organizer=organizer[0] if organizer else None,
+        attendees=tuple(dict(people).items()),
+        line=line,
+    )

@@ -1,0 +1,244 @@
+"""Address books: vCard 3.0/4.0 (``.vcf``, many cards a file) and Google Contacts CSV.
+
+vCards are parsed with vobject. An individual's card gives a person (identities from ``UID``,
+``EMAIL``, ``TEL``, ``URL``, ``IMPP`` and ``X-SOCIALPROFILE``), an affiliation from ``ORG`` and
+``TITLE``, a location from ``ADR``, and a ``contact`` tie from you. A group card
+(``KIND:group``) makes each ``MEMBER`` an affiliate of the group; a location card a place.
+
+Google Contacts CSV comes in two layouts (``Name, Given Name, … E-mail 1 - Type`` until 2022,
+``First Name, Middle Name, … E-mail 1 - Label`` since); several values in one cell are
+separated by `` ::: ``, and groups (``Group Membership`` / ``Labels``) become affiliations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import vobject
+
+from salon.importers.base import ImportOptions, cell
+from salon.importers.files import InputFile, csv_rows, read_document
+from salon.model import (
+    SELF,
+    Affiliation,
+    IdentityKey,
+    Person,
+    PersonRef,
+    Place,
+    Record,
+    Tie,
+    identity,
+    url_keys,
+)
+
+NAME = "contacts"
+DESCRIPTION = "Address books: vCard 3.0/4.0 (.vcf) and Google Contacts CSV"
+FILES = "*.vcf, contacts.csv (Google, both layouts)"
+
+_GOOGLE_OLD = ("name", "given name", "family name", "e-mail 1 - value")
+_GOOGLE_NEW = ("first name", "last name", "e-mail 1 - value")
+_MULTI = " ::: "
+_SYSTEM_GROUPS = {"* mycontacts", "* starred", "* other contacts", "mycontacts"}
+
+
+def detect(file: InputFile, *, forced: bool = False) -> bool:
+    base = file.basename.lower()
+    if base.endswith((".vcf", ".vcard")):
+        return forced or b"BEGIN:VCARD" in file.head(4096).upper()
+    if base.endswith(".csv"):
+        header = file.head(8192).split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+        names = {c.strip() for c in header.lstrip("\ufeff").split(",")}
+        return all(c in names for c in _GOOGLE_OLD) or all(c in names for c in _GOOGLE_NEW)
+    return False
+
+
+def phone_key(number: str) -> IdentityKey | None:
+    """A phone number as an identity: its digits, with ``+`` kept for international form."""
+    number = number.removeprefix("tel:").strip()
+    digits = re.sub(r"\D", "", number)
+    if len(digits) < 5:
+        return None
+    return identity("", "phone", ("+" if number.startswith("+") else "") + digits)
+
+
+def _url_keys(value: str) -> tuple[IdentityKey, ...]:
+    value = value.strip()
+    if "://" in value:
+        return url_keys(value)
+    key = _url_key(value)
+    return (key,) if key else ()
+
+
+def _url_key(value: str) -> IdentityKey | None:
+    value = value.strip()
+    if value.startswith("mailto:"):
+        return identity("", "email", value[7:])
+    if value.startswith("urn:uuid:"):
+        return identity("vcard", "id", value)
+    if value.startswith("xmpp:"):
+        return identity("xmpp", "handle", value[5:])
+    return None
+
+
+def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    if file.basename.lower().endswith(".csv"):
+        yield from _google(file)
+    else:
+        yield from _vcards(file)
+
+
+def _vcards(file: InputFile) -> Iterator[Record]:
+    text = read_document(file)
+    starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.upper() == "BEGIN:VCARD"]
+    cards = vobject.readComponents(text, ignoreUnreadable=False)
+    for number in range(1, 1_000_000_000):
+        try:
+            card = next(cards)
+        except StopIteration:
+            return
+        except (vobject.base.ParseError, ValueError, AttributeError, TypeError) as exc:
+            raise file.error(
+                _where(text, exc, starts, number),
+                f"broken vCard ({_reason(exc)})",
+                "Export the address book again, or fix that line.",
+            ) from exc
+        line = starts[number - 1] if number <= len(starts) else number
+        yield from _card(card, line)
+
+
+def _reason(exc: Exception) -> str:
+    match = re.search(r"Failed to parse line: (.*)$", str(exc))
+    return match.group(1).strip() if match else str(exc)
+
+
+def _where(text: str, exc: Exception, starts: list[int], number: int) -> str:
+    match = re.search(r"Failed to parse line: (.*)$", str(exc))
+    if match:
+        bad = match.group(1).strip()
+        for i, line in enumerate(text.splitlines(), start=1):
+            if line.strip() == bad:
+                return f"line {i}"
+    return f"line {starts[number - 1]}" if number <= len(starts) else f"card {number}"
+
+
+def _values(card: Any, name: str) -> list[str]:
+    return [str(v.value) for v in card.contents.get(name, []) if v.value]
+
+
+def _card(card: Any, line: int) -> Iterator[Record]:
+    kind = (_values(card, "kind") or ["individual"])[0].lower()
+    name = (_values(card, "fn") or [""])[0].strip() or None
+    if kind == "group":
+        members = [k for v in _values(card, "member") if (k := _url_key(v))]
+        for member in members:
+            yield Affiliation(PersonRef((member,)), name or "group", None, "group", line=line)
+        return
+    if kind == "location":
+        geo = _geo(card)
+        yield Place(
+            name or _address(card) or "place",
+            geo[0] if geo else None,
+            geo[1] if geo else None,
+            line=line,
+        )
+        return
+    if kind == "org":
+        return
+    keys: list[IdentityKey] = []
+    keys += [identity("vcard", "id", v) for v in _values(card, "uid")]
+    keys += [identity("", "email", v) for v in _values(card, "email")]
+    keys += [k for v in _values(card, "tel") if (k := phone_key(v))]
+    links = _values(card, "url") + _values(card, "impp") + _values(card, "x-socialprofile")
+    keys += [k for v in links for k in _url_keys(v)]
+    if not keys and not name:
+        return
+    person = PersonRef(tuple(dict.fromkeys(keys)), name)
+    yield Person(person, name, (_values(card, "title") or [None])[0], _address(card), line)
+    for org in card.contents.get("org", []):
+        units = org.value if isinstance(org.value, list) else [org.value]
+        if units and str(units[0]).strip():
+            title = (_values(card, "title") or [None])[0]
+            yield Affiliation(person, str(units[0]), title, "work", line=line)
+    for category in card.contents.get("categories", []):
+        for group in category.value if isinstance(category.value, list) else [category.value]:
+            yield Affiliation(person, str(group), None, "group", line=line)
+    yield Tie(SELF, person, "contact", line=line)
+
+
+def _address(card: Any) -> str | None:
+    for adr in card.contents.get("adr", []):
+        value = adr.value
+        parts = [
+            getattr(value, "city", ""),
+            getattr(value, "region", ""),
+            getattr(value, "country", ""),
+        ]
+        text = ", ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        if text:
+            return text
+    return None
+
+
+def _geo(card: Any) -> tuple[float, float] | None:
+    for geo in _values(card, "geo"):
+        numbers = re.findall(r"-?\d+(?:\.\d+)?", geo)
+        if len(numbers) >= 2:
+            return float(numbers[0]), float(numbers[1])
+    return None
+
+
+def _google(file: InputFile) -> Iterator[Record]:
+    rows = csv_rows(file)
+    _, header = next(rows, (1, []))
+    index = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
+    for line, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise file.error(
+                f"line {line}",
+                f"expected {len(header)} columns, found {len(row)}",
+                "The file looks truncated; export the contacts again.",
+            )
+        yield from _google_row(row, index, line)
+
+
+def _multi(row: list[str], index: dict[str, int], pattern: str) -> list[str]:
+    values = []
+    for column, i in index.items():
+        if re.fullmatch(pattern, column) and i < len(row):
+            values += [v.strip() for v in row[i].split(_MULTI) if v.strip()]
+    return values
+
+
+def _google_row(row: list[str], index: dict[str, int], line: int) -> Iterator[Record]:
+    name = cell(row, index, "name") or " ".join(
+        p
+        for p in (
+            cell(row, index, "first name") or cell(row, index, "given name"),
+            cell(row, index, "middle name") or cell(row, index, "additional name"),
+            cell(row, index, "last name") or cell(row, index, "family name"),
+        )
+        if p
+    )
+    keys: list[IdentityKey] = [
+        identity("", "email", e) for e in _multi(row, index, r"e-mail \d+ - value")
+    ]
+    keys += [k for p in _multi(row, index, r"phone \d+ - value") if (k := phone_key(p))]
+    keys += [k for u in _multi(row, index, r"website \d+ - value") for k in _url_keys(u)]
+    if not keys and not name:
+        return
+    person = PersonRef(tuple(dict.fromkeys(keys)), name or None)
+    org = cell(row, index, "organization name") or cell(row, index, "organization 1 - name")
+    title = cell(row, index, "organization title") or cell(row, index, "organization 1 - title")
+    location = cell(row, index, "address 1 - city")
+    yield Person(person, name or None, title or None, location or None, line)
+    if org:
+        yield Affiliation(person, org, title or None, "work", line=line)
+    groups = cell(row, index, "labels") or cell(row, index, "group membership")
+    for group in groups.split(_MULTI):
+        if group.strip() and group.strip().lower() not in _SYSTEM_GROUPS:
+            yield Affiliation(person, group.strip().lstrip("* "), None, "group", line=line)
+    yield Tie(SELF, person, "contact", line=line)

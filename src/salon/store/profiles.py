@@ -1,0 +1,233 @@
+"""One person, everything the store knows: identities, affiliations, ties, merges and the
+timeline of interactions and meetings across all sources, each with its provenance."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, or_, select
+
+from salon.dates import iso
+from salon.errors import SalonError
+from salon.store.database import Store
+from salon.store.merges import canonical_map
+from salon.store.schema import (
+    affiliations,
+    files,
+    identities,
+    interactions,
+    meeting_attendees,
+    meetings,
+    merges,
+    organizations,
+    people,
+    places,
+    posts,
+    ties,
+)
+
+
+def resolve_person(connection: Connection, who: str) -> int:
+    """A person's id from an id or a name (an exact name first, then a unique partial one)."""
+    mapping = canonical_map(connection)
+    if who.isdigit():
+        pid = int(who)
+        if connection.execute(select(people.c.id).where(people.c.id == pid)).scalar() is None:
+            raise SalonError(f"No person {pid}. Run 'salon people' to see their ids.")
+        return mapping.get(pid, pid)
+    for condition in (
+        func.lower(people.c.name) == who.lower(),
+        func.lower(people.c.name).like(f"%{who.lower()}%"),
+    ):
+        found = connection.execute(select(people.c.id, people.c.name).where(condition)).all()
+        ids = {mapping.get(pid, pid) for pid, _ in found}
+        if len(ids) == 1:
+            return ids.pop()
+        if len(ids) > 1:
+            shown = ", ".join(f"{pid} ({name})" for pid, name in found[:5])
+            raise SalonError(f"'{who}' names {len(ids)} people: {shown}. Give the id instead.")
+    raise SalonError(f"Nobody called '{who}'. Run 'salon people --query {who}' to search.")
+
+
+def _source(table: Table) -> list[Any]:
+    return [files.c.name.label("file"), table.c.line]
+
+
+def _provenance(row: Any) -> dict[str, Any]:
+    return {"file": row.file, "line": row.line}
+
+
+def person_profile(store: Store, who: str) -> dict[str, Any]:
+    """Everything about one person (merged people included), as JSON-ready data."""
+    with store.engine.connect() as c:
+        pid = resolve_person(c, who)
+        mapping = canonical_map(c)
+        group = [pid, *(m for m, kept in mapping.items() if kept == pid)]
+        names = dict(c.execute(select(people.c.id, people.c.name)).all())
+
+        def name_of(other: int | None) -> str | None:
+            if other is None:
+                return None
+            kept = mapping.get(other, other)
+            return names.get(kept) or names.get(other) or f"person {kept}"
+
+        rows = c.execute(select(people).where(people.c.id.in_(group))).mappings().all()
+        profile: dict[str, Any] = {
+            "id": pid,
+            "name": next((r["name"] for r in rows if r["name"]), None),
+            "headline": next((r["headline"] for r in rows if r["headline"]), None),
+            "location": next((r["location"] for r in rows if r["location"]), None),
+            "is_self": any(r["is_self"] for r in rows),
+            "merged_people": sorted(group[1:]),
+        }
+        profile["identities"] = [
+            {
+                "platform": r.platform,
+                "kind": r.kind,
+                "value": r.value,
+                "person": r.person_id,
+                **_provenance(r),
+            }
+            for r in c.execute(
+                select(
+                    identities.c.platform,
+                    identities.c.kind,
+                    identities.c.value,
+                    identities.c.person_id,
+                    *_source(identities),
+                )
+                .join(files, files.c.id == identities.c.file_id)
+                .where(identities.c.person_id.in_(group))
+                .order_by(identities.c.id)
+            )
+        ]
+        profile["affiliations"] = [
+            {
+                "organization": r.name,
+                "kind": r.kind,
+                "title": r.title,
+                "start": iso(r.start),
+                "end": iso(r.end),
+                **_provenance(r),
+            }
+            for r in c.execute(
+                select(
+                    organizations.c.name,
+                    affiliations.c.kind,
+                    affiliations.c.title,
+                    affiliations.c.start,
+                    affiliations.c.end,
+                    *_source(affiliations),
+                )
+                .join(organizations, organizations.c.id == affiliations.c.organization_id)
+                .join(files, files.c.id == affiliations.c.file_id)
+                .where(affiliations.c.person_id.in_(group))
+                .order_by(affiliations.c.id)
+            )
+        ]
+        profile["ties"] = [
+            {
+                "kind": r.kind,
+                "direction": "out" if r.src_id in group else "in",
+                "with": name_of(r.dst_id if r.src_id in group else r.src_id),
+                "with_id": mapping.get(o := (r.dst_id if r.src_id in group else r.src_id), o),
+                "since": iso(r.since),
+                "first_seen": iso(r.first_seen),
+                "last_seen": iso(r.last_seen),
+                **_provenance(r),
+            }
+            for r in c.execute(
+                select(
+                    ties.c.kind,
+                    ties.c.src_id,
+                    ties.c.dst_id,
+                    ties.c.since,
+                    ties.c.first_seen,
+                    ties.c.last_seen,
+                    *_source(ties),
+                )
+                .join(files, files.c.id == ties.c.file_id)
+                .where(or_(ties.c.src_id.in_(group), ties.c.dst_id.in_(group)))
+            )
+        ]
+        profile["timeline"] = _timeline(c, group, name_of)
+        profile["posts"] = c.execute(
+            select(func.count()).where(posts.c.author_id.in_(group))
+        ).scalar_one()
+        profile["merges"] = [
+            {
+                "id": r.id,
+                "kept": r.kept_id,
+                "merged": r.merged_id,
+                "reason": r.reason,
+                "score": r.score,
+                "evidence": json.loads(r.evidence),
+                "undone": r.undone_at is not None,
+            }
+            for r in c.execute(
+                select(merges).where(
+                    or_(merges.c.kept_id.in_(group), merges.c.merged_id.in_(group))
+                )
+            )
+        ]
+    return profile
+
+
+def _timeline(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    events = []
+    for r in c.execute(
+        select(
+            interactions.c.kind,
+            interactions.c.at,
+            interactions.c.src_id,
+            interactions.c.dst_id,
+            interactions.c.channel,
+            interactions.c.subject,
+            *_source(interactions),
+        )
+        .join(files, files.c.id == interactions.c.file_id)
+        .where(or_(interactions.c.src_id.in_(group), interactions.c.dst_id.in_(group)))
+    ):
+        outgoing = r.src_id in group
+        events.append(
+            {
+                "at": r.at,
+                "kind": r.kind,
+                "direction": "out" if outgoing else "in",
+                "with": name_of(r.dst_id if outgoing else r.src_id),
+                "channel": r.channel,
+                "subject": r.subject,
+                **_provenance(r),
+            }
+        )
+    for r in c.execute(
+        select(
+            meetings.c.title,
+            meetings.c.kind,
+            meetings.c.start_at,
+            places.c.name.label("place"),
+            *_source(meetings),
+        )
+        .join(meeting_attendees, meeting_attendees.c.meeting_id == meetings.c.id)
+        .join(files, files.c.id == meetings.c.file_id)
+        .outerjoin(places, places.c.id == meetings.c.place_id)
+        .where(meeting_attendees.c.person_id.in_(group))
+        .distinct()
+    ):
+        events.append(
+            {
+                "at": r.start_at,
+                "kind": r.kind,
+                "direction": "met",
+                "with": None,
+                "channel": "calendar",
+                "subject": r.title,
+                "place": r.place,
+                **_provenance(r),
+            }
+        )
+    events.sort(key=lambda e: (e["at"] is None, e["at"] or 0))
+    for event in events:
+        event["at"] = iso(event["at"])
+    return events
