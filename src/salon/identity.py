@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +33,12 @@ AUTO_MERGE = 0.93
 #: At or above this score a pair is shown as a candidate by `salon duplicates`.
 CANDIDATE = 0.80
 _MAX_BLOCK = 400
+#: How many more similar-looking names than exact ones a name has (one typo away).
+TYPO_VARIANTS = 5.0
+#: Above this many expected chance matches in the organisation, a pair is only a candidate.
+MAX_NAMESAKES = 0.07
+_PRIOR_SHARE = 0.001
+_PRIOR_WEIGHT = 1000
 _TITLES = {
     "dr",
     "mr",
@@ -165,7 +171,9 @@ def _veto(a: PersonFacts, b: PersonFacts) -> str | None:
     for platform, value in b.platform_ids:
         if platform in ids_a and ids_a[platform] != value:
             return f"different {platform} accounts"
-    domains_a = {e.rsplit("@", 1)[-1]: e for e in a.emails if _domain_label(e)}
+    # Two different addresses at one domain (a company's, or one mail provider's) are two
+    # people far more often than one person with two addresses there.
+    domains_a = {e.rsplit("@", 1)[-1]: e for e in a.emails}
     for email in b.emails:
         domain = email.rsplit("@", 1)[-1]
         if domain in domains_a and domains_a[domain] != email:
@@ -195,6 +203,48 @@ def _blocks(
             yield members
 
 
+@dataclass
+class _Population:
+    """How common names are, and how large organisations are, among the people compared.
+
+    A name shared inside a large organisation is weaker evidence than inside a small one
+    (term-frequency adjustment, as in Fellegi–Sunter record linkage): the expected number of
+    different people who would match by chance is ``members × P(first) × P(last)``, times
+    :data:`TYPO_VARIANTS` when the names only look alike.
+    """
+
+    size: int
+    first: Counter[str]
+    last: Counter[str]
+    members: Counter[str]
+
+    def namesakes(self, name: str, org: str | None, exact: bool) -> float:
+        tokens = name.split()
+        if not tokens or org is None or not self.size:
+            return 0.0
+        p = self.share(self.first[tokens[0]]) * self.share(self.last[tokens[-1]])
+        return self.members[org] * p * (1 if exact else TYPO_VARIANTS)
+
+    def share(self, count: int) -> float:
+        """A name's share, smoothed towards 1 in 1,000 so small address books stay sane."""
+        return (count + _PRIOR_WEIGHT * _PRIOR_SHARE) / (self.size + _PRIOR_WEIGHT)
+
+
+def _population(
+    people: Sequence[PersonFacts], names: dict[int, str], orgs: dict[int, set[str]]
+) -> _Population:
+    first: Counter[str] = Counter()
+    last: Counter[str] = Counter()
+    members: Counter[str] = Counter()
+    for person in people:
+        tokens = names[person.id].split()
+        if tokens:
+            first[tokens[0]] += 1
+            last[tokens[-1]] += 1
+        members.update(orgs[person.id])
+    return _Population(len(people), first, last, members)
+
+
 def duplicate_candidates(
     people: Sequence[PersonFacts], *, min_score: float = CANDIDATE
 ) -> list[Candidate]:
@@ -205,6 +255,7 @@ def duplicate_candidates(
     """
     names = {p.id: normalise_name(p.name) for p in people}
     orgs = {p.id: {o for o in map(normalise_organization, p.organizations) if o} for p in people}
+    population = _population(people, names, orgs)
     seen: set[tuple[int, int]] = set()
     out: list[Candidate] = []
     name_floor = min_score / 0.85 * 100 if min_score > 0 else 0
@@ -222,7 +273,7 @@ def duplicate_candidates(
             if pair in seen:
                 continue
             seen.add(pair)
-            candidate = score_pair(a, b, names, orgs, float(matrix[i, j]) / 100)
+            candidate = score_pair(a, b, names, orgs, float(matrix[i, j]) / 100, population)
             if candidate is not None and candidate.score >= min_score:
                 out.append(candidate)
     out.sort(key=lambda c: (-c.score, c.a, c.b))
@@ -235,17 +286,68 @@ def score_pair(
     names: dict[int, str],
     orgs: dict[int, set[str]],
     name_score: float,
+    population: _Population | None = None,
 ) -> Candidate | None:
     """The score of one pair (``None`` when a veto says they are two people)."""
     if _veto(a, b) is not None:
         return None
     org, why = _org_score(a, b, orgs)
     score = 0.85 * name_score if org is None else 0.6 * name_score + 0.4 * org
+    shared = sorted(orgs[a.id] & orgs[b.id])
+    chance = 0.0
+    if population is not None and shared:
+        chance = population.namesakes(names[a.id], shared[0], names[a.id] == names[b.id])
+        if chance > MAX_NAMESAKES:
+            score = min(score, AUTO_MERGE - 0.01)
     evidence = {
         "names": [names[a.id], names[b.id]],
+        "expected_namesakes": round(chance, 4),
         "name_similarity": round(name_score, 3),
         "organisation": why,
         "organisation_similarity": org,
     }
     lo, hi = sorted((a.id, b.id))
     return Candidate(lo, hi, round(score, 4), evidence)
+
+
+def merge_plan(
+    people: Sequence[PersonFacts], candidates: Iterable[Candidate], *, threshold: float = AUTO_MERGE
+) -> list[Candidate]:
+    """The candidates to merge, best first, never joining groups whose members contradict.
+
+    Merging is transitive, so a pair is taken only if the two groups it would join pass the
+    vetoes as wholes (all their e-mails and platform ids): one vague record cannot chain two
+    people with different addresses together.
+    """
+    facts = {p.id: p for p in people}
+    group: dict[int, int] = {}
+    merged: dict[int, PersonFacts] = {}
+
+    def find(x: int) -> int:
+        while group.get(x, x) != x:
+            x = group[x]
+        return x
+
+    def whole(root: int) -> PersonFacts:
+        return merged.get(root) or facts[root]
+
+    plan = []
+    for candidate in sorted(candidates, key=lambda c: (-c.score, c.a, c.b)):
+        if candidate.score < threshold:
+            continue
+        ra, rb = find(candidate.a), find(candidate.b)
+        if ra == rb:
+            continue
+        a, b = whole(ra), whole(rb)
+        if _veto(a, b) is not None:
+            continue
+        group[rb] = ra
+        merged[ra] = PersonFacts(
+            ra,
+            a.name,
+            a.organizations + b.organizations,
+            tuple(sorted(set(a.emails + b.emails))),
+            tuple(sorted(set(a.platform_ids + b.platform_ids))),
+        )
+        plan.append(candidate)
+    return plan

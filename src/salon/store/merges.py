@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, or_, select, update
 
 from salon.errors import SalonError
-from salon.identity import AUTO_MERGE, CANDIDATE, Candidate, PersonFacts, duplicate_candidates
+from salon.identity import (
+    AUTO_MERGE,
+    CANDIDATE,
+    Candidate,
+    PersonFacts,
+    duplicate_candidates,
+    merge_plan,
+)
 from salon.store.database import Store
 from salon.store.schema import affiliations, identities, merges, organizations, people
 
@@ -224,9 +231,14 @@ def find_duplicates(store: Store, *, min_score: float = CANDIDATE) -> list[Dupli
 
 
 def auto_merge(connection: Connection, *, threshold: float = AUTO_MERGE) -> int:
-    """Merge every candidate pair at or above ``threshold``; returns how many merges."""
+    """Merge every pair the plan takes at or above ``threshold``; returns how many merges."""
+    facts = _facts(connection)
+    blocked = _undone_pairs(connection)
+    candidates = [
+        c for c in duplicate_candidates(facts, min_score=threshold) if (c.a, c.b) not in blocked
+    ]
     done = 0
-    for candidate in find_duplicates_in(connection, min_score=threshold):
+    for candidate in merge_plan(facts, candidates, threshold=threshold):
         if canonical(connection, candidate.a) == canonical(connection, candidate.b):
             continue
         merge_in(
