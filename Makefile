@@ -20,3 +20,4 @@ test: $(BIN)/salon
 
 bench: $(BIN)/salon
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_identity.py
