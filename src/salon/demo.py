@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from salon import insights
 from salon.importers import ImportReport, import_paths
 from salon.importers.base import ImportOptions
 from salon.store import Store
 from salon.store.queries import PersonSummary, find_people, stats
+from salon.store.segments import add_segment
 
 #: (file in salon/data, namespace for market data, what it is)
 SAMPLES = (
@@ -23,6 +26,10 @@ SAMPLES = (
 )
 
 
+#: The demo's segment: people who asked about quantum algorithms on the Q&A site.
+SEGMENT = ("quantum-algorithms", "tag:quantum-algorithms & platform:quantumcomputing")
+
+
 @dataclass
 class DemoResult:
     reports: list[tuple[str, ImportReport]]
@@ -30,6 +37,8 @@ class DemoResult:
     you: list[PersonSummary]
     contacts: list[PersonSummary]
     market: list[PersonSummary]
+    influencers: dict[str, Any]
+    experts: dict[str, Any]
 
 
 def sample_paths() -> list[tuple[Path, str | None, str]]:
@@ -46,4 +55,7 @@ def run_demo(store: Store) -> DemoResult:
     you = [p for p in people if p.is_self]
     contacts = [p for p in find_people(store, query="linkedin", limit=6) if not p.is_self][:5]
     market = find_people(store, query="radoslaw", limit=5)
-    return DemoResult(reports, stats(store), you, contacts, market)
+    add_segment(store, *SEGMENT)
+    leaders = insights.influencers(store, SEGMENT[0], top=5)
+    heads_down = insights.experts(store, SEGMENT[0], top=5)
+    return DemoResult(reports, stats(store), you, contacts, market, leaders, heads_down)

@@ -59,3 +59,7 @@ class SchemaVersionError(SalonError):
 
 class StoreError(SalonError):
     """The store cannot be opened or written."""
+
+
+class ConvergenceError(SalonError):
+    """An iterative algorithm (PageRank, a model fit) did not converge."""

@@ -228,6 +228,15 @@ merges = Table(
     Column("undone_at", BigInteger),
 )
 
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("rule", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 #: Tables that hold the user's data, in an order that satisfies foreign keys.
 DATA_TABLES = (
     imports,
@@ -244,4 +253,5 @@ DATA_TABLES = (
     meetings,
     meeting_attendees,
     merges,
+    segments,
 )

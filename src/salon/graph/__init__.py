@@ -1,0 +1,1 @@
+"""Graph snapshots of the store, and the analytics that run on them (pure functions)."""

@@ -1,0 +1,92 @@
+"""Communities: Leiden on the undirected interaction graph, deterministic given a seed.
+
+References
+----------
+V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+communities", Scientific Reports 9:5233 (2019).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import igraph
+import leidenalg
+import numpy as np
+import scipy.sparse as sp
+
+from salon.graph.snapshot import GraphSnapshot
+
+
+@dataclass
+class Partition:
+    """``membership[i]`` is node i's community, numbered by size (0 is the largest)."""
+
+    membership: np.ndarray
+    modularity: float
+
+    @property
+    def count(self) -> int:
+        return int(self.membership.max()) + 1 if len(self.membership) else 0
+
+    def sizes(self) -> np.ndarray:
+        return np.bincount(self.membership, minlength=self.count)
+
+
+def undirected(matrix: sp.csr_matrix) -> igraph.Graph:
+    """A weighted undirected igraph graph: w(u, v) = A[u, v] + A[v, u]."""
+    sym = sp.triu(matrix + matrix.T, k=1).tocoo()
+    graph = igraph.Graph(
+        n=matrix.shape[0], edges=np.column_stack([sym.row, sym.col]).tolist(), directed=False
+    )
+    graph.es["weight"] = sym.data.tolist()
+    return graph
+
+
+def leiden(
+    snapshot: GraphSnapshot,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    weighted: bool = True,
+    runs: int = 10,
+) -> Partition:
+    """Leiden communities maximising modularity (``resolution`` = γ), reproducible by ``seed``.
+
+    Leiden is randomised: it runs ``runs`` times (seeds ``seed × runs`` onwards) and keeps the
+    partition of highest modularity, which is both better and far more stable than one run.
+    A pair's weight is the attention both ways, so reciprocated ties bind more.
+
+    Examples
+    --------
+    >>> g = GraphSnapshot.from_edges([1, 2, 3, 4, 5, 6, 3], [2, 3, 1, 5, 6, 4, 4])
+    >>> leiden(g).membership.tolist()
+    [0, 0, 0, 1, 1, 1]
+    """
+    if snapshot.n == 0:
+        return Partition(np.zeros(0, dtype=np.int64), 0.0)
+    graph = undirected(snapshot.matrix)
+    weights = "weight" if weighted else None
+    best = None
+    for run in range(max(runs, 1)):
+        part = leidenalg.find_partition(
+            graph,
+            leidenalg.RBConfigurationVertexPartition,
+            weights=weights,
+            resolution_parameter=resolution,
+            seed=seed * max(runs, 1) + run,
+            n_iterations=-1,
+        )
+        if best is None or part.quality() > best.quality():
+            best = part
+    raw = np.asarray(best.membership, dtype=np.int64)
+    # Number communities by size, largest first, ties by first member: stable across runs.
+    sizes = np.bincount(raw)
+    first = np.full(len(sizes), len(raw))
+    np.minimum.at(first, raw, np.arange(len(raw)))
+    order = np.lexsort((first, -sizes))
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    membership = renumber[raw]
+    quality = graph.modularity(membership.tolist(), weights=weights)
+    return Partition(membership, float(quality))

@@ -1,0 +1,190 @@
+"""Who matters: PageRank, personalised PageRank over a segment, lift, trust signals, k-core.
+
+Pure functions of a :class:`~salon.graph.snapshot.GraphSnapshot`.
+
+References
+----------
+L. Page, S. Brin, R. Motwani, T. Winograd, "The PageRank citation ranking" (1999).
+T. Haveliwala, "Topic-sensitive PageRank", WWW 2002 (personalised restart).
+M. Cha, H. Haddadi, F. Benevenuto, K. Gummadi, "Measuring user influence in Twitter: the
+million follower fallacy", ICWSM 2010.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from salon.errors import ConvergenceError
+from salon.graph.snapshot import GraphSnapshot
+
+
+@dataclass
+class Scores:
+    """A score per node, and how the power iteration went."""
+
+    values: np.ndarray
+    iterations: int
+    error: float
+
+    def top(self, k: int) -> np.ndarray:
+        """Indices of the ``k`` highest scores, best first (ties by index)."""
+        k = min(k, len(self.values))
+        order = np.lexsort((np.arange(len(self.values)), -self.values))
+        return order[:k]
+
+
+def transition(snapshot: GraphSnapshot) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``M = Aᵀ D⁻¹`` (column-stochastic on nodes with out-weight) and the dangling mask."""
+    out = np.asarray(snapshot.matrix.sum(axis=1)).ravel()
+    dangling = out == 0
+    inverse = np.divide(1.0, out, out=np.zeros_like(out), where=~dangling)
+    scaled = sp.diags(inverse) @ snapshot.matrix
+    return scaled.T.tocsr(), dangling
+
+
+def pagerank(
+    snapshot: GraphSnapshot,
+    *,
+    alpha: float = 0.85,
+    personalization: np.ndarray | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+    matrix: tuple[sp.csr_matrix, np.ndarray] | None = None,
+) -> Scores:
+    """PageRank by power iteration; with ``personalization``, it restarts there.
+
+    Dangling nodes' rank follows the restart distribution (as in networkx). Converged when
+    the L1 change is below ``tol × n``. ``matrix`` reuses a :func:`transition`.
+
+    Examples
+    --------
+    >>> g = GraphSnapshot.from_edges([1, 2, 3], [2, 3, 1])
+    >>> [round(x, 4) for x in pagerank(g).values]
+    [0.3333, 0.3333, 0.3333]
+    """
+    n = snapshot.n
+    if n == 0:
+        return Scores(np.zeros(0), 0, 0.0)
+    m, dangling = matrix or transition(snapshot)
+    if personalization is None:
+        v = np.full(n, 1.0 / n)
+    else:
+        v = np.asarray(personalization, dtype=np.float64)
+        total = v.sum()
+        if total <= 0:
+            raise ValueError("the personalisation vector has no weight")
+        v = v / total
+    r = v.copy()
+    error = np.inf
+    for iteration in range(1, max_iter + 1):
+        previous = r
+        r = alpha * (m @ previous + previous[dangling].sum() * v) + (1 - alpha) * v
+        error = float(np.abs(r - previous).sum())
+        if error < n * tol:
+            return Scores(r, iteration, error)
+    raise ConvergenceError(
+        f"PageRank did not converge in {max_iter} iterations (error {error:.2e})."
+    )
+
+
+def segment_vector(snapshot: GraphSnapshot, members: np.ndarray) -> np.ndarray:
+    """The uniform restart distribution over a segment's members present in the graph."""
+    index = snapshot.index(members)
+    index = index[index >= 0]
+    if len(index) == 0:
+        raise ValueError("no member of the segment is in the graph")
+    v = np.zeros(snapshot.n)
+    v[index] = 1.0
+    return v
+
+
+@dataclass
+class Influencer:
+    """An agenda-setter for a segment, with the evidence that makes them one."""
+
+    person: int
+    ppr: float
+    pagerank: float
+    lift: float
+    attention_from_segment: dict[str, int]
+    segment_members_attending: int
+    followers: int
+    in_segment: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return self.__dict__.copy()
+
+
+def agenda_setters(
+    snapshot: GraphSnapshot,
+    members: np.ndarray,
+    *,
+    top: int = 20,
+    alpha: float = 0.85,
+    include_members: bool = True,
+) -> list[Influencer]:
+    """People with the highest personalised PageRank restarting on ``members``.
+
+    Each comes with the lift of their PPR over global PageRank (why they matter to this
+    segment in particular), and the attention they receive from segment members by kind:
+    reposts, lists, replies and mentions say more than follower counts.
+    """
+    if snapshot.n == 0:
+        return []
+    prepared = transition(snapshot)
+    global_rank = pagerank(snapshot, alpha=alpha, matrix=prepared).values
+    restart = segment_vector(snapshot, members)
+    ppr = pagerank(snapshot, alpha=alpha, personalization=restart, matrix=prepared).values
+    is_member = restart > 0
+    order = ppr.argsort()[::-1]
+    chosen = [int(i) for i in order if include_members or not is_member[i]][:top]
+    followers = _in_degree(snapshot, "follow")
+    columns = {kind: m.tocsc() for kind, m in snapshot.kinds.items()}
+    out = []
+    for i in chosen:
+        by_kind = {}
+        attending: set[int] = set()
+        for kind, m in columns.items():
+            start, end = m.indptr[i], m.indptr[i + 1]
+            rows, counts = m.indices[start:end], m.data[start:end]
+            inside = is_member[rows]
+            if inside.any():
+                by_kind[kind] = int(counts[inside].sum())
+                attending.update(rows[inside].tolist())
+        out.append(
+            Influencer(
+                person=int(snapshot.people[i]),
+                ppr=float(ppr[i]),
+                pagerank=float(global_rank[i]),
+                lift=float(ppr[i] / global_rank[i]) if global_rank[i] > 0 else 0.0,
+                attention_from_segment=dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+                segment_members_attending=len(attending),
+                followers=int(followers[i]),
+                in_segment=bool(is_member[i]),
+            )
+        )
+    return out
+
+
+def _in_degree(snapshot: GraphSnapshot, kind: str) -> np.ndarray:
+    m = snapshot.kinds.get(kind)
+    if m is None:
+        return np.zeros(snapshot.n, dtype=np.int64)
+    return np.diff(m.tocsc().indptr)
+
+
+def k_core(snapshot: GraphSnapshot) -> np.ndarray:
+    """Each node's core number in the undirected graph (igraph's coreness)."""
+    import igraph
+
+    coo = snapshot.matrix.tocoo()
+    graph = igraph.Graph(
+        n=snapshot.n,
+        edges=list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)),
+        directed=False,
+    )
+    graph.simplify()
+    return np.asarray(graph.coreness(), dtype=np.int64)

@@ -1,0 +1,221 @@
+"""Segments: named sets of people defined by a rule, stored so every command can use them.
+
+A rule is ``KIND:VALUE``; several joined by `` & `` must all hold.
+
+=====================  ========================================================================
+``org:TEXT``           works (or worked) at an organisation whose name contains TEXT
+``title:TEXT``         a job title or headline containing TEXT
+``location:TEXT``      a location containing TEXT
+``platform:NAME``      has an identity on that platform (``x``, ``mastodon``, a namespace)
+``followers:WHO``      follows WHO (an id, a name, or a handle)
+``tag:TAG``            posted with the tag TAG
+``community:N``        in community N of ``salon communities`` (same seed and resolution)
+``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line
+``all``                everyone
+=====================  ========================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, func, or_, select
+
+from salon.errors import SalonError
+from salon.model import identity
+from salon.store.database import Store
+from salon.store.merges import canonical_map
+from salon.store.profiles import resolve_person
+from salon.store.schema import (
+    affiliations,
+    identities,
+    organizations,
+    people,
+    posts,
+    segments,
+    ties,
+)
+
+RULE_KINDS = (
+    "org",
+    "title",
+    "location",
+    "platform",
+    "followers",
+    "tag",
+    "community",
+    "file",
+    "all",
+)
+
+#: Evaluates ``community:N`` rules: (community number) -> person ids. Set by the caller.
+CommunityLookup = Callable[[int], set[int]]
+
+
+@dataclass
+class Segment:
+    name: str
+    rule: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "rule": self.rule}
+
+
+def parse_rule(rule: str) -> list[tuple[str, str]]:
+    """``"org:acme & title:cto"`` → ``[("org", "acme"), ("title", "cto")]`` (checked)."""
+    parts = []
+    for clause in rule.split(" & "):
+        kind, _, value = clause.strip().partition(":")
+        kind = kind.strip().lower()
+        if kind not in RULE_KINDS or (kind != "all" and not value.strip()):
+            raise SalonError(
+                f"'{clause.strip()}' is not a segment rule. Use KIND:VALUE with KIND one of "
+                f"{', '.join(RULE_KINDS)} (e.g. org:acme, title:cto, file:buyers.txt)."
+            )
+        parts.append((kind, value.strip()))
+    return parts
+
+
+def add_segment(store: Store, name: str, rule: str, *, replace: bool = False) -> Segment:
+    parse_rule(rule)
+    with store.engine.begin() as c:
+        exists = c.execute(select(segments.c.id).where(segments.c.name == name)).scalar()
+        if exists and not replace:
+            raise SalonError(f"Segment '{name}' already exists. Use --replace to change its rule.")
+        if exists:
+            c.execute(delete(segments).where(segments.c.id == exists))
+        c.execute(segments.insert().values(name=name, rule=rule, created_at=int(time.time())))
+    return Segment(name, rule)
+
+
+def list_segments(store: Store) -> list[Segment]:
+    with store.engine.connect() as c:
+        rows = c.execute(select(segments.c.name, segments.c.rule).order_by(segments.c.name))
+        return [Segment(name, rule) for name, rule in rows]
+
+
+def segment_rule(store: Store, name_or_rule: str) -> Segment:
+    """A stored segment by name, a file of handles, or a rule written in place."""
+    with store.engine.connect() as c:
+        rule = c.execute(select(segments.c.rule).where(segments.c.name == name_or_rule)).scalar()
+    if rule is not None:
+        return Segment(name_or_rule, rule)
+    if Path(name_or_rule).is_file():
+        return Segment(Path(name_or_rule).name, f"file:{name_or_rule}")
+    if ":" in name_or_rule or name_or_rule == "all":
+        parse_rule(name_or_rule)
+        return Segment(name_or_rule, name_or_rule)
+    known = ", ".join(s.name for s in list_segments(store)) or "none yet"
+    raise SalonError(
+        f"No segment '{name_or_rule}' (known: {known}). Add it with "
+        f"'salon segment add {name_or_rule} RULE', or pass a rule or a file."
+    )
+
+
+def segment_members(
+    store: Store, segment: Segment, *, communities: CommunityLookup | None = None
+) -> set[int]:
+    """Canonical ids of the segment's people."""
+    with store.engine.connect() as c:
+        mapping = canonical_map(c)
+        result: set[int] | None = None
+        for kind, value in parse_rule(segment.rule):
+            if kind == "community":
+                if communities is None:
+                    raise SalonError(
+                        "community: rules need the communities; use them from an analytics command."
+                    )
+                found = communities(int(value))
+            else:
+                found = {mapping.get(p, p) for p in _match(c, kind, value)}
+            result = found if result is None else result & found
+    return result or set()
+
+
+def _like(value: str) -> str:
+    return f"%{value.lower()}%"
+
+
+def _match(c: Connection, kind: str, value: str) -> set[int]:
+    if kind == "all":
+        return set(c.execute(select(people.c.id)).scalars())
+    if kind == "org":
+        stmt = (
+            select(affiliations.c.person_id)
+            .join(organizations, organizations.c.id == affiliations.c.organization_id)
+            .where(func.lower(organizations.c.name).like(_like(value)))
+        )
+    elif kind == "title":
+        stmt = (
+            select(affiliations.c.person_id)
+            .where(func.lower(affiliations.c.title).like(_like(value)))
+            .union(select(people.c.id).where(func.lower(people.c.headline).like(_like(value))))
+        )
+    elif kind == "location":
+        stmt = (
+            select(people.c.id)
+            .where(func.lower(people.c.location).like(_like(value)))
+            .union(
+                select(affiliations.c.person_id).where(
+                    func.lower(affiliations.c.location).like(_like(value))
+                )
+            )
+        )
+    elif kind == "platform":
+        stmt = select(identities.c.person_id).where(identities.c.platform == value.lower())
+    elif kind == "tag":
+        tag = json.dumps(value.lower().lstrip("#"))
+        stmt = select(posts.c.author_id).where(posts.c.tags.like(f"%{tag}%"))
+    elif kind == "followers":
+        target = resolve_person(c, value) if not value.startswith("@") else _by_handle(c, value)
+        group = [target, *(p for p, k in canonical_map(c).items() if k == target)]
+        stmt = select(ties.c.src_id).where(ties.c.kind == "follow", ties.c.dst_id.in_(group))
+    else:  # file
+        return _from_file(c, Path(value))
+    return {p for p in c.execute(stmt).scalars() if p is not None}
+
+
+def _by_handle(c: Connection, handle: str) -> int:
+    found = c.execute(
+        select(identities.c.person_id).where(
+            identities.c.kind == "handle", identities.c.value == handle.lstrip("@").lower()
+        )
+    ).first()
+    if found is None:
+        raise SalonError(f"Nobody with the handle '{handle}'.")
+    return found[0]
+
+
+def _from_file(c: Connection, path: Path) -> set[int]:
+    if not path.is_file():
+        raise SalonError(f"No such segment file: '{path}'.")
+    values = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            values.add(line)
+    keys = set()
+    for v in values:
+        if "@" in v and not v.startswith("@") and "." in v.split("@")[-1] and v.count("@") == 1:
+            keys.add(identity("", "email", v)[2])
+        elif "://" in v:
+            keys.add(identity("", "url", v)[2])
+        keys.add(identity("", "handle", v)[2])
+        keys.add(v.lower())
+    found = set()
+    chunk = sorted(keys)
+    for i in range(0, len(chunk), 500):
+        found.update(
+            c.execute(
+                select(identities.c.person_id).where(
+                    or_(identities.c.value.in_(chunk[i : i + 500]))
+                )
+            ).scalars()
+        )
+    if values and not found:
+        raise SalonError(f"None of the {len(values)} entries of '{path}' names a known person.")
+    return found
