@@ -1,0 +1,47 @@
+import pytest
+
+import salon
+from salon.store.segments import add_segment, list_segments, segment_members, segment_rule
+from tests.conftest import ROOT, shared
+
+
+def _store(store):
+    salon.import_paths(
+        store,
+        [
+            shared("exports/linkedin_export_2018_pseudonymised"),
+            ROOT / "tests/data/google_contacts_2022.csv",
+            ROOT / "tests/data/following_accounts.csv",
+        ],
+    )
+    return store
+
+
+def test_rules(fresh_store, tmp_path):
+    store = _store(fresh_store)
+    assert len(segment_members(store, segment_rule(store, "org:acme"))) == 2
+    ceos = segment_members(store, segment_rule(store, "title:ceo"))
+    both = segment_members(store, segment_rule(store, "title:ceo & org:quantile"))
+    assert both and both < ceos
+    assert segment_members(store, segment_rule(store, "platform:mastodon"))
+    handles = tmp_path / "buyers.txt"
+    handles.write_text("# buyers\nana@acme.example\nchenwei@fosstodon.org\n")
+    assert len(segment_members(store, segment_rule(store, str(handles)))) == 2
+
+
+def test_stored_segments(fresh_store):
+    store = _store(fresh_store)
+    add_segment(store, "acme", "org:acme")
+    assert [s.name for s in list_segments(store)] == ["acme"]
+    with pytest.raises(salon.SalonError, match=r"already exists\. Use --replace"):
+        add_segment(store, "acme", "org:globex")
+    add_segment(store, "acme", "org:globex", replace=True)
+    assert segment_rule(store, "acme").rule == "org:globex"
+
+
+def test_bad_rules(fresh_store):
+    with pytest.raises(salon.SalonError) as error:
+        segment_rule(fresh_store, "job:cto")
+    assert str(error.value).startswith("'job:cto' is not a segment rule. Use KIND:VALUE")
+    with pytest.raises(salon.SalonError, match="No segment 'buyers'"):
+        segment_rule(fresh_store, "buyers")

@@ -1,0 +1,40 @@
+import json
+
+import salon
+from salon import insights
+from salon.store.segments import add_segment
+from tests.conftest import run_cli, shared
+
+
+def test_higgs_agenda_setters_with_evidence(fresh_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("SALON_CACHE", str(tmp_path / "cache"))
+    salon.import_paths(
+        fresh_store,
+        [shared("higgs_twitter/higgs-reply_network.edgelist.gz")],
+        options=salon.ImportOptions(namespace="higgs", kind="reply"),
+    )
+    add_segment(fresh_store, "sample", "platform:higgs")
+    result = insights.influencers(fresh_store, "sample", top=5, include_members=True)
+    assert len(result["influencers"]) == 5
+    top = result["influencers"][0]
+    assert top["attention_from_segment"]["reply"] > 0
+    assert top["name"].startswith("higgs:")
+    communities = insights.communities(fresh_store, seed=1, limit=3)
+    assert communities["communities"] > 3 and len(communities["shown"]) == 3
+
+
+def test_cli_commands(tmp_path):
+    db = tmp_path / "s.db"
+    env_path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    assert run_cli("import", "--namespace", "radoslaw", str(env_path), db=db).returncode == 0
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join(str(i) for i in range(1, 21)))
+    result = run_cli("segment", "add", "team", f"file:{ids}", db=db)
+    assert result.returncode == 0 and "20 people" in result.stdout
+    out = json.loads(run_cli("influencers", "-s", "team", "-n", "3", "--json", db=db).stdout)
+    assert len(out["influencers"]) == 3 and not any(r["in_segment"] for r in out["influencers"])
+    out = json.loads(run_cli("communities", "--seed", "2", "--json", db=db).stdout)
+    assert sum(r["size"] for r in out["shown"]) <= out["nodes"]
+    assert run_cli("experts", "-s", "team", db=db).returncode == 0
+    bad = run_cli("influencers", "-s", "nobody", db=db)
+    assert bad.returncode == 1 and "No segment 'nobody'" in bad.stderr
