@@ -33,6 +33,14 @@ def shared(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Snapshots are cached under a temporary folder, never in the user's ~/.cache."""
+    monkeypatch.setenv("SALON_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def fresh_store(tmp_path: Path) -> Iterator[Store]:
     """An empty SQLite store."""

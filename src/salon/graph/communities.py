@@ -1,4 +1,4 @@
-"""Communities: Leiden on the undirected interaction graph, deterministic given a seed (igraph's implementation).
+"""Communities: Leiden on the undirected interaction graph, deterministic given a seed.
 
 References
 ----------

@@ -36,13 +36,22 @@ class Scores:
         return order[:k]
 
 
-def transition(snapshot: GraphSnapshot) -> tuple[sp.csr_matrix, np.ndarray]:
-    """``M = Aᵀ D⁻¹`` (column-stochastic on nodes with out-weight) and the dangling mask."""
+@dataclass
+class Transition:
+    """What power iteration needs: ``Aᵀ`` (a free CSC view of the CSR matrix), the inverse
+    out-weights, and the dangling nodes (no out-weight)."""
+
+    transposed: sp.csc_matrix
+    inverse_out: np.ndarray
+    dangling: np.ndarray
+
+
+def transition(snapshot: GraphSnapshot) -> Transition:
+    """Prepare :func:`pagerank`: ``M = Aᵀ D⁻¹`` is applied as ``Aᵀ (D⁻¹ r)``, never built."""
     out = np.asarray(snapshot.matrix.sum(axis=1)).ravel()
     dangling = out == 0
     inverse = np.divide(1.0, out, out=np.zeros_like(out), where=~dangling)
-    scaled = sp.diags(inverse) @ snapshot.matrix
-    return scaled.T.tocsr(), dangling
+    return Transition(snapshot.matrix.T, inverse, np.flatnonzero(dangling))
 
 
 def pagerank(
@@ -52,7 +61,7 @@ def pagerank(
     personalization: np.ndarray | None = None,
     tol: float = 1e-10,
     max_iter: int = 1000,
-    matrix: tuple[sp.csr_matrix, np.ndarray] | None = None,
+    matrix: Transition | None = None,
 ) -> Scores:
     """PageRank by power iteration; with ``personalization``, it restarts there.
 
@@ -68,7 +77,7 @@ def pagerank(
     n = snapshot.n
     if n == 0:
         return Scores(np.zeros(0), 0, 0.0)
-    m, dangling = matrix or transition(snapshot)
+    prepared = matrix or transition(snapshot)
     if personalization is None:
         v = np.full(n, 1.0 / n)
     else:
@@ -77,12 +86,19 @@ def pagerank(
         if total <= 0:
             raise ValueError("the personalisation vector has no weight")
         v = v / total
+    at, inverse, dangling = prepared.transposed, prepared.inverse_out, prepared.dangling
+    restart = (1 - alpha) * v
     r = v.copy()
+    scaled = np.empty(n)
     error = np.inf
     for iteration in range(1, max_iter + 1):
-        previous = r
-        r = alpha * (m @ previous + previous[dangling].sum() * v) + (1 - alpha) * v
-        error = float(np.abs(r - previous).sum())
+        np.multiply(r, inverse, out=scaled)
+        spread = at @ scaled
+        spread *= alpha
+        spread += (alpha * r[dangling].sum()) * v
+        spread += restart
+        error = float(np.abs(spread - r).sum())
+        r = spread
         if error < n * tol:
             return Scores(r, iteration, error)
     raise ConvergenceError(
