@@ -21,3 +21,5 @@ test: $(BIN)/salon
 bench: $(BIN)/salon
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_identity.py
+	$(BIN)/python bench/bench_pagerank.py
+	$(BIN)/python bench/validate_influence.py

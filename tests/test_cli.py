@@ -9,6 +9,8 @@ def test_demo_is_the_main_job():
     assert "Kabir Mehta (you)" in result.stdout
     assert "82,927" in result.stdout  # the market sample's e-mails
     assert "1,670" in result.stdout  # the Q&A sample's posts
+    assert "Agenda-setters for people asking about quantum algorithms" in result.stdout
+    assert "Heads-down experts around them" in result.stdout
 
 
 def test_import_then_stats_people_and_export(tmp_path):
