@@ -38,3 +38,14 @@ def test_cli_commands(tmp_path):
     assert run_cli("experts", "-s", "team", db=db).returncode == 0
     bad = run_cli("influencers", "-s", "nobody", db=db)
     assert bad.returncode == 1 and "No segment 'nobody'" in bad.stderr
+
+
+def test_weights_override(tmp_path):
+    db = tmp_path / "s.db"
+    path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    run_cli("import", "--namespace", "radoslaw", str(path), db=db)
+    ok = run_cli("communities", "--weights", "edge=2,repost=5", "--json", db=db)
+    assert ok.returncode == 0
+    bad = run_cli("communities", "--weights", "edge", db=db)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "Error: 'edge' is not KIND=WEIGHT (e.g. repost=5)."

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from salon import __version__, insights
 from salon.errors import SalonError
+from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
 from salon.identity import CANDIDATE
 from salon.importers import IMPORTERS, ImportReport, import_paths
 from salon.importers.base import ImportOptions
@@ -392,6 +393,28 @@ SegmentOption = Annotated[
     ),
 ]
 TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="How many to show.")]
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Override attention weights by kind, e.g. 'repost=5,follow=0.5' "
+        "(defaults in the README).",
+    ),
+]
+
+
+def _spec(weights: str | None) -> SnapshotSpec:
+    """A snapshot choice with the user's weights over the documented defaults."""
+    chosen = dict(ATTENTION_WEIGHTS)
+    for part in (weights or "").split(","):
+        if not part.strip():
+            continue
+        kind, _, value = part.partition("=")
+        try:
+            chosen[kind.strip()] = float(value)
+        except ValueError:
+            raise SalonError(f"'{part.strip()}' is not KIND=WEIGHT (e.g. repost=5).") from None
+    return SnapshotSpec(weights=chosen)
 
 
 @segment_app.command("add")
@@ -452,6 +475,7 @@ def influencers(
     members: Annotated[
         bool, typer.Option("--members", help="Rank the segment's own members too.")
     ] = False,
+    weights: WeightsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who sets the agenda for a segment: personalised PageRank restarting on it, the lift
@@ -460,7 +484,9 @@ def influencers(
     Example: salon influencers --segment buyers --top 10
     """
     with _store() as store:
-        result = insights.influencers(store, segment, top=top, include_members=members)
+        result = insights.influencers(
+            store, segment, top=top, include_members=members, spec=_spec(weights)
+        )
     if as_json:
         _print_json(result)
         return
@@ -508,6 +534,7 @@ def communities(
         typer.Option("--segment", "-s", help="Show this segment's share of each community."),
     ] = None,
     top: TopOption = 20,
+    weights: WeightsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Communities of the interaction graph (Leiden, deterministic with --seed): size, most
@@ -517,7 +544,12 @@ def communities(
     """
     with _store() as store:
         result = insights.communities(
-            store, seed=seed, resolution=resolution, segment=segment, limit=top
+            store,
+            seed=seed,
+            resolution=resolution,
+            segment=segment,
+            limit=top,
+            spec=_spec(weights),
         )
     if as_json:
         _print_json(result)
@@ -542,7 +574,12 @@ def communities(
 
 
 @app.command()
-def experts(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption = False) -> None:
+def experts(
+    segment: SegmentOption,
+    top: TopOption = 20,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Heads-down experts around a segment: high substance (tenure, roles, meetings,
     introductions, engagement earned from agenda-setters per post), low visibility (posts,
     followers, link-pushing).
@@ -550,7 +587,7 @@ def experts(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption = F
     Example: salon experts --segment buyers
     """
     with _store() as store:
-        result = insights.experts(store, segment, top=top)
+        result = insights.experts(store, segment, top=top, spec=_spec(weights))
     if as_json:
         _print_json(result)
         return

@@ -8,7 +8,7 @@ from sqlalchemy import select
 import salon
 from salon.importers.files import input_files
 from salon.importers.linkedin import detect
-from salon.store.schema import people, posts, ties
+from salon.store.schema import identities, people, posts, ties
 from tests.conftest import data_counts, shared
 
 EXPORT_2018 = "exports/linkedin_export_2018_pseudonymised"
@@ -101,3 +101,21 @@ def test_detect_needs_the_header(tmp_path):
     other = tmp_path / "Connections.csv"
     other.write_text("a,b,c\n1,2,3\n")
     assert not detect(input_files(other)[0])
+
+
+def test_todays_messages_layout(fresh_store, tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+        "DATE,SUBJECT,CONTENT,FOLDER\n"
+        "2-abc,,Ana Ruiz,https://www.linkedin.com/in/ana-ruiz,Kira Hale,"
+        "https://www.linkedin.com/in/kira-hale,2024-05-10 14:03:12 UTC,Coffee?,Hi Kira,INBOX\n"
+    )
+    report = salon.import_paths(fresh_store, [export])
+    assert report.added["interactions"] == 1
+    with fresh_store.engine.connect() as c:
+        urls = set(
+            c.execute(select(identities.c.value).where(identities.c.kind == "url")).scalars()
+        )
+    assert urls == {"linkedin.com/in/ana-ruiz", "linkedin.com/in/kira-hale"}
