@@ -14,12 +14,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from salon import __version__, insights
+from salon.dates import iso
+from salon.diffusion.plot import forecast_svg
 from salon.errors import SalonError
 from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
 from salon.identity import CANDIDATE
 from salon.importers import IMPORTERS, ImportReport, import_paths
 from salon.importers.base import ImportOptions
 from salon.store import Store, default_url, open_store
+from salon.store.adoptions import list_innovations
 from salon.store.merges import find_duplicates, merge_people, unmerge_person
 from salon.store.profiles import person_profile
 from salon.store.queries import export_all, find_people, follow_history, stats
@@ -612,6 +615,187 @@ def _print_experts(result: dict, title: str) -> None:  # type: ignore[type-arg]
 
 def _evidence(values: dict) -> str:  # type: ignore[type-arg]
     return ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in values.items() if v)
+
+
+@app.command()
+def innovations(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """What the store can date: tags, platforms and channels people adopted, with how many
+    adopted each and when.
+
+    Example: salon innovations --limit 10
+    """
+    with _store() as store:
+        found = [i.to_dict() for i in list_innovations(store, limit=limit)]
+    if as_json:
+        _print_json(found)
+        return
+    _section(
+        "Innovations",
+        ("innovation", "adopters", "first", "last"),
+        [
+            (
+                i["name"],
+                f"{i['adopters']:,}",
+                (iso(i["first"]) or "")[:10],
+                (iso(i["last"]) or "")[:10],
+            )
+            for i in found
+        ],
+    )
+
+
+PeriodOption = Annotated[
+    str, typer.Option("--period", help="day, week or month: the unit of time of the model.")
+]
+
+
+@app.command()
+def adoption(
+    innovation: Annotated[
+        str,
+        typer.Argument(
+            help="tag:NAME, platform:NAME, channel:NAME or follows:WHO (see 'salon innovations')."
+        ),
+    ],
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only this segment.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="sd (mean and standard deviation) or quantile.")
+    ] = "sd",
+    log_time: Annotated[
+        bool, typer.Option("--log-time", help="Measure time on a log scale.")
+    ] = False,
+    period: PeriodOption = "month",
+    as_json: JsonOption = False,
+) -> None:
+    """Rogers' adoption stage of every adopter of an innovation (from the fitted Bass curve
+    while it is still spreading).
+
+    Example: salon adoption tag:quantum-gate --segment buyers
+    """
+    if method not in ("sd", "quantile") or period not in insights.PERIODS:
+        raise SalonError("--method is sd or quantile; --period is day, week or month.")
+    with _store() as store:
+        result = insights.adoption(
+            store, innovation, segment=segment, method=method, log_time=log_time, period=period
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"{result['adopters']:,} adopters of {innovation}; stages by "
+        f"{result['method']}: " + ", ".join(f"{k} {v:.0%}" for k, v in result["shares"].items())
+    )
+    _section(
+        "Adopters (first 30)",
+        ("adopted", "who", "stage"),
+        [
+            (r["adopted"][:10], _who(r["name"], r["person"]), r["stage"])
+            for r in result["people"][:30]
+        ],
+    )
+
+
+@app.command()
+def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption = False) -> None:
+    """The segment's most innovative people: how early they adopt, as a mean z-score over
+    every innovation the store can date.
+
+    Example: salon innovators --segment buyers
+    """
+    with _store() as store:
+        result = insights.innovators(store, segment, top=top)
+    if as_json:
+        _print_json(result)
+        return
+    console.print(f"Over {result['innovations']} innovations adopted in the segment.")
+    _section(
+        "Innovators",
+        ("#", "who", "innovativeness", "innovations"),
+        [
+            (
+                str(i),
+                _who(r["name"], r["person"]),
+                f"{r['innovativeness']:+.2f}",
+                str(r["innovations"]),
+            )
+            for i, r in enumerate(result["innovators"], start=1)
+        ],
+    )
+
+
+@app.command()
+def forecast(
+    innovation: Annotated[str, typer.Argument(help="What to forecast (see 'salon innovations').")],
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only this segment.")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Periods ahead.")] = 12,
+    period: PeriodOption = "month",
+    backtest_periods: Annotated[
+        int,
+        typer.Option(
+            "--backtest", min=0, help="Also hide the last N periods and report the error."
+        ),
+    ] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write an SVG chart here.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bass forecast of an innovation's adoption in a segment: p, q, m with 90 % bootstrap
+    intervals, adopters at +6 and +horizon periods, and optionally a backtest.
+
+    Example: salon forecast tag:quantum-gate --period week --horizon 12 --plot gate.svg
+    """
+    if period not in insights.PERIODS:
+        raise SalonError("--period is day, week or month.")
+    with _store() as store:
+        result = insights.forecast(
+            store,
+            innovation,
+            segment=segment,
+            horizon=horizon,
+            period=period,
+            backtest_periods=backtest_periods,
+        )
+    fit = result.pop("_fit")
+    if plot is not None:
+        plot.write_text(
+            forecast_svg(
+                fit,
+                horizon=horizon,
+                period=period,
+                title=f"{innovation}: adopters and Bass forecast",
+            )
+        )
+    if as_json:
+        _print_json(result)
+        return
+    bass = result["bass"]
+    console.print(
+        f"{innovation}: {result['adopters']:,} adopters over {bass['periods']} "
+        f"{period}s. Bass p={bass['p']:.4f} q={bass['q']:.3f} m={bass['m']:,.0f}"
+        + (
+            f" (90% {bass['m_interval'][0]:,.0f}–{bass['m_interval'][1]:,.0f})"
+            if bass["m_interval"]
+            else ""
+        )
+    )
+    for f in result["forecasts"]:
+        band = f" (90% {f['low']:,.0f}–{f['high']:,.0f})" if "low" in f else ""
+        console.print(f"  +{f['horizon']} {period}s: {f['adopters']:,.0f} adopters{band}")
+    if "backtest" in result:
+        b = result["backtest"]
+        console.print(
+            f"  backtest, last {b['hidden']} hidden: forecast {b['forecast']:,.0f} "
+            f"vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
+            f"{'inside' if b['covered'] else 'outside'} the interval)"
+        )
+    if plot is not None:
+        console.print(f"Chart written to {plot}.")
 
 
 @app.command()

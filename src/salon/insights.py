@@ -10,11 +10,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from salon.dates import iso
+from salon.diffusion.bass import BassFit, backtest, fit_bass
+from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.graph.communities import Partition, leiden
 from salon.graph.features import engagement_from, person_features
 from salon.graph.influence import agenda_setters, k_core, pagerank
 from salon.graph.snapshot import GraphSnapshot, SnapshotSpec, build_snapshot
 from salon.graph.substance import heads_down_experts, substance_scores
+from salon.store.adoptions import adoption_times, list_innovations
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.schema import identities, people
@@ -214,3 +218,163 @@ def experts(
         for r, (i, pid) in enumerate(zip(chosen, ids, strict=True), start=1)
     ]
     return {"segment": ctx.segment.to_dict(), "candidates": len(around), "experts": rows}
+
+
+# -- where buyers will be: adoption and forecasts ----------------------------------------------
+
+PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
+
+
+def _segment_times(
+    store: Store, innovation: str, segment: str | None
+) -> tuple[dict[int, float], int | None, Segment | None]:
+    times = adoption_times(store, innovation)
+    if segment is None:
+        return times, None, None
+    chosen = segment_rule(store, segment)
+    members = segment_members(store, chosen)
+    return {p: t for p, t in times.items() if p in members}, len(members), chosen
+
+
+def adoption(
+    store: Store,
+    innovation: str,
+    *,
+    segment: str | None = None,
+    method: str = "sd",
+    log_time: bool = False,
+    period: str = "month",
+) -> dict[str, Any]:
+    """Each adopter's Rogers stage; from the fitted Bass curve when the innovation is still
+    spreading in the segment (enough periods, and a fitted market beyond today's adopters)."""
+    times, size, chosen = _segment_times(store, innovation, segment)
+    if not times:
+        from salon.errors import SalonError
+
+        raise SalonError(
+            f"Nobody{' in the segment' if segment else ''} has adopted "
+            f"'{innovation}'. Run 'salon innovations' to see what can be dated."
+        )
+    people_ids = np.array(list(times), dtype=np.int64)
+    values = np.array(list(times.values()))
+    fit = _fit(values, size, period)
+    spreading = fit is not None and fit.m > len(values) * 1.05
+    result = adoption_stages(
+        people_ids, values, method=method, log_time=log_time, eventual=fit.m if spreading else None
+    )
+    names = names_of(store, people_ids.tolist())
+    order = np.argsort(values, kind="stable")
+    return {
+        "innovation": innovation,
+        "segment": chosen.to_dict() if chosen else None,
+        "adopters": len(values),
+        "segment_size": size,
+        "method": result.method,
+        "bass": _fit_dict(fit) if fit else None,
+        "shares": result.shares(),
+        "people": [
+            {
+                "person": int(people_ids[i]),
+                "name": names.get(int(people_ids[i])),
+                "adopted": iso(int(values[i])),
+                "stage": STAGES[int(result.stages[i])],
+            }
+            for i in order
+        ],
+    }
+
+
+def _fit(times: np.ndarray, size: int | None, period: str, bootstrap: int = 200) -> BassFit | None:
+    start, step = float(times.min()), PERIODS[period]
+    periods = int((times.max() - start) // step) + 1
+    if periods < 4:
+        return None
+    counts = adoption_counts(times, start=start, period=step, periods=periods)
+    try:
+        return fit_bass(counts, m_max=size, bootstrap=bootstrap)
+    except ValueError:
+        return None
+
+
+def _fit_dict(fit: BassFit) -> dict[str, Any]:
+    return {
+        "p": fit.p,
+        "q": fit.q,
+        "m": fit.m,
+        "p_interval": fit.interval("p"),
+        "q_interval": fit.interval("q"),
+        "m_interval": fit.interval("m"),
+        "periods": fit.periods,
+        "peak_period": fit.peak(),
+    }
+
+
+def forecast(
+    store: Store,
+    innovation: str,
+    *,
+    segment: str | None = None,
+    horizon: int = 12,
+    period: str = "month",
+    backtest_periods: int = 0,
+) -> dict[str, Any]:
+    """Bass fit of the segment's adoption, forecasts at +6 and +horizon periods with 90 %
+    bootstrap intervals, and (optionally) a backtest hiding the last periods."""
+    from salon.errors import SalonError
+
+    times, size, chosen = _segment_times(store, innovation, segment)
+    values = np.array(list(times.values()))
+    fit = _fit(values, size, period) if len(values) else None
+    if fit is None:
+        raise SalonError(
+            f"Too little adoption of '{innovation}' to fit (at least 4 {period}s "
+            "with adopters are needed). Try --period week or day."
+        )
+    horizons = sorted({min(6, horizon), horizon})
+    out = {
+        "innovation": innovation,
+        "segment": chosen.to_dict() if chosen else None,
+        "period": period,
+        "adopters": len(values),
+        "segment_size": size,
+        "observed": fit.observed.tolist(),
+        "bass": _fit_dict(fit),
+        "forecasts": [fit.forecast(h) for h in horizons],
+    }
+    if backtest_periods:
+        result = backtest(fit.observed, backtest_periods, m_max=size)
+        out["backtest"] = {
+            "hidden": backtest_periods,
+            "actual": result.actual,
+            "forecast": result.forecast,
+            "low": result.low,
+            "high": result.high,
+            "error": result.error,
+            "covered": result.covered,
+        }
+    out["_fit"] = fit
+    return out
+
+
+def innovators(
+    store: Store, segment: str, *, top: int = 20, min_adopters: int = 5
+) -> dict[str, Any]:
+    """The segment's most innovative people over every innovation the store can date."""
+    chosen = segment_rule(store, segment)
+    members = segment_members(store, chosen)
+    adoptions = {}
+    for item in list_innovations(store, min_adopters=min_adopters, limit=200):
+        times = {p: t for p, t in adoption_times(store, item.name).items() if p in members}
+        if len(times) >= min_adopters:
+            adoptions[item.name] = times
+    scores = innovativeness(adoptions, min_adopters=min_adopters)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
+    names = names_of(store, [p for p, _ in ranked])
+    return {
+        "segment": chosen.to_dict(),
+        "innovations": len(adoptions),
+        "innovators": [
+            {"person": p, "name": names.get(p), "innovativeness": round(s, 3), "innovations": n}
+            for p, (s, n) in ranked
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Diffusion: adoption stages, Bass forecasts, and influence maximisation (pure functions)."""

@@ -1,0 +1,135 @@
+"""Innovations the store can date: each person's first use of a tag, platform or channel, or
+first follow of an account.
+
+=====================  =====================================================================
+``tag:NAME``           first post with the tag
+``platform:NAME``      first post or interaction on the platform (``x``, ``mastodon``…)
+``channel:NAME``       first post or interaction in the channel (an instance, a forum, a site)
+``follows:WHO``        first time seen following WHO (from dated follower snapshots)
+=====================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from salon.errors import SalonError
+from salon.store.database import Store
+from salon.store.merges import canonical_map
+from salon.store.profiles import resolve_person
+from salon.store.schema import interactions, posts, ties
+
+KINDS = ("tag", "platform", "channel", "follows")
+
+
+@dataclass
+class Innovation:
+    name: str
+    adopters: int
+    first: int | None
+    last: int | None
+
+    def to_dict(self) -> dict[str, object]:
+        return self.__dict__.copy()
+
+
+def _earliest(pairs, mapping: dict[int, int]) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    first: dict[int, float] = {}
+    for pid, at in pairs:
+        if pid is None or at is None:
+            continue
+        pid = mapping.get(pid, pid)
+        if pid not in first or at < first[pid]:
+            first[pid] = float(at)
+    return first
+
+
+def adoption_times(store: Store, innovation: str) -> dict[int, float]:
+    """``{canonical person: first time}`` for an innovation named ``KIND:VALUE``."""
+    kind, _, value = innovation.partition(":")
+    if kind not in KINDS or not value:
+        raise SalonError(
+            f"'{innovation}' is not an innovation. Use KIND:VALUE with KIND one of "
+            f"{', '.join(KINDS)}; 'salon innovations' lists them."
+        )
+    with store.engine.connect() as c:
+        mapping = canonical_map(c)
+        if kind == "tag":
+            pattern = f"%{json.dumps(value.lower().lstrip('#'))}%"
+            rows = c.execute(
+                select(posts.c.author_id, posts.c.at).where(posts.c.tags.like(pattern))
+            )
+            return _earliest(rows, mapping)
+        if kind == "follows":
+            target = resolve_person(c, value)
+            group = [target, *(p for p, k in mapping.items() if k == target)]
+            rows = c.execute(
+                select(ties.c.src_id, func.coalesce(ties.c.since, ties.c.first_seen)).where(
+                    ties.c.kind == "follow", ties.c.dst_id.in_(group)
+                )
+            )
+            return _earliest(rows, mapping)
+        column = posts.c.platform if kind == "platform" else posts.c.channel
+        found = _earliest(
+            c.execute(select(posts.c.author_id, posts.c.at).where(column == value)), mapping
+        )
+        more = _earliest(
+            c.execute(
+                select(interactions.c.src_id, interactions.c.at).where(
+                    interactions.c.channel == value
+                )
+            ),
+            mapping,
+        )
+    for pid, at in more.items():
+        if pid not in found or at < found[pid]:
+            found[pid] = at
+    return found
+
+
+def list_innovations(store: Store, *, min_adopters: int = 2, limit: int = 50) -> list[Innovation]:
+    """What the store can date, most adopted first."""
+    out: list[Innovation] = []
+    with store.engine.connect() as c:
+        mapping = canonical_map(c)
+        firsts: dict[str, dict[int, float]] = {}
+        for author, at, tags in c.execute(
+            select(posts.c.author_id, posts.c.at, posts.c.tags).where(posts.c.tags.is_not(None))
+        ):
+            if author is None or at is None:
+                continue
+            pid = mapping.get(author, author)
+            for tag in json.loads(tags):
+                times = firsts.setdefault(f"tag:{tag}", {})
+                if pid not in times or at < times[pid]:
+                    times[pid] = at
+        names = Counter()
+        for kind, column in (("platform", posts.c.platform), ("channel", posts.c.channel)):
+            for value, n in c.execute(
+                select(column, func.count(func.distinct(posts.c.author_id)))
+                .where(column.is_not(None))
+                .group_by(column)
+            ):
+                names[f"{kind}:{value}"] = n
+        for value, n in c.execute(
+            select(interactions.c.channel, func.count(func.distinct(interactions.c.src_id)))
+            .where(interactions.c.channel.is_not(None))
+            .group_by(interactions.c.channel)
+        ):
+            names[f"channel:{value}"] = max(names[f"channel:{value}"], n)
+    for name, times in firsts.items():
+        if len(times) >= min_adopters:
+            values = list(times.values())
+            out.append(Innovation(name, len(times), int(min(values)), int(max(values))))
+    for name, n in names.items():
+        if n >= min_adopters:
+            times = adoption_times(store, name)
+            values = list(times.values())
+            if values:
+                out.append(Innovation(name, len(times), int(min(values)), int(max(values))))
+    out.sort(key=lambda i: (-i.adopters, i.name))
+    return out[:limit]
