@@ -49,3 +49,13 @@ def test_weights_override(tmp_path):
     bad = run_cli("communities", "--weights", "edge", db=db)
     assert bad.returncode == 1
     assert bad.stderr.strip() == "Error: 'edge' is not KIND=WEIGHT (e.g. repost=5)."
+
+
+def test_win_command(tmp_path):
+    db = tmp_path / "s.db"
+    path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    run_cli("import", "--namespace", "radoslaw", str(path), db=db)
+    out = json.loads(run_cli("win", "-s", "platform:radoslaw", "-k", "3", "--json", db=db).stdout)
+    assert len(out["seeds"]) == 3
+    assert abs(out["expected_reach"] - out["monte_carlo_reach"]) / out["monte_carlo_reach"] < 0.1
+    assert out["seeds"][-1]["cumulative_share"] == round(out["expected_share"], 4)

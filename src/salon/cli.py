@@ -799,6 +799,62 @@ def forecast(
 
 
 @app.command()
+def win(
+    segment: SegmentOption,
+    k: Annotated[int, typer.Option("-k", min=1, help="How many people to win.")] = 10,
+    epsilon: Annotated[
+        float,
+        typer.Option(
+            "--epsilon", min=0.01, max=0.9, help="Approximation slack: (1 - 1/e - epsilon)."
+        ),
+    ] = 0.1,
+    exclude_known: Annotated[
+        bool, typer.Option("--exclude-known", help="Leave out people you already have a tie with.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Whom to win: the k people whose influence reaches most of the segment (IMM, weighted
+    independent cascade), each with the share of the segment they add.
+
+    Example: salon win --segment buyers -k 10 --exclude-known
+    """
+    with _store() as store:
+        result = insights.win(
+            store,
+            segment,
+            k=k,
+            epsilon=epsilon,
+            exclude_known=exclude_known,
+            seed=seed,
+            spec=_spec(weights),
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"Winning these {len(result['seeds'])} reaches an expected "
+        f"{result['expected_reach']:,.1f} of {result['segment_in_graph']:,} segment members "
+        f"({result['expected_share']:.1%}; Monte-Carlo check {result['monte_carlo_reach']:,.1f}) "
+        f"from {result['rr_sets']:,} reverse-reachable sets."
+    )
+    _section(
+        "People to win",
+        ("#", "who", "adds", "reach so far"),
+        [
+            (
+                str(s["rank"]),
+                _who(s["name"], s["person"], s["in_segment"]),
+                f"{s['marginal_gain']:,.2f}",
+                f"{s['cumulative_share']:.1%}",
+            )
+            for s in result["seeds"]
+        ],
+    )
+
+
+@app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write <table>.jsonl files into.")],
 ) -> None:

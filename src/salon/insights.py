@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from salon.dates import iso
 from salon.diffusion.bass import BassFit, backtest, fit_bass
+from salon.diffusion.imm import Cascade, imm, monte_carlo_spread
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.graph.communities import Partition, leiden
 from salon.graph.features import engagement_from, person_features
@@ -376,5 +377,69 @@ def innovators(
         "innovators": [
             {"person": p, "name": names.get(p), "innovativeness": round(s, 3), "innovations": n}
             for p, (s, n) in ranked
+        ],
+    }
+
+
+def win(
+    store: Store,
+    segment: str,
+    *,
+    k: int = 10,
+    epsilon: float = 0.1,
+    exclude_known: bool = False,
+    seed: int = 0,
+    check_runs: int = 500,
+    spec: SnapshotSpec | None = None,
+) -> dict[str, Any]:
+    """The k people whose influence reaches most of the segment (IMM), each with the
+    marginal gain, and a Monte-Carlo check of the expected spread."""
+    ctx = context(store, segment, spec=spec)
+    _segment_error(ctx)
+    snapshot = ctx.snapshot
+    targets = snapshot.index(ctx.members)
+    targets = targets[targets >= 0]
+    exclude = None
+    if exclude_known:
+        with store.engine.connect() as c:
+            me = c.execute(select(people.c.id).where(people.c.is_self)).scalar()
+        node = int(snapshot.index([me])[0]) if me is not None else -1
+        if node >= 0:
+            known = np.concatenate(
+                [[node], snapshot.matrix[node].indices, snapshot.matrix[:, node].nonzero()[0]]
+            )
+            exclude = np.unique(known)
+    cascade = Cascade.weighted(snapshot)
+    chosen = imm(snapshot, targets, k, epsilon=epsilon, exclude=exclude, seed=seed, cascade=cascade)
+    ids = [int(snapshot.people[i]) for i in chosen.nodes]
+    names = names_of(store, ids)
+    checked = (
+        monte_carlo_spread(
+            snapshot, chosen.nodes, targets, runs=check_runs, seed=seed, cascade=cascade
+        )
+        if chosen.nodes
+        else 0.0
+    )
+    cumulative = np.cumsum(chosen.gains) if chosen.gains else []
+    return {
+        "segment": ctx.segment.to_dict(),
+        "segment_in_graph": len(targets),
+        "k": k,
+        "epsilon": epsilon,
+        "rr_sets": chosen.rr_sets,
+        "rr_bytes": chosen.rr_bytes,
+        "expected_reach": chosen.spread,
+        "expected_share": chosen.share,
+        "monte_carlo_reach": checked,
+        "seeds": [
+            {
+                "rank": i + 1,
+                "person": pid,
+                "name": names.get(pid),
+                "marginal_gain": round(g, 3),
+                "cumulative_share": round(float(cumulative[i]) / max(len(targets), 1), 4),
+                "in_segment": bool(np.isin(node, targets)),
+            }
+            for i, (pid, g, node) in enumerate(zip(ids, chosen.gains, chosen.nodes, strict=True))
         ],
     }
