@@ -23,3 +23,4 @@ bench: $(BIN)/salon
 	$(BIN)/python bench/bench_identity.py
 	$(BIN)/python bench/bench_pagerank.py
 	$(BIN)/python bench/validate_influence.py
+	$(BIN)/python bench/bench_imm.py

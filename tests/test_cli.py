@@ -11,6 +11,8 @@ def test_demo_is_the_main_job():
     assert "1,670" in result.stdout  # the Q&A sample's posts
     assert "Agenda-setters for people asking about quantum algorithms" in result.stdout
     assert "Heads-down experts around them" in result.stdout
+    assert "tag:quantum-algorithms: 61 adopters" in result.stdout  # a forecast with intervals
+    assert "People to win to reach them" in result.stdout
 
 
 def test_import_then_stats_people_and_export(tmp_path):

@@ -712,9 +712,13 @@ def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption 
     if as_json:
         _print_json(result)
         return
+    _print_innovators(result, "Innovators")
+
+
+def _print_innovators(result: dict, title: str) -> None:  # type: ignore[type-arg]
     console.print(f"Over {result['innovations']} innovations adopted in the segment.")
     _section(
-        "Innovators",
+        title,
         ("#", "who", "innovativeness", "innovations"),
         [
             (
@@ -774,6 +778,13 @@ def forecast(
     if as_json:
         _print_json(result)
         return
+    _print_forecast(result)
+    if plot is not None:
+        console.print(f"Chart written to {plot}.")
+
+
+def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
+    innovation, period = result["innovation"], result["period"]
     bass = result["bass"]
     console.print(
         f"{innovation}: {result['adopters']:,} adopters over {bass['periods']} "
@@ -794,8 +805,6 @@ def forecast(
             f"vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
             f"{'inside' if b['covered'] else 'outside'} the interval)"
         )
-    if plot is not None:
-        console.print(f"Chart written to {plot}.")
 
 
 @app.command()
@@ -833,6 +842,10 @@ def win(
     if as_json:
         _print_json(result)
         return
+    _print_win(result, "People to win")
+
+
+def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
     console.print(
         f"Winning these {len(result['seeds'])} reaches an expected "
         f"{result['expected_reach']:,.1f} of {result['segment_in_graph']:,} segment members "
@@ -840,7 +853,7 @@ def win(
         f"from {result['rr_sets']:,} reverse-reachable sets."
     )
     _section(
-        "People to win",
+        title,
         ("#", "who", "adds", "reach so far"),
         [
             (
@@ -889,6 +902,9 @@ def demo() -> None:
             result.influencers, "Agenda-setters for people asking about quantum algorithms"
         )
         _print_experts(result.experts, "Heads-down experts around them")
+        _print_innovators(result.innovators, "Innovators of the Q&A community")
+        _print_forecast(result.forecast)
+        _print_win(result.win, "People to win to reach them")
         total = sum(v for k, v in result.counts.items() if k != "imports")
         console.print(
             f"\nThe store holds {total:,} rows. Run 'salon import PATH' on your own "

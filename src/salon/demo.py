@@ -39,6 +39,9 @@ class DemoResult:
     market: list[PersonSummary]
     influencers: dict[str, Any]
     experts: dict[str, Any]
+    innovators: dict[str, Any]
+    forecast: dict[str, Any]
+    win: dict[str, Any]
 
 
 def sample_paths() -> list[tuple[Path, str | None, str]]:
@@ -58,4 +61,10 @@ def run_demo(store: Store) -> DemoResult:
     add_segment(store, *SEGMENT)
     leaders = insights.influencers(store, SEGMENT[0], top=5)
     heads_down = insights.experts(store, SEGMENT[0], top=5)
-    return DemoResult(reports, stats(store), you, contacts, market, leaders, heads_down)
+    early = insights.innovators(store, "platform:quantumcomputing", top=5)
+    outlook = insights.forecast(store, "tag:quantum-algorithms", period="week", horizon=12)
+    outlook.pop("_fit")
+    to_win = insights.win(store, SEGMENT[0], k=5)
+    return DemoResult(
+        reports, stats(store), you, contacts, market, leaders, heads_down, early, outlook, to_win
+    )
