@@ -1,0 +1,49 @@
+# ruff: noqa: I001 (command modules are imported in the order `salon --help` lists them)
+"""`salon …`: a thin command line over the public API (Typer + Rich).
+
+One module a theme: ``app`` (the app, global options, output helpers), ``data``,
+``identity``, ``analytics`` and ``diffusion`` (each registers its commands on import).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+# Importing a module registers its commands; the order here is the order of `salon --help`.
+from salon.cli import data  # noqa: F401
+from salon.cli import identity  # noqa: F401
+from salon.cli import analytics  # noqa: F401
+from salon.cli import diffusion  # noqa: F401
+from salon.cli.app import _state, app, errors
+from salon.errors import SalonError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point: run the app; SalonErrors become one message and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except SalonError as exc:
+        if _state["traceback"]:
+            raise
+        errors.print(f"[red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        errors.print("Interrupted: nothing was changed.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        errors.print("Aborted.")
+        sys.exit(1)
+    except Exception as exc:
+        # Usage errors (Click's exceptions, vendored by newer Typer) show their own message.
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

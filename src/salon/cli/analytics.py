@@ -1,0 +1,221 @@
+"""Who matters: segments, influencers, communities, experts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salon import insights
+from salon.cli.app import (
+    JsonOption,
+    SegmentOption,
+    TopOption,
+    WeightsOption,
+    _print_json,
+    _section,
+    _spec,
+    _store,
+    _who,
+    app,
+    console,
+)
+from salon.store.segments import add_segment, list_segments, segment_members
+
+segment_app = typer.Typer(
+    help="Named sets of people (buyers, a target account, a list).", no_args_is_help=True
+)
+app.add_typer(segment_app, name="segment")
+
+
+@segment_app.command("add")
+def segment_add(
+    name: Annotated[str, typer.Argument(help="The segment's name.")],
+    rule: Annotated[
+        str,
+        typer.Argument(
+            help="KIND:VALUE, several joined by ' & ': org:TEXT, "
+            "title:TEXT, location:TEXT, platform:NAME, "
+            "followers:WHO, tag:TAG, community:N, "
+            "file:PATH, all."
+        ),
+    ],
+    replace: Annotated[bool, typer.Option("--replace", help="Change an existing segment.")] = False,
+) -> None:
+    """Define a segment by a rule, for --segment on every analytics command.
+
+    Example: salon segment add buyers "title:cto & org:acme"
+    """
+    with _store() as store:
+        segment = add_segment(store, name, rule, replace=replace)
+        members = segment_members(store, segment) if "community:" not in rule else None
+    count = "" if members is None else f": {len(members):,} people"
+    console.print(f"Segment '{name}' = {rule}{count}.")
+
+
+@segment_app.command("list")
+def segment_list(as_json: JsonOption = False) -> None:
+    """List the segments with their rules and sizes.
+
+    Example: salon segment list
+    """
+    with _store() as store:
+        rows = [
+            {
+                **s.to_dict(),
+                "people": None if "community:" in s.rule else len(segment_members(store, s)),
+            }
+            for s in list_segments(store)
+        ]
+    if as_json:
+        _print_json(rows)
+        return
+    _section(
+        "Segments",
+        ("name", "rule", "people"),
+        [(r["name"], r["rule"], "—" if r["people"] is None else f"{r['people']:,}") for r in rows],
+    )
+    if not rows:
+        console.print("No segments yet. Add one with 'salon segment add NAME RULE'.")
+
+
+@app.command()
+def influencers(
+    segment: SegmentOption,
+    top: TopOption = 20,
+    members: Annotated[
+        bool, typer.Option("--members", help="Rank the segment's own members too.")
+    ] = False,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who sets the agenda for a segment: personalised PageRank restarting on it, the lift
+    over global PageRank, and the attention each receives from the segment, by kind.
+
+    Example: salon influencers --segment buyers --top 10
+    """
+    with _store() as store:
+        result = insights.influencers(
+            store, segment, top=top, include_members=members, spec=_spec(weights)
+        )
+    if as_json:
+        _print_json(result)
+        return
+    _print_influencers(result, "Agenda-setters")
+
+
+def _print_influencers(result: dict, title: str) -> None:  # type: ignore[type-arg]
+    console.print(
+        f"Segment {result['segment']['name']}: {result['members']:,} people, "
+        f"{result['members_in_graph']:,} in a graph of {result['nodes']:,} people "
+        f"and {result['edges']:,} edges (* = in the segment)."
+    )
+    rows = [
+        (
+            str(r["rank"]),
+            _who(r["name"], r["person"], r["in_segment"]),
+            f"{r['ppr']:.4f}",
+            f"{r['lift']:.1f}x",
+            _attention(r),
+            f"{r['followers']:,}",
+        )
+        for r in result["influencers"]
+    ]
+    _section(title, ("#", "who", "PPR", "lift", "attention from the segment", "followers"), rows)
+
+
+def _attention(row: dict) -> str:  # type: ignore[type-arg]
+    kinds = ", ".join(f"{n:,} {k}" for k, n in list(row["attention_from_segment"].items())[:3])
+    return f"{row['segment_members_attending']:,} people: {kinds}" if kinds else "—"
+
+
+@app.command()
+def communities(
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    resolution: Annotated[
+        float,
+        typer.Option("--resolution", min=0.01, help="Higher finds more, smaller communities."),
+    ] = 1.0,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", "-s", help="Show this segment's share of each community."),
+    ] = None,
+    top: TopOption = 20,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Communities of the interaction graph (Leiden, deterministic with --seed): size, most
+    central members, and the segment's share.
+
+    Example: salon communities --segment buyers --seed 1
+    """
+    with _store() as store:
+        result = insights.communities(
+            store,
+            seed=seed,
+            resolution=resolution,
+            segment=segment,
+            limit=top,
+            spec=_spec(weights),
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"{result['communities']:,} communities among {result['nodes']:,} people "
+        f"(modularity {result['modularity']:.3f})."
+    )
+    _section(
+        "Communities",
+        ("#", "size", "segment", "most central"),
+        [
+            (
+                str(r["community"]),
+                f"{r['size']:,}",
+                f"{r['segment_members']:,} ({r['segment_share']:.0%})" if segment else "—",
+                ", ".join(_who(m["name"], m["id"]) for m in r["top_members"][:3]),
+            )
+            for r in result["shown"]
+        ],
+    )
+
+
+@app.command()
+def experts(
+    segment: SegmentOption,
+    top: TopOption = 20,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Heads-down experts around a segment: high substance (tenure, roles, meetings,
+    introductions, engagement earned from agenda-setters per post), low visibility (posts,
+    followers, link-pushing).
+
+    Example: salon experts --segment buyers
+    """
+    with _store() as store:
+        result = insights.experts(store, segment, top=top, spec=_spec(weights))
+    if as_json:
+        _print_json(result)
+        return
+    _print_experts(result, "Heads-down experts")
+
+
+def _print_experts(result: dict, title: str) -> None:  # type: ignore[type-arg]
+    rows = [
+        (
+            str(r["rank"]),
+            _who(r["name"], r["person"]),
+            f"{r['substance']:+.2f}",
+            f"{r['visibility']:+.2f}",
+            _evidence(r["evidence"]),
+        )
+        for r in result["experts"]
+    ]
+    _section(title, ("#", "who", "substance", "visibility", "evidence"), rows)
+    if not rows:
+        console.print("No heads-down experts found around this segment.")
+
+
+def _evidence(values: dict) -> str:  # type: ignore[type-arg]
+    return ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in values.items() if v)

@@ -1,0 +1,128 @@
+"""The Typer app, global options, and the output helpers every command shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from salon import __version__
+from salon.errors import SalonError
+from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
+from salon.store import Store, default_url, open_store
+
+app = typer.Typer(
+    name="salon",
+    help="Salon: your relationships, from your own exports, on your own machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+console = Console()
+
+
+errors = Console(stderr=True)
+
+
+_state: dict[str, Any] = {"db": None, "traceback": False}
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+SegmentOption = Annotated[
+    str,
+    typer.Option(
+        "--segment",
+        "-s",
+        help="A segment's name, a file of handles or e-mails, or a rule "
+        "such as org:acme (see 'salon segment add --help').",
+    ),
+]
+
+
+TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="How many to show.")]
+
+
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Override attention weights by kind, e.g. 'repost=5,follow=0.5' "
+        "(defaults in the README).",
+    ),
+]
+
+
+PeriodOption = Annotated[
+    str, typer.Option("--period", help="day, week or month: the unit of time of the model.")
+]
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SALON_DB",
+            show_envvar=True,
+            help="Store: a SQLite file path or a SQLAlchemy URL (postgresql+psycopg://…). "
+            f"Default: {default_url()}",
+        ),
+    ] = None,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show the full traceback of an error.")
+    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    """Salon keeps your network in a private store on this machine; nothing leaves it."""
+    if version:
+        console.print(f"salon {__version__}")
+        raise typer.Exit()
+    _state["db"] = db
+    _state["traceback"] = traceback
+
+
+def _store() -> Store:
+    return open_store(_state["db"])
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _section(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    if not rows:
+        return
+    table = Table(title=title, show_edge=False, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _who(name: str | None, pid: int, member: bool = False) -> str:
+    return f"{name or 'person'} ({pid})" + (" *" if member else "")
+
+
+def _spec(weights: str | None) -> SnapshotSpec:
+    """A snapshot choice with the user's weights over the documented defaults."""
+    chosen = dict(ATTENTION_WEIGHTS)
+    for part in (weights or "").split(","):
+        if not part.strip():
+            continue
+        kind, _, value = part.partition("=")
+        try:
+            chosen[kind.strip()] = float(value)
+        except ValueError:
+            raise SalonError(f"'{part.strip()}' is not KIND=WEIGHT (e.g. repost=5).") from None
+    return SnapshotSpec(weights=chosen)

@@ -1,0 +1,232 @@
+"""Commands that move data in and out: import, sources, stats, people, export, demo."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from salon.cli.app import (
+    JsonOption,
+    _print_json,
+    _store,
+    app,
+    console,
+)
+from salon.importers import IMPORTERS, ImportReport, import_paths
+from salon.importers.base import ImportOptions
+from salon.store import open_store
+from salon.store.queries import export_all, find_people, follow_history, stats
+
+
+def _print_report(report: ImportReport, title: str | None = None) -> None:
+    table = Table(title=title or "Import", show_edge=False)
+    table.add_column("table")
+    table.add_column("added", justify="right")
+    for name, n in report.added.items():
+        if n:
+            table.add_row(name, f"{n:,}")
+    console.print(table)
+    read = ", ".join(f"{Path(f.file).name} ({f.records:,})" for f in report.files)
+    console.print(f"Read {len(report.files)} file(s): {read}")
+    if report.unused:
+        console.print(f"[dim]Known but not used: {', '.join(Path(u).name for u in report.unused)}")
+    for warning in report.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}")
+    if report.import_id is None:
+        console.print("Nothing new: the store already holds all of it.")
+    else:
+        console.print(f"Import {report.import_id} done in {report.seconds:.1f} s.")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Export zips, folders or files.")],
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Read every file with this importer (see 'salon sources')."),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace",
+            help="Platform name for market data (edge lists, posts); "
+            "files of one data set should share it.",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Relation of an edge list without a kind column (default: edge)."
+        ),
+    ] = None,
+    bodies: Annotated[
+        bool,
+        typer.Option("--bodies", help="Keep message bodies (by default only headers are stored)."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import exports into the store: all of it in one transaction, or nothing.
+
+    Re-importing an export adds nothing; a newer export adds only what is new.
+
+    Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
+    """
+    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind)
+    with _store() as store:
+        if as_json or not console.is_terminal:
+            report = import_paths(store, paths, source=source, options=options)
+            if as_json:
+                _print_json(report.to_dict())
+            else:
+                _print_report(report)
+            return
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("Importing", total=1)
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.update(
+                    task, completed=done, total=total, description=f"Importing {Path(name).name}"
+                )
+
+            report = import_paths(store, paths, source=source, options=options, progress=progress)
+        _print_report(report)
+
+
+@app.command()
+def sources(as_json: JsonOption = False) -> None:
+    """List the importers and the files each reads.
+
+    Example: salon sources
+    """
+    rows = [{"name": m.NAME, "description": m.DESCRIPTION, "files": m.FILES} for m in IMPORTERS]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(show_edge=False)
+    for column in ("name", "description", "files"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], row["description"], row["files"])
+    console.print(table)
+
+
+@app.command("stats")
+def stats_(as_json: JsonOption = False) -> None:
+    """Rows per table, and the history of your dated follower lists.
+
+    Example: salon stats --json
+    """
+    with _store() as store:
+        counts = stats(store)
+        history = [h.to_dict() for h in follow_history(store)]
+    if as_json:
+        _print_json({"tables": counts, "follow_history": history})
+        return
+    table = Table(show_edge=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    if history:
+        snaps = Table(title="Follower and following snapshots", show_edge=False)
+        for column in ("platform", "list", "taken", "count", "new", "lost"):
+            snaps.add_column(column)
+        for h in history:
+            snaps.add_row(
+                h["platform"],
+                h["list"],
+                h["taken_at"][:10],
+                str(h["count"]),
+                str(h["new"]),
+                str(h["lost"]),
+            )
+        console.print(snaps)
+
+
+@app.command()
+def people(
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Text in a name, headline or identity.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """People in the store, most active first, with their identities.
+
+    Example: salon people --query acme --limit 5
+    """
+    with _store() as store:
+        found = find_people(store, query=query, limit=limit)
+    if as_json:
+        _print_json([p.to_dict() for p in found])
+        return
+    _people_table(found)
+
+
+def _people_table(found: list, title: str | None = None) -> None:  # type: ignore[type-arg]
+    table = Table(title=title, show_edge=False)
+    for column in ("id", "name", "interactions", "identities"):
+        table.add_column(column)
+    for p in found:
+        name = (p.name or "—") + (" (you)" if p.is_self else "")
+        table.add_row(str(p.id), name, f"{p.interactions:,}", "; ".join(p.identities[:3]))
+    console.print(table)
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Folder to write <table>.jsonl files into.")],
+) -> None:
+    """Export everything: one JSON Lines file per table. Your data is yours to take.
+
+    Example: salon export ~/salon-backup
+    """
+    with _store() as store:
+        written = export_all(store, directory)
+    console.print(f"Wrote {sum(written.values()):,} rows in {len(written)} files to {directory}.")
+
+
+@app.command()
+def demo() -> None:
+    """Import the sample data shipped with Salon into a temporary store and show it.
+
+    Example: salon demo
+    """
+    from salon.cli.analytics import _print_experts, _print_influencers
+    from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
+    from salon.demo import run_demo
+
+    with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
+        with open_store(f"sqlite:///{tmp}/demo.db") as store:
+            console.print(f"[bold]Salon demo[/] — a temporary store in {tmp}\n")
+            result = run_demo(store)
+        for what, report in result.reports:
+            _print_report(report, title=f"Imported {what}")
+            console.print()
+        _people_table(result.you, "You")
+        _people_table(result.contacts, "Your most active LinkedIn contacts")
+        _people_table(result.market, "Most active in the market sample (e-mail)")
+        _print_influencers(
+            result.influencers, "Agenda-setters for people asking about quantum algorithms"
+        )
+        _print_experts(result.experts, "Heads-down experts around them")
+        _print_innovators(result.innovators, "Innovators of the Q&A community")
+        _print_forecast(result.forecast)
+        _print_win(result.win, "People to win to reach them")
+        total = sum(v for k, v in result.counts.items() if k != "imports")
+        console.print(
+            f"\nThe store holds {total:,} rows. Run 'salon import PATH' on your own "
+            "exports to build yours."
+        )

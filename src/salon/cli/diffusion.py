@@ -1,0 +1,273 @@
+"""Where buyers will be: innovations, adoption, innovators, forecast, win."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salon import insights
+from salon.cli.app import (
+    JsonOption,
+    PeriodOption,
+    SegmentOption,
+    TopOption,
+    WeightsOption,
+    _print_json,
+    _section,
+    _spec,
+    _store,
+    _who,
+    app,
+    console,
+)
+from salon.dates import iso
+from salon.diffusion.plot import forecast_svg
+from salon.errors import SalonError
+from salon.store.adoptions import list_innovations
+
+
+@app.command()
+def innovations(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """What the store can date: tags, platforms and channels people adopted, with how many
+    adopted each and when.
+
+    Example: salon innovations --limit 10
+    """
+    with _store() as store:
+        found = [i.to_dict() for i in list_innovations(store, limit=limit)]
+    if as_json:
+        _print_json(found)
+        return
+    _section(
+        "Innovations",
+        ("innovation", "adopters", "first", "last"),
+        [
+            (
+                i["name"],
+                f"{i['adopters']:,}",
+                (iso(i["first"]) or "")[:10],
+                (iso(i["last"]) or "")[:10],
+            )
+            for i in found
+        ],
+    )
+
+
+@app.command()
+def adoption(
+    innovation: Annotated[
+        str,
+        typer.Argument(
+            help="tag:NAME, platform:NAME, channel:NAME or follows:WHO (see 'salon innovations')."
+        ),
+    ],
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only this segment.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="sd (mean and standard deviation) or quantile.")
+    ] = "sd",
+    log_time: Annotated[
+        bool, typer.Option("--log-time", help="Measure time on a log scale.")
+    ] = False,
+    period: PeriodOption = "month",
+    as_json: JsonOption = False,
+) -> None:
+    """Rogers' adoption stage of every adopter of an innovation (from the fitted Bass curve
+    while it is still spreading).
+
+    Example: salon adoption tag:quantum-gate --segment buyers
+    """
+    if method not in ("sd", "quantile") or period not in insights.PERIODS:
+        raise SalonError("--method is sd or quantile; --period is day, week or month.")
+    with _store() as store:
+        result = insights.adoption(
+            store, innovation, segment=segment, method=method, log_time=log_time, period=period
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"{result['adopters']:,} adopters of {innovation}; stages by "
+        f"{result['method']}: " + ", ".join(f"{k} {v:.0%}" for k, v in result["shares"].items())
+    )
+    _section(
+        "Adopters (first 30)",
+        ("adopted", "who", "stage"),
+        [
+            (r["adopted"][:10], _who(r["name"], r["person"]), r["stage"])
+            for r in result["people"][:30]
+        ],
+    )
+
+
+@app.command()
+def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption = False) -> None:
+    """The segment's most innovative people: how early they adopt, as a mean z-score over
+    every innovation the store can date.
+
+    Example: salon innovators --segment buyers
+    """
+    with _store() as store:
+        result = insights.innovators(store, segment, top=top)
+    if as_json:
+        _print_json(result)
+        return
+    _print_innovators(result, "Innovators")
+
+
+def _print_innovators(result: dict, title: str) -> None:  # type: ignore[type-arg]
+    console.print(f"Over {result['innovations']} innovations adopted in the segment.")
+    _section(
+        title,
+        ("#", "who", "innovativeness", "innovations"),
+        [
+            (
+                str(i),
+                _who(r["name"], r["person"]),
+                f"{r['innovativeness']:+.2f}",
+                str(r["innovations"]),
+            )
+            for i, r in enumerate(result["innovators"], start=1)
+        ],
+    )
+
+
+@app.command()
+def forecast(
+    innovation: Annotated[str, typer.Argument(help="What to forecast (see 'salon innovations').")],
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only this segment.")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Periods ahead.")] = 12,
+    period: PeriodOption = "month",
+    backtest_periods: Annotated[
+        int,
+        typer.Option(
+            "--backtest", min=0, help="Also hide the last N periods and report the error."
+        ),
+    ] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write an SVG chart here.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bass forecast of an innovation's adoption in a segment: p, q, m with 90 % bootstrap
+    intervals, adopters at +6 and +horizon periods, and optionally a backtest.
+
+    Example: salon forecast tag:quantum-gate --period week --horizon 12 --plot gate.svg
+    """
+    if period not in insights.PERIODS:
+        raise SalonError("--period is day, week or month.")
+    with _store() as store:
+        result = insights.forecast(
+            store,
+            innovation,
+            segment=segment,
+            horizon=horizon,
+            period=period,
+            backtest_periods=backtest_periods,
+        )
+    fit = result.pop("_fit")
+    if plot is not None:
+        plot.write_text(
+            forecast_svg(
+                fit,
+                horizon=horizon,
+                period=period,
+                title=f"{innovation}: adopters and Bass forecast",
+            )
+        )
+    if as_json:
+        _print_json(result)
+        return
+    _print_forecast(result)
+    if plot is not None:
+        console.print(f"Chart written to {plot}.")
+
+
+def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
+    innovation, period = result["innovation"], result["period"]
+    bass = result["bass"]
+    console.print(
+        f"{innovation}: {result['adopters']:,} adopters over {bass['periods']} "
+        f"{period}s. Bass p={bass['p']:.4f} q={bass['q']:.3f} m={bass['m']:,.0f}"
+        + (
+            f" (90% {bass['m_interval'][0]:,.0f}–{bass['m_interval'][1]:,.0f})"
+            if bass["m_interval"]
+            else ""
+        )
+    )
+    for f in result["forecasts"]:
+        band = f" (90% {f['low']:,.0f}–{f['high']:,.0f})" if "low" in f else ""
+        console.print(f"  +{f['horizon']} {period}s: {f['adopters']:,.0f} adopters{band}")
+    if "backtest" in result:
+        b = result["backtest"]
+        console.print(
+            f"  backtest, last {b['hidden']} hidden: forecast {b['forecast']:,.0f} "
+            f"vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
+            f"{'inside' if b['covered'] else 'outside'} the interval)"
+        )
+
+
+@app.command()
+def win(
+    segment: SegmentOption,
+    k: Annotated[int, typer.Option("-k", min=1, help="How many people to win.")] = 10,
+    epsilon: Annotated[
+        float,
+        typer.Option(
+            "--epsilon", min=0.01, max=0.9, help="Approximation slack: (1 - 1/e - epsilon)."
+        ),
+    ] = 0.1,
+    exclude_known: Annotated[
+        bool, typer.Option("--exclude-known", help="Leave out people you already have a tie with.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Whom to win: the k people whose influence reaches most of the segment (IMM, weighted
+    independent cascade), each with the share of the segment they add.
+
+    Example: salon win --segment buyers -k 10 --exclude-known
+    """
+    with _store() as store:
+        result = insights.win(
+            store,
+            segment,
+            k=k,
+            epsilon=epsilon,
+            exclude_known=exclude_known,
+            seed=seed,
+            spec=_spec(weights),
+        )
+    if as_json:
+        _print_json(result)
+        return
+    _print_win(result, "People to win")
+
+
+def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
+    console.print(
+        f"Winning these {len(result['seeds'])} reaches an expected "
+        f"{result['expected_reach']:,.1f} of {result['segment_in_graph']:,} segment members "
+        f"({result['expected_share']:.1%}; Monte-Carlo check {result['monte_carlo_reach']:,.1f}) "
+        f"from {result['rr_sets']:,} reverse-reachable sets."
+    )
+    _section(
+        title,
+        ("#", "who", "adds", "reach so far"),
+        [
+            (
+                str(s["rank"]),
+                _who(s["name"], s["person"], s["in_segment"]),
+                f"{s['marginal_gain']:,.2f}",
+                f"{s['cumulative_share']:.1%}",
+            )
+            for s in result["seeds"]
+        ],
+    )
