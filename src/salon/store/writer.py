@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, case, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from salon.model import (
     Affiliation,
@@ -24,19 +23,17 @@ from salon.model import (
     Meeting,
     Person,
     PersonRef,
-    Place,
     Post,
     Record,
     Snapshot,
     Tie,
 )
+from salon.store.bulk import bulk_insert, dialect_insert, digest
 from salon.store.merges import canonical, merge_in
 from salon.store.schema import (
     affiliations,
     identities,
     interactions,
-    meeting_attendees,
-    meetings,
     organizations,
     people,
     places,
@@ -44,16 +41,11 @@ from salon.store.schema import (
     snapshots,
     ties,
 )
+from salon.store.writer_events import EventsMixin
 
 BATCH = 50_000
 Batch = list[tuple[Record, int]]
 Resolve = Callable[[PersonRef], int]
-
-
-def digest(*parts: object) -> bytes:
-    """A 16-byte key for rows whose identity is a combination of fields."""
-    joined = "\x1f".join("" if p is None else str(p) for p in parts)
-    return hashlib.blake2b(joined.encode(), digest_size=16).digest()
 
 
 def _ref_key(ref: PersonRef | None) -> str:
@@ -67,50 +59,6 @@ def _ref_key(ref: PersonRef | None) -> str:
 
 def organization_key(name: str) -> str:
     return " ".join(name.replace(",", " ").split()).lower().rstrip(". ")
-
-
-def _insert(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def bulk_insert(
-    connection: Connection,
-    table: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    *,
-    conflict: Sequence[str] | None = None,
-    on_conflict_set: dict[str, Any] | None = None,
-) -> None:
-    """INSERT many rows (tuples in ``columns`` order) straight through the DB-API cursor.
-
-    With ``conflict`` columns, rows that already exist are skipped, or updated with
-    ``on_conflict_set``. SQLAlchemy compiles the statement once for the dialect; the rows
-    bypass its per-row parameter processing, which would cost more than the insert itself.
-    """
-    if not rows:
-        return
-    stmt = _insert(connection, table)
-    if conflict is not None and on_conflict_set:
-        stmt = stmt.on_conflict_do_update(index_elements=list(conflict), set_=on_conflict_set)
-    elif conflict is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
-    compiled = stmt.compile(dialect=connection.dialect, column_keys=list(columns))
-    cursor = connection.connection.cursor()
-    try:
-        if compiled.positiontup is not None:
-            order = [columns.index(name) for name in compiled.positiontup]
-            if order != list(range(len(columns))):
-                rows = [tuple(row[i] for i in order) for row in rows]
-            cursor.executemany(str(compiled), rows)
-        else:
-            cursor.executemany(
-                str(compiled), [dict(zip(columns, row, strict=True)) for row in rows]
-            )
-    finally:
-        cursor.close()
 
 
 PROVENANCE = ("import_id", "file_id", "line")
@@ -156,12 +104,9 @@ POSTS = (
     *PROVENANCE,
 )
 SNAPSHOTS = ("owner_id", "platform", "list", "taken_at", "count", *PROVENANCE)
-PLACES = ("id", "name", "key", "latitude", "longitude", "country", *PROVENANCE)
-MEETINGS = ("title", "kind", "start_at", "end_at", "place_id", "organizer_id", "key", *PROVENANCE)
-ATTENDEES = ("meeting_id", "person_id", "status", *PROVENANCE)
 
 
-class Writer:
+class Writer(EventsMixin):
     """Writes records for one import; call :meth:`add` for each, then :meth:`flush`."""
 
     def __init__(self, connection: Connection, import_id: int, *, batch: int = BATCH):
@@ -379,7 +324,7 @@ class Writer:
                 row[6] = _greatest(row[6], seen)
         if not merged:
             return
-        new = _insert(self.connection, ties).excluded
+        new = dialect_insert(self.connection, ties).excluded
         bulk_insert(
             self.connection,
             ties,
@@ -486,88 +431,6 @@ class Writer:
             rows,
             conflict=["owner_id", "platform", "list", "taken_at"],
         )
-
-    def _place(
-        self, name: str, file_id: int, line: int, geo: tuple[Any, Any, Any] = (None, None, None)
-    ) -> int:
-        if self.place_of is None:
-            found = self.connection.execute(select(places.c.key, places.c.id))
-            self.place_of = {key: pid for key, pid in found}
-        key = _place_key(name)
-        pid = self.place_of.get(key)
-        if pid is None:
-            pid = self.place_of[key] = self._allocate(places)
-            row = (pid, " ".join(name.split()), key, *geo, self.import_id, file_id, line)
-            bulk_insert(self.connection, places, PLACES, [row])
-        elif geo[0] is not None:
-            self.connection.execute(
-                update(places)
-                .where(places.c.id == pid, places.c.latitude.is_(None))
-                .values(latitude=geo[0], longitude=geo[1], country=geo[2])
-            )
-        return pid
-
-    def _write_places(self, batch: Batch) -> None:
-        for r, file_id in batch:
-            if isinstance(r, Place) and r.name.strip():
-                self._place(r.name, file_id, r.line, (r.latitude, r.longitude, r.country))
-
-    def _write_meetings(self, batch: Batch, resolve: Resolve) -> None:
-        rows, keyed = [], {}
-        for r, file_id in batch:
-            if not isinstance(r, Meeting):
-                continue
-            place = self._place(r.place, file_id, r.line) if r.place and r.place.strip() else None
-            organizer = resolve(r.organizer) if r.organizer is not None else None
-            key = digest("meeting", r.key)
-            keyed[key] = (r, file_id)
-            rows.append(
-                (
-                    r.title,
-                    r.kind,
-                    r.start,
-                    r.end,
-                    place,
-                    organizer,
-                    key,
-                    self.import_id,
-                    file_id,
-                    r.line,
-                )
-            )
-        if not rows:
-            return
-        bulk_insert(self.connection, meetings, MEETINGS, rows, conflict=["key"])
-        ids: dict[bytes, int] = {}
-        keys = list(keyed)
-        for i in range(0, len(keys), 500):
-            found = self.connection.execute(
-                select(meetings.c.key, meetings.c.id).where(meetings.c.key.in_(keys[i : i + 500]))
-            )
-            ids.update({key: mid for key, mid in found})
-        attendees = {}
-        for key, (r, file_id) in keyed.items():
-            for ref, status in r.attendees:
-                pid = resolve(ref)
-                attendees[(ids[key], pid)] = (
-                    ids[key],
-                    pid,
-                    status,
-                    self.import_id,
-                    file_id,
-                    r.line,
-                )
-        bulk_insert(
-            self.connection,
-            meeting_attendees,
-            ATTENDEES,
-            list(attendees.values()),
-            conflict=["meeting_id", "person_id"],
-        )
-
-
-def _place_key(name: str) -> str:
-    return " ".join(name.split()).lower()
 
 
 def _record_refs(record: Record) -> Iterable[PersonRef]:
