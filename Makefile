@@ -24,3 +24,4 @@ bench: $(BIN)/salon
 	$(BIN)/python bench/bench_pagerank.py
 	$(BIN)/python bench/validate_influence.py
 	$(BIN)/python bench/bench_imm.py
+	$(BIN)/python bench/validate_diffusion.py

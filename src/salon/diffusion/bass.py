@@ -70,7 +70,8 @@ def ols_estimate(adoptions: np.ndarray) -> tuple[float, float, float] | None:
 
 def _to_params(z: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     s = expit(z)
-    return np.column_stack([s[:, 0], Q_MAX * s[:, 1], low + (high - low) * s[:, 2]])
+    p = np.clip(s[:, 0], 1e-9, 1.0)  # p > 0 keeps F(t) defined
+    return np.column_stack([p, Q_MAX * s[:, 1], low + (high - low) * s[:, 2]])
 
 
 def _from_params(params: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
