@@ -25,3 +25,4 @@ bench: $(BIN)/salon
 	$(BIN)/python bench/validate_influence.py
 	$(BIN)/python bench/bench_imm.py
 	$(BIN)/python bench/validate_diffusion.py
+	$(BIN)/python bench/bench_bass.py

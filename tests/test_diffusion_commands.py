@@ -44,3 +44,14 @@ def test_cli(tmp_path):
     assert run_cli("innovators", "-s", "platform:qc", db=db).returncode == 0
     bad = run_cli("forecast", "tag:nothing-like-this", db=db)
     assert bad.returncode == 1 and "Too little adoption" in bad.stderr
+
+
+def test_lead_lag(tmp_path):
+    db = tmp_path / "s.db"
+    run_cli("import", "--namespace", "qc", str(SAMPLE), db=db)
+    out = json.loads(run_cli("lead-lag", "-s", "tag:quantum-algorithms", "--json", db=db).stdout)
+    (channel, *_) = out["channels"]
+    assert channel["agenda_setters_there"] >= 1
+    assert isinstance(channel["lag_months"], float)
+    # The Q&A community's agenda-setters (its answerers) were there from the start.
+    assert channel["agenda_setters_median"] <= channel["segment_median"]

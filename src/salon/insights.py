@@ -443,3 +443,43 @@ def win(
             for i, (pid, g, node) in enumerate(zip(ids, chosen.gains, chosen.nodes, strict=True))
         ],
     }
+
+
+def lead_lag(
+    store: Store,
+    segment: str,
+    *,
+    setters: int = 20,
+    min_adopters: int = 3,
+    spec: SnapshotSpec | None = None,
+) -> dict[str, Any]:
+    """For each platform and channel: how long after the segment's agenda-setters the
+    segment itself adopted it (difference of median first-use times), so the answer reads
+    "the influencers are there now; your buyers follow about k months later"."""
+    ctx = context(store, segment, spec=spec)
+    _segment_error(ctx)
+    leaders = {f.person for f in agenda_setters(ctx.snapshot, ctx.members, top=setters)}
+    members = set(ctx.members.tolist())
+    rows = []
+    for item in list_innovations(store, min_adopters=min_adopters, limit=500):
+        if not item.name.startswith(("platform:", "channel:")):
+            continue
+        times = adoption_times(store, item.name)
+        lead = [t for p, t in times.items() if p in leaders]
+        follow = [t for p, t in times.items() if p in members and p not in leaders]
+        if not lead or len(follow) < min_adopters:
+            continue
+        months = (float(np.median(follow)) - float(np.median(lead))) / PERIODS["month"]
+        rows.append(
+            {
+                "channel": item.name,
+                "agenda_setters_there": len(lead),
+                "segment_there": len(follow),
+                "segment_size": len(members),
+                "agenda_setters_median": iso(int(np.median(lead))),
+                "segment_median": iso(int(np.median(follow))),
+                "lag_months": round(months, 1),
+            }
+        )
+    rows.sort(key=lambda r: (-r["lag_months"], r["channel"]))
+    return {"segment": ctx.segment.to_dict(), "agenda_setters": len(leaders), "channels": rows}

@@ -271,3 +271,38 @@ def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
             for s in result["seeds"]
         ],
     )
+
+
+@app.command("lead-lag")
+def lead_lag(
+    segment: SegmentOption,
+    top: Annotated[int, typer.Option("--setters", min=1, help="How many agenda-setters.")] = 20,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """For each platform and channel: how many months after the segment's agenda-setters the
+    segment itself arrived ("the influencers are there now; your buyers follow k months later").
+
+    Example: salon lead-lag --segment buyers
+    """
+    with _store() as store:
+        result = insights.lead_lag(store, segment, setters=top, spec=_spec(weights))
+    if as_json:
+        _print_json(result)
+        return
+    rows = [
+        (
+            r["channel"],
+            f"{r['agenda_setters_there']} of {result['agenda_setters']}",
+            f"{r['segment_there']:,} of {r['segment_size']:,}",
+            f"{r['lag_months']:+.1f}",
+        )
+        for r in result["channels"]
+    ]
+    _section(
+        "Where the agenda-setters went first",
+        ("channel", "agenda-setters", "segment", "segment later by (months)"),
+        rows,
+    )
+    if not rows:
+        console.print("No channel has both agenda-setters and segment members dated.")
