@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 $(BIN)/salon: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/salon
 
 .PHONY: demo test lint bench
@@ -19,6 +19,7 @@ test: $(BIN)/salon
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(BIN)/salon
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_identity.py
 	$(BIN)/python bench/bench_pagerank.py
