@@ -9,7 +9,7 @@ $(BIN)/salon: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/salon
 
-.PHONY: demo test lint bench
+.PHONY: demo test bench
 demo: $(BIN)/salon
 	$(BIN)/salon demo
 
