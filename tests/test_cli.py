@@ -13,6 +13,7 @@ def test_demo_is_the_main_job():
     assert "Heads-down experts around them" in result.stdout
     assert "tag:quantum-algorithms: 61 adopters" in result.stdout  # a forecast with intervals
     assert "People to win to reach them" in result.stdout
+    assert "posts on 'quantum error correction'" in result.stdout  # where the conversation is
 
 
 def test_import_then_stats_people_and_export(tmp_path):

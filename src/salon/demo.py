@@ -28,6 +28,8 @@ SAMPLES = (
 
 #: The demo's segment: people who asked about quantum algorithms on the Q&A site.
 SEGMENT = ("quantum-algorithms", "tag:quantum-algorithms & platform:quantumcomputing")
+#: The demo's topic, described in words.
+TOPIC = "quantum error correction"
 
 
 @dataclass
@@ -42,6 +44,7 @@ class DemoResult:
     innovators: dict[str, Any]
     forecast: dict[str, Any]
     win: dict[str, Any]
+    where: dict[str, Any]
 
 
 def sample_paths() -> list[tuple[Path, str | None, str]]:
@@ -65,6 +68,17 @@ def run_demo(store: Store) -> DemoResult:
     outlook = insights.forecast(store, "tag:quantum-algorithms", period="week", horizon=12)
     outlook.pop("_fit")
     to_win = insights.win(store, SEGMENT[0], k=5)
+    conversation = insights.where(store, TOPIC, segment=SEGMENT[0], top=3)
     return DemoResult(
-        reports, stats(store), you, contacts, market, leaders, heads_down, early, outlook, to_win
+        reports,
+        stats(store),
+        you,
+        contacts,
+        market,
+        leaders,
+        heads_down,
+        early,
+        outlook,
+        to_win,
+        conversation,
     )

@@ -16,6 +16,7 @@ from salon.cli import data  # noqa: F401
 from salon.cli import identity  # noqa: F401
 from salon.cli import analytics  # noqa: F401
 from salon.cli import diffusion  # noqa: F401
+from salon.cli import conversation  # noqa: F401
 from salon.cli.app import _state, app, errors
 from salon.errors import SalonError
 

@@ -205,6 +205,7 @@ def demo() -> None:
     Example: salon demo
     """
     from salon.cli.analytics import _print_experts, _print_influencers
+    from salon.cli.conversation import _print_where
     from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
     from salon.demo import run_demo
 
@@ -225,6 +226,7 @@ def demo() -> None:
         _print_innovators(result.innovators, "Innovators of the Q&A community")
         _print_forecast(result.forecast)
         _print_win(result.win, "People to win to reach them")
+        _print_where(result.where)
         total = sum(v for k, v in result.counts.items() if k != "imports")
         console.print(
             f"\nThe store holds {total:,} rows. Run 'salon import PATH' on your own "

@@ -1,0 +1,137 @@
+"""Where the conversation is: topics, where, me."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salon import insights
+from salon.cli.app import (
+    JsonOption,
+    SegmentOption,
+    TopOption,
+    WeightsOption,
+    _print_json,
+    _section,
+    _spec,
+    _store,
+    _who,
+    app,
+    console,
+)
+from salon.dates import parse_time
+from salon.errors import SalonError
+
+
+@app.command()
+def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
+    """The topics found in posts (their tags), with their volume per month.
+
+    Example: salon topics --top 10
+    """
+    with _store() as store:
+        result = insights.topics(store, top=top)
+    if as_json:
+        _print_json(result)
+        return
+    _section(
+        f"Topics in {result['posts']:,} posts",
+        ("topic", "posts", "per month"),
+        [
+            (t["topic"], f"{t['posts']:,}", " ".join(str(n) for n in t["per_month"][-12:]))
+            for t in result["topics"]
+        ],
+    )
+
+
+@app.command()
+def where(
+    topic: Annotated[str, typer.Argument(help="#tag, 'words:a b \"c d\"', or a description.")],
+    segment: SegmentOption,
+    since: Annotated[str | None, typer.Option("--since", help="Only posts from this date.")] = None,
+    top: TopOption = 10,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Where the conversation is: channels ranked for a segment and a topic, each score broken
+    into segment, agenda-setters, depth, breadth and growth, with the agenda-setters present
+    and three example threads.
+
+    Example: salon where "quantum error correction" --segment buyers --since 2018-06-01
+    """
+    try:
+        start = parse_time(since) if since else None
+    except ValueError:
+        raise SalonError(f"--since '{since}' is not a date (use YYYY-MM-DD).") from None
+    with _store() as store:
+        result = insights.where(
+            store, topic, segment=segment, since=start, top=top, spec=_spec(weights)
+        )
+    if as_json:
+        _print_json(result)
+        return
+    _print_where(result)
+
+
+def _print_where(result: dict) -> None:  # type: ignore[type-arg]
+    topic = result["topic"]
+    console.print(
+        f"{result['on_topic_posts']:,} posts on '{topic}' (by {result['method']}); "
+        f"segment {result['segment']['name']} of {result['segment_size']:,} people."
+    )
+    rows = []
+    for c in result["channels"]:
+        p, e = c["parts"], c["evidence"]
+        rows.append(
+            (
+                c["channel"],
+                f"{c['score']:+.2f}",
+                f"seg {p['segment']:+.1f} ({e['segment_posts']}), set {p['agenda_setters']:+.1f}, "
+                f"depth {p['depth']:+.1f} ({e['reply_share']:.0%} replies), breadth "
+                f"{p['breadth']:+.1f} ({e['participants']} people), growth {p['growth']:+.1f}",
+                ", ".join(_who(s["name"], s["id"]) for s in c["agenda_setters"][:2]) or "—",
+            )
+        )
+    _section("Channels", ("channel", "score", "why", "agenda-setters there"), rows)
+    if result["channels"]:
+        best = result["channels"][0]
+        _section(
+            f"Threads in {best['channel']}",
+            ("posts", "people", "thread"),
+            [(str(t["posts"]), str(t["participants"]), t["text"][:70]) for t in best["threads"]],
+        )
+
+
+@app.command()
+def me(as_json: JsonOption = False) -> None:
+    """Your own conversation health: how much of your posting is conversation (replies, posts
+    others answered) rather than broadcast or self-promotion, per channel.
+
+    Example: salon me
+    """
+    with _store() as store:
+        result = insights.me(store)
+    if as_json:
+        _print_json(result)
+        return
+    share = result["conversation_share"]
+    console.print(
+        f"{result['posts']:,} posts of yours; "
+        + (f"{share:.0%} of them conversation." if share is not None else "none yet.")
+    )
+    _section(
+        "Per channel",
+        ("channel", "posts", "replies", "answered", "broadcast", "links, unanswered"),
+        [
+            (
+                r["channel"],
+                f"{r['posts']:,}",
+                f"{r['replies']:,}",
+                f"{r['answered']:,}",
+                f"{r['broadcast']:,}",
+                f"{r['self_promotion_share']:.0%}",
+            )
+            for r in result["channels"]
+        ],
+    )

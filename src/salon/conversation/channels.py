@@ -1,0 +1,191 @@
+"""Where the conversation is: channels ranked for a segment and a topic, with the parts of
+the score, and how much of someone's posting is conversation rather than broadcast.
+
+A channel is where posts happen: a platform or site (``channel:``), a community of the
+authors (``community:``, from Leiden), or a tag used alongside the topic (``tag:``). For the
+on-topic posts in each channel:
+
+- **segment** — posts by the segment's members; **agenda-setters** — posts by its
+  agenda-setters;
+- **depth** — the share of posts that are replies, the mean thread length, and the pairs of
+  people who answered each other (back-and-forth, not broadcast);
+- **breadth** — distinct participants, and the communities they come from;
+- **growth** — the posting rate in the last third of the period against the first two.
+
+Each part is a z-score across channels (of log1p counts); the score is
+``0.3 segment + 0.2 agenda-setters + 0.2 depth + 0.2 breadth + 0.1 growth``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from salon.conversation.table import PostTable
+
+WEIGHTS = {"segment": 0.3, "agenda_setters": 0.2, "depth": 0.2, "breadth": 0.2, "growth": 0.1}
+
+
+@dataclass
+class Channel:
+    name: str
+    posts: list[int] = field(default_factory=list)
+    parts: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    agenda_setters: list[int] = field(default_factory=list)
+    threads: list[dict[str, object]] = field(default_factory=list)
+
+
+def _roots(posts: PostTable) -> np.ndarray:
+    root = np.arange(posts.n)
+    for _ in range(32):
+        parent = posts.parents[root]
+        move = parent >= 0
+        if not move.any():
+            break
+        root = np.where(move, parent, root)
+    return root
+
+
+def _z(values: list[float]) -> np.ndarray:
+    x = np.log1p(np.clip(np.asarray(values, dtype=np.float64), 0, None))
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+
+
+def rank_channels(
+    posts: PostTable,
+    on_topic: np.ndarray,
+    *,
+    segment: set[int],
+    agenda_setters: set[int],
+    communities: dict[int, int] | None = None,
+    topic_tag: str | None = None,
+    min_posts: int = 3,
+) -> list[Channel]:
+    """Channels of the on-topic posts, best first, each with its parts and evidence."""
+    communities = communities or {}
+    roots = _roots(posts)
+    channels: dict[str, Channel] = {}
+    for i in np.flatnonzero(on_topic):
+        names = [f"channel:{posts.channels[i]}"]
+        author = int(posts.authors[i])
+        if author in communities:
+            names.append(f"community:{communities[author]}")
+        names += [f"tag:{t}" for t in posts.tags[roots[i]] if t != topic_tag]
+        for name in names:
+            channels.setdefault(name, Channel(name)).posts.append(int(i))
+    kept = [c for c in channels.values() if len(c.posts) >= min_posts]
+    for channel in kept:
+        _measure(posts, roots, channel, segment, agenda_setters, communities)
+    if not kept:
+        return []
+    parts = {
+        "segment": _z([c.evidence["segment_posts"] for c in kept]),
+        "agenda_setters": _z([c.evidence["agenda_setter_posts"] for c in kept]),
+        "depth": np.mean(
+            [
+                _z([c.evidence[k] for c in kept])
+                for k in ("reply_share", "thread_length", "back_and_forth")
+            ],
+            axis=0,
+        ),
+        "breadth": np.mean(
+            [_z([c.evidence[k] for c in kept]) for k in ("participants", "communities")], axis=0
+        ),
+        "growth": _z([c.evidence["growth"] for c in kept]),
+    }
+    for j, channel in enumerate(kept):
+        channel.parts = {k: round(float(v[j]), 3) for k, v in parts.items()}
+        channel.score = round(sum(WEIGHTS[k] * channel.parts[k] for k in WEIGHTS), 3)
+    kept.sort(key=lambda c: (-c.score, c.name))
+    return kept
+
+
+def _measure(
+    posts: PostTable,
+    roots: np.ndarray,
+    channel: Channel,
+    segment: set[int],
+    setters: set[int],
+    communities: dict[int, int],
+) -> None:
+    idx = np.array(channel.posts)
+    authors = posts.authors[idx]
+    replies = posts.is_reply[idx]
+    threads: dict[int, list[int]] = defaultdict(list)
+    for i in idx:
+        threads[int(roots[i])].append(int(i))
+    answered = set()
+    for i in idx[posts.parents[idx] >= 0]:
+        a, b = int(posts.authors[i]), int(posts.authors[posts.parents[i]])
+        if a != b and a >= 0 and b >= 0:
+            answered.add((a, b))
+    mutual = {frozenset(p) for p in answered if (p[1], p[0]) in answered}
+    times = posts.times[idx]
+    times = times[~np.isnan(times)]
+    growth = 1.0
+    if len(times) >= 2 and times.max() > times.min():
+        cut = times.min() + (times.max() - times.min()) * 2 / 3
+        recent, earlier = (times >= cut).sum() / 1, (times < cut).sum() / 2
+        growth = recent / max(earlier, 0.5)
+    people = {int(a) for a in authors if a >= 0}
+    channel.evidence = {
+        "posts": len(idx),
+        "segment_posts": int(sum(a in segment for a in authors)),
+        "agenda_setter_posts": int(sum(a in setters for a in authors)),
+        "reply_share": round(float(replies.mean()), 3),
+        "thread_length": round(float(np.mean([len(t) for t in threads.values()])), 2),
+        "back_and_forth": len(mutual),
+        "participants": len(people),
+        "communities": len({communities[p] for p in people if p in communities}),
+        "growth": round(float(growth), 3),
+    }
+    channel.agenda_setters = sorted(people & setters)
+    biggest = sorted(threads.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]
+    channel.threads = [
+        {
+            "post": posts.keys[root],
+            "text": posts.texts[root][:140],
+            "posts": len(members),
+            "participants": len({int(posts.authors[m]) for m in members}),
+        }
+        for root, members in biggest
+    ]
+
+
+def conversation_health(posts: PostTable, person: int) -> list[dict[str, object]]:
+    """Per channel, how much of ``person``'s posting is conversation: replies, posts that were
+    answered by someone else, broadcasts nobody answered, and link-pushing."""
+    mine = np.flatnonzero(posts.authors == person)
+    answered_by_others = np.zeros(posts.n, dtype=bool)
+    for i in np.flatnonzero(posts.parents >= 0):
+        parent = posts.parents[i]
+        if posts.authors[i] != posts.authors[parent]:
+            answered_by_others[parent] = True
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    for i in mine:
+        by_channel[posts.channels[i]].append(int(i))
+    out = []
+    for name, idx in sorted(by_channel.items(), key=lambda kv: -len(kv[1])):
+        rows = np.array(idx)
+        replies = posts.is_reply[rows]
+        answered = answered_by_others[rows]
+        links = np.array(["http" in posts.texts[i] for i in rows])
+        conversation = replies | answered
+        out.append(
+            {
+                "channel": name,
+                "posts": len(rows),
+                "replies": int(replies.sum()),
+                "answered": int(answered.sum()),
+                "broadcast": int((~conversation).sum()),
+                "links": int(links.sum()),
+                "conversation_share": round(float(conversation.mean()), 3),
+                "self_promotion_share": round(float((links & ~conversation).mean()), 3),
+            }
+        )
+    return out

@@ -1,0 +1,102 @@
+"""Topics in posts: by tag, by keyword rule, or by text similarity to a description.
+
+A topic is written one of three ways:
+
+- ``#tag`` or ``tag:NAME`` — posts carrying the tag;
+- ``words:a b "c d"`` — posts containing every word or quoted phrase (a keyword rule);
+- any other text — a description: posts whose TF-IDF cosine similarity to it (scikit-learn,
+  fitted on the posts themselves) is at least ``threshold``, or that carry a tag named by
+  the description's words.
+
+Replies inherit the topic of the post they answer when they have no text of their own that
+decides (a thread is about what its root is about).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from salon.conversation.table import PostTable
+
+#: A description's similarity at or above this puts a post on the topic.
+THRESHOLD = 0.12
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9][a-z0-9+#.-]*", text.lower()))
+
+
+def topic_matches(
+    posts: PostTable, topic: str, *, threshold: float = THRESHOLD
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Which posts are on ``topic`` (a boolean mask), each post's score, and the method."""
+    topic = topic.strip()
+    if topic.startswith("#") or topic.startswith("tag:"):
+        tag = topic.lstrip("#").removeprefix("tag:").lower()
+        mask = np.array([tag in t for t in posts.tags], dtype=bool)
+        return _inherit(posts, mask), mask.astype(float), "tag"
+    if topic.startswith("words:"):
+        terms = [
+            (quoted or word).lower() for quoted, word in re.findall(r'"([^"]+)"|(\S+)', topic[6:])
+        ]
+        texts = [_normalise(t) for t in posts.texts]
+        mask = np.array([all(term in text for term in terms) for text in texts], dtype=bool)
+        return _inherit(posts, mask), mask.astype(float), "keywords"
+    scores = similarity(posts.texts, topic)
+    words = set(_normalise(topic).split())
+    tagged = np.array(
+        [any(set(tag.replace("-", " ").split()) <= words and tag for tag in t) for t in posts.tags],
+        dtype=bool,
+    )
+    mask = (scores >= threshold) | tagged
+    return _inherit(posts, mask), scores, "similarity"
+
+
+def similarity(texts: Sequence[str], description: str) -> np.ndarray:
+    """TF-IDF cosine similarity of every text to the description."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not texts:
+        return np.zeros(0)
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, min_df=1, ngram_range=(1, 2), dtype=np.float32
+    )
+    matrix = vectorizer.fit_transform([t or "" for t in texts])
+    query = vectorizer.transform([description])
+    return np.asarray((matrix @ query.T).todense()).ravel()
+
+
+def _inherit(posts: PostTable, mask: np.ndarray) -> np.ndarray:
+    """Replies join their thread's topic: a reply to an on-topic post is on topic."""
+    result = mask.copy()
+    for _ in range(8):  # threads are shallow; a few passes settle them
+        parents = posts.parents
+        has_parent = parents >= 0
+        joined = result.copy()
+        joined[has_parent] |= result[parents[has_parent]]
+        if np.array_equal(joined, result):
+            break
+        result = joined
+    return result
+
+
+def tag_volumes(
+    posts: PostTable, *, top: int = 20, bucket: float = 30.4375 * 86400
+) -> list[dict[str, object]]:
+    """The most used tags, with their volume per month (from the first post)."""
+    counts: dict[str, list[float]] = {}
+    for tags, at in zip(posts.tags, posts.times, strict=True):
+        for tag in tags:
+            counts.setdefault(tag, []).append(at)
+    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
+    valid = posts.times[~np.isnan(posts.times)]
+    start = float(valid.min()) if len(valid) else 0.0
+    out = []
+    for tag, times in ranked:
+        t = np.array([x for x in times if not np.isnan(x)])
+        months = np.bincount(((t - start) // bucket).astype(int)) if len(t) else np.zeros(0)
+        out.append({"topic": f"#{tag}", "posts": len(times), "per_month": months.tolist()})
+    return out

@@ -1,0 +1,62 @@
+import numpy as np
+
+from salon.conversation.channels import conversation_health, rank_channels
+from salon.conversation.table import PostTable
+from salon.conversation.topics import similarity, topic_matches
+
+
+def _posts() -> PostTable:
+    texts = [
+        "How does quantum error correction work?",
+        "Surface codes correct errors",
+        "Lunch in Lisbon",
+        "Stabilizer codes and error correction thresholds",
+        "thanks!",
+        "Great dinner",
+    ]
+    return PostTable(
+        ids=np.arange(6),
+        keys=[f"p:{i}" for i in range(6)],
+        authors=np.array([1, 2, 3, 4, 5, 1]),
+        times=np.arange(6, dtype=float) * 86400,
+        texts=texts,
+        tags=[("qec",), (), ("food",), ("qec", "codes"), (), ()],
+        channels=["forum", "forum", "social", "forum", "forum", "social"],
+        parents=np.array([-1, 0, -1, -1, 1, 2]),
+        is_reply=np.array([False, True, False, False, True, True]),
+    )
+
+
+def test_tag_keywords_and_similarity():
+    posts = _posts()
+    by_tag, _, method = topic_matches(posts, "#qec")
+    assert method == "tag"
+    assert by_tag.tolist() == [True, True, False, True, True, False]  # replies join the thread
+    words, _, _ = topic_matches(posts, 'words:"error correction"')
+    assert words[0] and words[3] and not words[2]
+    similar, scores, method = topic_matches(posts, "quantum error correction codes")
+    assert method == "similarity" and similar[0] and not similar[2]
+    assert scores[0] > scores[2]
+    assert similarity([], "x").shape == (0,)
+
+
+def test_channels_rank_with_parts_and_evidence():
+    posts = _posts()
+    on_topic, _, _ = topic_matches(posts, "#qec")
+    ranked = rank_channels(
+        posts, on_topic, segment={1, 2}, agenda_setters={4}, min_posts=1, topic_tag="qec"
+    )
+    forum = next(c for c in ranked if c.name == "channel:forum")
+    assert forum.evidence["posts"] == 4 and forum.evidence["segment_posts"] == 2
+    assert forum.evidence["reply_share"] == 0.5 and forum.agenda_setters == [4]
+    assert set(forum.parts) == {"segment", "agenda_setters", "depth", "breadth", "growth"}
+    assert ranked[0].score >= ranked[-1].score
+    assert forum.threads[0]["posts"] == 3
+
+
+def test_conversation_health():
+    rows = conversation_health(_posts(), 1)
+    forum = next(r for r in rows if r["channel"] == "forum")
+    assert forum["answered"] == 1 and forum["broadcast"] == 0
+    social = next(r for r in rows if r["channel"] == "social")
+    assert social["replies"] == 1
