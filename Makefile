@@ -27,3 +27,4 @@ bench: $(BIN)/salon
 	$(BIN)/python bench/bench_imm.py
 	$(BIN)/python bench/validate_diffusion.py
 	$(BIN)/python bench/bench_bass.py
+	$(BIN)/python bench/validate_conversation.py

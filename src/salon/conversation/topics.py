@@ -57,10 +57,15 @@ def topic_matches(
 
 def similarity(texts: Sequence[str], description: str) -> np.ndarray:
     """TF-IDF cosine similarity of every text to the description."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not texts:
         return np.zeros(0)
+    return _similarity(texts, description)
+
+
+def _similarity(texts: Sequence[str], description: str) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words="english", sublinear_tf=True, min_df=1, ngram_range=(1, 2), dtype=np.float32
     )
