@@ -120,12 +120,79 @@ def benchmark(posts: PostTable, total: int) -> None:
     )
 
 
+def reply_threads(name: str, edges: np.ndarray) -> None:
+    """Channels (communities) ranked on real reply threads: each reply is a post answering
+    the latest post of the person replied to."""
+    from salon.graph.communities import leiden
+    from salon.graph.influence import agenda_setters
+    from salon.graph.snapshot import GraphSnapshot
+
+    edges = edges[np.argsort(edges[:, 2], kind="stable")]
+    src, dst, at = edges[:, 0], edges[:, 1], edges[:, 2].astype(float)
+    latest: dict[int, int] = {}
+    parents = np.full(len(edges), -1)
+    for i, (a, b) in enumerate(zip(src.tolist(), dst.tolist(), strict=True)):
+        parents[i] = latest.get(b, -1)
+        latest[a] = i
+    g = GraphSnapshot.from_edges(src, dst)
+    membership = leiden(g, seed=0, runs=3).membership
+    communities = {int(p): int(c) for p, c in zip(g.people, membership, strict=True)}
+    posts = PostTable(
+        ids=np.arange(len(edges)),
+        keys=[str(i) for i in range(len(edges))],
+        authors=src,
+        times=at,
+        texts=[""] * len(edges),
+        tags=[()] * len(edges),
+        channels=["replies"] * len(edges),
+        parents=parents,
+        is_reply=parents >= 0,
+    )
+    rng = np.random.default_rng(1)
+    segment = rng.choice(g.people, size=max(len(g.people) // 20, 1), replace=False)
+    setters = {f.person for f in agenda_setters(g, segment, top=20)}
+    ranked = [
+        c
+        for c in rank_channels(
+            posts,
+            np.ones(len(edges), bool),
+            segment=set(segment.tolist()),
+            agenda_setters=setters,
+            communities=communities,
+            min_posts=20,
+        )
+        if c.name.startswith("community:")
+    ]
+    print(
+        f"\n{name}: {len(edges):,} replies, {len(g.people):,} people, "
+        f"{len(set(membership.tolist())):,} communities; segment = 5 % of people at random"
+    )
+    for c in ranked[:3]:
+        e = c.evidence
+        print(
+            f"   {c.name:14} score {c.score:+.2f}: {e['segment_posts']} by the segment, "
+            f"{e['agenda_setter_posts']} by agenda-setters, {e['reply_share']:.0%} replies, "
+            f"threads {e['thread_length']:.1f} long, {e['back_and_forth']} back-and-forth "
+            f"pairs, {e['participants']} people, growth {e['growth']:.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
     args = parser.parse_args()
     posts = load()
     precision_recall(posts)
+    digg = np.loadtxt(
+        DATA / "digg_reply_konect/out.munmun_digg_reply", comments="%", dtype=np.int64
+    )
+    reply_threads("Digg (KONECT)", digg[:, [0, 1, 3]])
+    import gzip
+
+    with gzip.open(DATA / "higgs_twitter/higgs-activity_time.txt.gz", "rt") as f:
+        rows = [line.split() for line in f]
+    higgs = np.array([[int(a), int(b), int(t)] for a, b, t, k in rows if k == "RE"])
+    reply_threads("Higgs replies", higgs)
     benchmark(posts, args.posts)
 
 
