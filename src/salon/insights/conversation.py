@@ -30,6 +30,7 @@ def where(
     topic: str,
     *,
     segment: str,
+    embeddings: bool = False,
     since: int | None = None,
     top: int = 10,
     seed: int = 0,
@@ -38,7 +39,7 @@ def where(
     """Channels ranked by the conversation the segment has there on the topic, with the parts
     of the score, the agenda-setters present and three example threads each."""
     posts = load_posts(store, since=since)
-    on_topic, _, method = topic_matches(posts, topic)
+    on_topic, _, method = topic_matches(posts, topic, embeddings=embeddings)
     if not on_topic.any():
         raise SalonError(
             f"No post is about '{topic}'. Try a tag (#name), 'words:a b', or a "
