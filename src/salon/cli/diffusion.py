@@ -204,6 +204,13 @@ def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
     for f in result["forecasts"]:
         band = f" (90% {f['low']:,.0f}–{f['high']:,.0f})" if "low" in f else ""
         console.print(f"  +{f['horizon']} {period}s: {f['adopters']:,.0f} adopters{band}")
+    check = result["model_check"]
+    if check["recommended"] != "bass":
+        console.print(
+            f"  [yellow]Caution:[/] on the last {check['held_out_periods']} {period}s, "
+            f'Bass missed by {check["bass_error"]:.0%} where "no growth" missed by '
+            f"{check['no_growth_error']:.0%}; expect little growth beyond today."
+        )
     if "backtest" in result:
         b = result["backtest"]
         console.print(

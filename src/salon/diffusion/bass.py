@@ -153,12 +153,25 @@ class BassFit:
         return rows[:, 2] * bass_cdf(np.float64(at), rows[:, 0], rows[:, 1])
 
     def forecast(self, horizon: int, *, level: float = 0.9) -> dict[str, float]:
-        """Cumulative adopters ``horizon`` periods after the last observed one."""
-        at = self.periods + horizon
-        point = float(self.cumulative(at)[0])
+        """Cumulative adopters ``horizon`` periods after the last observed one: the adopters
+        counted so far plus the curve's new adopters from now on (anchored on what happened,
+        so a forecast never falls below today)."""
+        now, at = self.periods, self.periods + horizon
+        observed = float(self.observed.sum())
+        point = observed + float((self.cumulative(at) - self.cumulative(now))[0])
         out = {"horizon": horizon, "adopters": point}
         if len(self.replicates):
-            values = self.cumulative(at, self.replicates)
+            values = (
+                observed
+                + self.cumulative(at, self.replicates)
+                - self.cumulative(now, self.replicates)
+            )
+            # A prediction interval, not only a confidence band: each replicate also draws the
+            # period-to-period noise the fit left, for every future period.
+            residuals = self.observed - predicted(self.params, self.periods, self.form)[0]
+            rng = np.random.default_rng(len(self.replicates))
+            draws = rng.choice(residuals, size=(len(values), horizon)).sum(axis=1)
+            values = np.maximum(values + draws, observed)
             tail = (1 - level) / 2
             out["low"], out["high"] = (float(v) for v in np.quantile(values, [tail, 1 - tail]))
         return out
@@ -320,3 +333,37 @@ def fit_bass_many(
     for j, fit in enumerate(fits):
         fit.replicates = replicates[j * bootstrap : (j + 1) * bootstrap]
     return fits
+
+
+@dataclass
+class Choice:
+    """Which model to forecast with, and the held-out evidence that chose it."""
+
+    model: str  # "bass" or "no growth"
+    bass_error: float
+    flat_error: float
+    held_out: int
+
+
+def choose_model(
+    adoptions: np.ndarray, *, m_max: float | None = None, form: str = "interval"
+) -> Choice:
+    """Hold out the last fifth of the periods (at least 2), fit Bass on the rest, and keep
+    Bass only if it forecast the held-out total better than "no growth" did.
+
+    Young series with a few late adopters can make Bass explode; this check catches that
+    with the series' own history, before any forecast is shown."""
+    n = np.asarray(adoptions, dtype=np.float64)
+    held = max(2, len(n) // 5)
+    if len(n) - held < 4 or n[:-held].sum() <= 0:
+        return Choice("bass", float("nan"), float("nan"), 0)
+    fit = fit_bass(n[:-held], m_max=m_max, bootstrap=0, form=form)
+    actual = n.sum()
+    bass_error = abs(fit.forecast(held)["adopters"] - actual) / actual
+    flat_error = abs(n[:-held].sum() - actual) / actual
+    return Choice(
+        "bass" if bass_error <= flat_error else "no growth",
+        float(bass_error),
+        float(flat_error),
+        held,
+    )

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import select
 
 from salon.dates import iso
-from salon.diffusion.bass import BassFit, backtest, fit_bass
+from salon.diffusion.bass import BassFit, backtest, choose_model, fit_bass
 from salon.diffusion.imm import Cascade, imm, monte_carlo_spread
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.graph.influence import agenda_setters
@@ -137,6 +137,13 @@ def forecast(
         "observed": fit.observed.tolist(),
         "bass": _fit_dict(fit),
         "forecasts": [fit.forecast(h) for h in horizons],
+    }
+    check = choose_model(fit.observed, m_max=size)
+    out["model_check"] = {
+        "recommended": check.model,
+        "held_out_periods": check.held_out,
+        "bass_error": check.bass_error,
+        "no_growth_error": check.flat_error,
     }
     if backtest_periods:
         result = backtest(fit.observed, backtest_periods, m_max=size)
