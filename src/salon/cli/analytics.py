@@ -18,6 +18,7 @@ from salon.cli.app import (
     _store,
     _who,
     app,
+    busy,
     console,
 )
 from salon.store.segments import add_segment, list_segments, segment_members
@@ -94,7 +95,7 @@ def influencers(
 
     Example: salon influencers --segment buyers --top 10
     """
-    with _store() as store:
+    with _store() as store, busy("Ranking agenda-setters…"):
         result = insights.influencers(
             store, segment, top=top, include_members=members, spec=_spec(weights)
         )
@@ -149,7 +150,7 @@ def communities(
 
     Example: salon communities --segment buyers --seed 1
     """
-    with _store() as store:
+    with _store() as store, busy("Finding communities…"):
         result = insights.communities(
             store,
             seed=seed,
@@ -193,7 +194,7 @@ def experts(
 
     Example: salon experts --segment buyers
     """
-    with _store() as store:
+    with _store() as store, busy("Scoring substance…"):
         result = insights.experts(store, segment, top=top, spec=_spec(weights))
     if as_json:
         _print_json(result)

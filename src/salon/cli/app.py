@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -93,6 +95,16 @@ def _main(
 
 def _store() -> Store:
     return open_store(_state["db"])
+
+
+@contextmanager
+def busy(message: str) -> Iterator[None]:
+    """A spinner on the terminal while long work runs (nothing when output is piped)."""
+    if console.is_terminal:
+        with console.status(message):
+            yield
+    else:
+        yield
 
 
 def _print_json(value: Any) -> None:

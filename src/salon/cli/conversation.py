@@ -18,6 +18,7 @@ from salon.cli.app import (
     _store,
     _who,
     app,
+    busy,
     console,
 )
 from salon.dates import parse_time
@@ -30,7 +31,7 @@ def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
 
     Example: salon topics --top 10
     """
-    with _store() as store:
+    with _store() as store, busy("Reading posts…"):
         result = insights.topics(store, top=top)
     if as_json:
         _print_json(result)
@@ -72,7 +73,7 @@ def where(
         start = parse_time(since) if since else None
     except ValueError:
         raise SalonError(f"--since '{since}' is not a date (use YYYY-MM-DD).") from None
-    with _store() as store:
+    with _store() as store, busy("Ranking channels…"):
         result = insights.where(
             store,
             topic,
@@ -124,7 +125,7 @@ def me(as_json: JsonOption = False) -> None:
 
     Example: salon me
     """
-    with _store() as store:
+    with _store() as store, busy("Reading your posts…"):
         result = insights.me(store)
     if as_json:
         _print_json(result)

@@ -15,6 +15,7 @@ from salon.cli.app import (
     _print_json,
     _store,
     app,
+    busy,
     console,
 )
 from salon.importers import IMPORTERS, ImportReport, import_paths
@@ -212,7 +213,8 @@ def demo() -> None:
     with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
         with open_store(f"sqlite:///{tmp}/demo.db") as store:
             console.print(f"[bold]Salon demo[/] — a temporary store in {tmp}\n")
-            result = run_demo(store)
+            with busy("Importing the samples and analysing them…"):
+                result = run_demo(store)
         for what, report in result.reports:
             _print_report(report, title=f"Imported {what}")
             console.print()

@@ -20,6 +20,7 @@ from salon.cli.app import (
     _store,
     _who,
     app,
+    busy,
     console,
 )
 from salon.dates import iso
@@ -85,7 +86,7 @@ def adoption(
     """
     if method not in ("sd", "quantile") or period not in insights.PERIODS:
         raise SalonError("--method is sd or quantile; --period is day, week or month.")
-    with _store() as store:
+    with _store() as store, busy("Dating adoptions…"):
         result = insights.adoption(
             store, innovation, segment=segment, method=method, log_time=log_time, period=period
         )
@@ -113,7 +114,7 @@ def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption 
 
     Example: salon innovators --segment buyers
     """
-    with _store() as store:
+    with _store() as store, busy("Scoring innovativeness…"):
         result = insights.innovators(store, segment, top=top)
     if as_json:
         _print_json(result)
@@ -162,7 +163,7 @@ def forecast(
     """
     if period not in insights.PERIODS:
         raise SalonError("--period is day, week or month.")
-    with _store() as store:
+    with _store() as store, busy("Fitting the Bass model…"):
         result = insights.forecast(
             store,
             innovation,
@@ -242,7 +243,7 @@ def win(
 
     Example: salon win --segment buyers -k 10 --exclude-known
     """
-    with _store() as store:
+    with _store() as store, busy("Sampling reverse-reachable sets…"):
         result = insights.win(
             store,
             segment,
@@ -292,7 +293,7 @@ def lead_lag(
 
     Example: salon lead-lag --segment buyers
     """
-    with _store() as store:
+    with _store() as store, busy("Comparing adoption times…"):
         result = insights.lead_lag(store, segment, setters=top, spec=_spec(weights))
     if as_json:
         _print_json(result)
