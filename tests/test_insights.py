@@ -3,7 +3,7 @@ import json
 import salon
 from salon import insights
 from salon.store.segments import add_segment
-from tests.conftest import run_cli, shared
+from tests.conftest import ROOT, run_cli, shared
 
 
 def test_higgs_agenda_setters_with_evidence(fresh_store, tmp_path, monkeypatch):
@@ -59,3 +59,14 @@ def test_win_command(tmp_path):
     assert len(out["seeds"]) == 3
     assert abs(out["expected_reach"] - out["monte_carlo_reach"]) / out["monte_carlo_reach"] < 0.1
     assert out["seeds"][-1]["cumulative_share"] == round(out["expected_share"], 4)
+
+
+def test_analytics_on_each_backend(any_store):
+    path = ROOT / "src/salon/data/quantumcomputing_posts.jsonl.gz"
+    salon.import_paths(any_store, [path], options=salon.ImportOptions(namespace="qc"))
+    found = insights.influencers(any_store, "tag:quantum-algorithms", top=3)
+    assert len(found["influencers"]) == 3
+    channels = insights.where(any_store, "#quantum-gate", segment="platform:qc", top=2)
+    assert channels["channels"]
+    outlook = insights.forecast(any_store, "tag:quantum-gate", period="week")
+    assert outlook["forecasts"][0]["adopters"] >= outlook["adopters"]  # never below today
