@@ -200,4 +200,29 @@ class Meeting:
     line: int = 0
 
 
-Record = Person | Affiliation | Tie | Interaction | Post | Snapshot | Place | Meeting
+@dataclass(slots=True)
+class InteractionBatch:
+    """Many timed interactions between people of one namespace, in columns (edge lists).
+
+    The same events as :class:`Interaction` records, written in bulk: row ``i`` is
+    ``src[i] → dst[i]`` of kind ``kinds[i]`` at ``at[i]`` from line ``lines[i]``.
+    """
+
+    namespace: str
+    src: list[str] = field(default_factory=list)
+    dst: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    at: list[int | None] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    fingerprints: list[str | None] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.src)
+
+
+Record = (
+    Person | Affiliation | Tie | Interaction | Post | Snapshot | Place | Meeting | InteractionBatch
+)

@@ -30,6 +30,7 @@ from salon.importers import (
 )
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, input_files
+from salon.model import InteractionBatch
 from salon.store import Store
 from salon.store.merges import auto_merge
 from salon.store.schema import DATA_TABLES, imports
@@ -176,9 +177,12 @@ def import_paths(
             file_id = _file_id(connection, file, module.NAME, import_id)
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
-            for entry.records, record in enumerate(module.parse(file, options), start=1):
+            shown = 0
+            for record in module.parse(file, options):
                 writer.add(record, file_id)
-                if progress and entry.records % 20_000 == 0:
+                entry.records += record.size if isinstance(record, InteractionBatch) else 1
+                if progress and entry.records - shown >= 20_000:
+                    shown = entry.records
                     progress(done + file.bytes_read[0], total, file.display)
             done += file.size
             if progress:

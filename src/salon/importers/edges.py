@@ -8,8 +8,9 @@ Without one, the columns after the first two are inferred from the first lines: 
 10⁸ up are Unix times, other numbers weights, words kinds (``RT``, ``MT`` and ``RE`` read as
 repost, mention and reply, as in SNAP's Higgs data).
 
-Edges with a time become interactions; edges without one become ties. People are identity
-keys in the import's namespace (``--namespace``, by default the file's name).
+Edges with a time become interactions (yielded in columns, :class:`InteractionBatch`); edges
+without one become ties. People are identity keys in the import's namespace (``--namespace``,
+by default the file's name).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from salon.dates import parse_time
 from salon.errors import SalonError
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, text_lines
-from salon.model import Interaction, PersonRef, Record, Tie, identity
+from salon.model import InteractionBatch, PersonRef, Record, Tie, identity
 
 NAME = "edges"
 DESCRIPTION = "Directed edge lists: SNAP/KONECT text or CSV (source, target, weight, time, kind)"
@@ -39,6 +40,8 @@ _EXTENSIONS = (".txt", ".csv", ".tsv", ".edges", ".edgelist", ".dat", ".ssv")
 _SPLIT = re.compile(r"[\s,;]+")
 _SAMPLE = 200
 _MIN_TIME = 100_000_000  # 1973-03-03: integers from here on are read as Unix times
+#: Timed edges are written in columns, this many at a time.
+BATCH = 50_000
 
 
 def namespace_of(file: InputFile) -> str:
@@ -132,6 +135,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             person = refs[token] = PersonRef((identity(namespace, "id", token),))
         return person
 
+    batch = InteractionBatch(namespace)
     lines = _data_lines(file)
     if has_header:
         next(lines, None)
@@ -151,9 +155,8 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         if kind_col is not None:
             code = row[kind_col].lower()
             kind = KIND_CODES.get(code, code)
-        src, dst = ref(row[src_col]), ref(row[dst_col])
         if at_col is None:
-            yield Tie(src, dst, kind, weight=weight, line=line_no)
+            yield Tie(ref(row[src_col]), ref(row[dst_col]), kind, weight=weight, line=line_no)
             continue
         raw_at = row[at_col]
         try:
@@ -163,13 +166,15 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         event = (row[src_col], row[dst_col], raw_at, kind)
         repeat = seen.get(event, 0)
         seen[event] = repeat + 1
-        yield Interaction(
-            src,
-            dst,
-            kind,
-            at,
-            channel=namespace,
-            weight=weight,
-            fingerprint=str(repeat) if repeat else None,
-            line=line_no,
-        )
+        batch.src.append(row[src_col])
+        batch.dst.append(row[dst_col])
+        batch.kinds.append(kind)
+        batch.at.append(at)
+        batch.weights.append(weight)
+        batch.fingerprints.append(str(repeat) if repeat else None)
+        batch.lines.append(line_no)
+        if batch.size >= BATCH:
+            yield batch
+            batch = InteractionBatch(namespace)
+    if batch.size:
+        yield batch

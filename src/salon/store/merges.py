@@ -153,13 +153,15 @@ def _facts(connection: Connection) -> list[PersonFacts]:
     emails: dict[int, set[str]] = {}
     ids: dict[int, set[tuple[str, str]]] = {}
     for pid, platform, kind, value in connection.execute(
-        select(
-            identities.c.person_id, identities.c.platform, identities.c.kind, identities.c.value
-        ).where(
+        select(identities.c.person_id, identities.c.platform, identities.c.kind, identities.c.value)
+        # Only named (or merged) people are compared: nameless market-data ids need no loading.
+        .join(people, people.c.id == identities.c.person_id)
+        .where(
+            or_(people.c.name.is_not(None), people.c.merged_into.is_not(None)),
             or_(
                 identities.c.kind == "email",
                 and_(identities.c.kind == "id", identities.c.platform != "vcard"),
-            )
+            ),
         )
     ):
         pid = mapping.get(pid, pid)

@@ -20,6 +20,7 @@ from salon.model import (
     Affiliation,
     IdentityKey,
     Interaction,
+    InteractionBatch,
     Meeting,
     Person,
     PersonRef,
@@ -27,6 +28,7 @@ from salon.model import (
     Record,
     Snapshot,
     Tie,
+    identity,
 )
 from salon.store.bulk import bulk_insert, dialect_insert, digest
 from salon.store.merges import canonical, merge_in
@@ -132,6 +134,10 @@ class Writer(EventsMixin):
     # -- public -----------------------------------------------------------------------------
 
     def add(self, record: Record, file_id: int) -> None:
+        if isinstance(record, InteractionBatch):
+            self.flush()
+            self._write_batch(record, file_id)
+            return
         self.pending.append((record, file_id))
         if len(self.pending) >= self.batch:
             self.flush()
@@ -151,6 +157,63 @@ class Writer(EventsMixin):
         self._write_places(batch)
         self._write_meetings(batch, resolve)
 
+    def _write_batch(self, batch: InteractionBatch, file_id: int) -> None:
+        """Interactions in columns: people resolved once per distinct id, rows keyed exactly
+        as the one-record path keys them (so either path recognises the other's rows)."""
+        ns, import_id = batch.namespace, self.import_id
+        self._load_platforms({ns})
+        known = self.identity_of
+        pid_of: dict[str, int] = {}
+        new_people: list[tuple[Any, ...]] = []
+        new_identities: list[tuple[Any, ...]] = []
+        for token, line in zip(batch.src + batch.dst, batch.lines + batch.lines, strict=True):
+            if token in pid_of:
+                continue
+            key = identity(ns, "id", token)
+            pid = known.get(key)
+            if pid is None:
+                pid = known[key] = self._allocate(people)
+                new_people.append((pid, None, None, None, False, import_id, file_id, line))
+                new_identities.append(
+                    (self._allocate(identities), pid, *key, import_id, file_id, line)
+                )
+            pid_of[token] = pid
+        bulk_insert(self.connection, people, PEOPLE, new_people)
+        bulk_insert(self.connection, identities, IDENTITIES, new_identities)
+        prefix = {t: f"{ns}:id:{identity(ns, 'id', t)[2]}" for t in pid_of}
+        blake2b = hashlib.blake2b
+        rows = [
+            (
+                pid_of[s],
+                pid_of[d],
+                kind,
+                at,
+                ns,
+                None,
+                None,
+                None,
+                weight,
+                blake2b(
+                    f"{kind}\x1f{prefix[s]}\x1f{prefix[d]}\x1f{at}\x1fNone\x1f{ns}\x1f{fp}".encode(),
+                    digest_size=16,
+                ).digest(),
+                import_id,
+                file_id,
+                line,
+            )
+            for s, d, kind, at, weight, fp, line in zip(
+                batch.src,
+                batch.dst,
+                batch.kinds,
+                batch.at,
+                batch.weights,
+                batch.fingerprints,
+                batch.lines,
+                strict=True,
+            )
+        ]
+        bulk_insert(self.connection, interactions, INTERACTIONS, rows, conflict=["key"])
+
     # -- identities -------------------------------------------------------------------------
 
     def _allocate(self, table: Table, n: int = 1) -> int:
@@ -159,7 +222,10 @@ class Writer(EventsMixin):
         return first
 
     def _load_identities(self, batch: list[tuple[Record, int]]) -> None:
-        wanted = {key[0] for ref in _refs(batch) for key in ref.keys} - self.loaded_platforms
+        self._load_platforms({key[0] for ref in _refs(batch) for key in ref.keys})
+
+    def _load_platforms(self, platforms: set[str]) -> None:
+        wanted = platforms - self.loaded_platforms
         if not wanted:
             return
         query = select(
