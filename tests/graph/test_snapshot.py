@@ -30,6 +30,8 @@ def test_merges_make_one_node(fresh_store, tmp_path, monkeypatch):
     merge_people(fresh_store, ids[1], ids[2])
     after = build_snapshot(fresh_store)  # the merge changed the store: rebuilt
     assert after.n == before.n - 1
+    cached = list((tmp_path / "cache" / "snapshots").iterdir())
+    assert len(cached) == 1  # the stale snapshot was replaced, not kept beside the new one
 
 
 def test_meetings_link_attendees(fresh_store, tmp_path, monkeypatch):

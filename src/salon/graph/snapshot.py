@@ -299,8 +299,11 @@ def build_snapshot(
     spec = spec or SnapshotSpec()
     with store.engine.connect() as connection:
         state = store_state(connection)
-        key = hashlib.sha256(f"{store.url}|{state}|{spec.key()}".encode()).hexdigest()[:24]
-        path = cache_dir() / f"{key}.npz"
+        # One file per store and choice; the store's state is in the name, so a changed store
+        # misses the cache and the rebuilt snapshot replaces the stale one.
+        choice = hashlib.sha256(f"{store.url}|{spec.key()}".encode()).hexdigest()[:16]
+        version = hashlib.sha256(state.encode()).hexdigest()[:12]
+        path = cache_dir() / f"{choice}-{version}.npz"
         if use_cache and path.exists():
             return _load(path)
         (src, dst, weight, kind), kind_names = _edges(connection, spec)
@@ -322,6 +325,9 @@ def build_snapshot(
 
 def _save(snapshot: GraphSnapshot, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    choice = path.name.split("-")[0]
+    for stale in path.parent.glob(f"{choice}-*.npz"):
+        stale.unlink(missing_ok=True)
     arrays = {
         "people": snapshot.people,
         "indptr": snapshot.matrix.indptr,
