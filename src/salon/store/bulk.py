@@ -16,6 +16,23 @@ def digest(*parts: object) -> bytes:
     return hashlib.blake2b(joined.encode(), digest_size=16).digest()
 
 
+def interaction_key(
+    kind: str,
+    src: str,
+    dst: str,
+    at: int | None,
+    ref: str | None,
+    channel: str | None,
+    fingerprint: str | None,
+) -> bytes:
+    """An interaction's 16-byte key from the identity keys of its people (``src``, ``dst``)
+    and its fields. Every writing path keys interactions here, so re-imports through either
+    path recognise each other's rows. (``None`` is keyed as the text "None", as it always was.)
+    """
+    text = f"{kind}\x1f{src}\x1f{dst}\x1f{at}\x1f{ref}\x1f{channel}\x1f{fingerprint}"
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 def dialect_insert(connection: Connection, table: Table) -> Any:
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)

@@ -8,7 +8,6 @@ twice changes nothing. Records are buffered and written in batches.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -30,7 +29,7 @@ from salon.model import (
     Tie,
     identity,
 )
-from salon.store.bulk import bulk_insert, dialect_insert, digest
+from salon.store.bulk import bulk_insert, dialect_insert, digest, interaction_key
 from salon.store.merges import canonical, merge_in
 from salon.store.schema import (
     affiliations,
@@ -181,7 +180,6 @@ class Writer(EventsMixin):
         bulk_insert(self.connection, people, PEOPLE, new_people)
         bulk_insert(self.connection, identities, IDENTITIES, new_identities)
         prefix = {t: f"{ns}:id:{identity(ns, 'id', t)[2]}" for t in pid_of}
-        blake2b = hashlib.blake2b
         rows = [
             (
                 pid_of[s],
@@ -193,10 +191,7 @@ class Writer(EventsMixin):
                 None,
                 None,
                 weight,
-                blake2b(
-                    f"{kind}\x1f{prefix[s]}\x1f{prefix[d]}\x1f{at}\x1fNone\x1f{ns}\x1f{fp}".encode(),
-                    digest_size=16,
-                ).digest(),
+                interaction_key(kind, prefix[s], prefix[d], at, None, ns, fp),
                 import_id,
                 file_id,
                 line,
@@ -407,15 +402,12 @@ class Writer(EventsMixin):
     def _write_interactions(self, batch: Batch, resolve: Resolve) -> None:
         rows = []
         import_id = self.import_id
-        blake2b = hashlib.blake2b
         for r, file_id in batch:
             if type(r) is Interaction:
                 src, dst = r.src, r.dst
-                text = (
-                    f"{r.kind}\x1f{_ref_key(src)}\x1f{_ref_key(dst)}\x1f{r.at}\x1f{r.ref}"
-                    f"\x1f{r.channel}\x1f{r.fingerprint}"
+                key = interaction_key(
+                    r.kind, _ref_key(src), _ref_key(dst), r.at, r.ref, r.channel, r.fingerprint
                 )
-                key = blake2b(text.encode(), digest_size=16).digest()
                 rows.append(
                     (
                         resolve(src),
