@@ -14,7 +14,7 @@ from salon.graph.influence import agenda_setters, k_core, pagerank
 from salon.graph.snapshot import GraphSnapshot, SnapshotSpec, build_snapshot
 from salon.graph.substance import heads_down_experts, substance_scores
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_map, groups
 from salon.store.schema import identities, people
 from salon.store.segments import Segment, segment_members, segment_rule
 
@@ -24,16 +24,14 @@ def names_of(store: Store, ids: list[int]) -> dict[int, str]:
     with store.engine.connect() as c:
         mapping = canonical_map(c)
         wanted = set(ids)
-        members = [p for p, k in mapping.items() if k in wanted]
-        rows = c.execute(
-            select(people.c.id, people.c.name).where(people.c.id.in_(list(wanted) + members))
-        ).all()
+        everyone = [m for group in groups(mapping, wanted).values() for m in group]
+        rows = c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(everyone))).all()
         out: dict[int, str] = {}
         for pid, name in sorted(rows, key=lambda r: r[0] not in wanted):
             if name:
                 out.setdefault(mapping.get(pid, pid), name)
         # Nameless people (market data) are shown by their first identity.
-        unnamed = [p for p in list(wanted) + members if mapping.get(p, p) not in out]
+        unnamed = [p for p in everyone if mapping.get(p, p) not in out]
         if unnamed:
             for pid, platform, value in c.execute(
                 select(identities.c.person_id, identities.c.platform, identities.c.value)

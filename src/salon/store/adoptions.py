@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from salon.errors import SalonError
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_map, groups
 from salon.store.profiles import resolve_person
 from salon.store.schema import interactions, posts, ties
 
@@ -66,7 +66,7 @@ def adoption_times(store: Store, innovation: str) -> dict[int, float]:
             return _earliest(rows, mapping)
         if kind == "follows":
             target = resolve_person(c, value)
-            group = [target, *(p for p, k in mapping.items() if k == target)]
+            group = groups(mapping, {target})[target]
             rows = c.execute(
                 select(ties.c.src_id, func.coalesce(ties.c.since, ties.c.first_seen)).where(
                     ties.c.kind == "follow", ties.c.dst_id.in_(group)

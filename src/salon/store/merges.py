@@ -37,6 +37,15 @@ def canonical_map(connection: Connection) -> dict[int, int]:
     return {pid: kept for pid, kept in rows}
 
 
+def groups(mapping: dict[int, int], ids: set[int]) -> dict[int, list[int]]:
+    """Each canonical person of ``ids`` with every person merged into it (itself first)."""
+    members: dict[int, list[int]] = {i: [i] for i in ids}
+    for pid, kept in mapping.items():
+        if kept in members:
+            members[kept].append(pid)
+    return members
+
+
 def canonical(connection: Connection, person: int) -> int:
     kept = connection.execute(select(people.c.merged_into).where(people.c.id == person)).scalar()
     return kept or person

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Table, func, or_, select
 from salon.dates import iso
 from salon.errors import SalonError
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_map, groups
 from salon.store.schema import (
     affiliations,
     files,
@@ -63,7 +63,7 @@ def person_profile(store: Store, who: str) -> dict[str, Any]:
     with store.engine.connect() as c:
         pid = resolve_person(c, who)
         mapping = canonical_map(c)
-        group = [pid, *(m for m, kept in mapping.items() if kept == pid)]
+        group = groups(mapping, {pid})[pid]
         names = dict(c.execute(select(people.c.id, people.c.name)).all())
 
         def name_of(other: int | None) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from salon.dates import iso
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_map, groups
 from salon.store.schema import DATA_TABLES, identities, interactions, people, snapshots, ties
 
 TIME_COLUMNS = {
@@ -65,14 +65,6 @@ def _activity(connection: Connection, mapping: dict[int, int]) -> Counter[int]:
     return counts
 
 
-def _members(mapping: dict[int, int], ids: set[int]) -> dict[int, list[int]]:
-    members: dict[int, list[int]] = {i: [i] for i in ids}
-    for pid, kept in mapping.items():
-        if kept in members:
-            members[kept].append(pid)
-    return members
-
-
 def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> list[PersonSummary]:
     """People whose name, headline or any identity contains ``query``, you first, then the
     most active; merged people appear once, with every identity of the merge."""
@@ -95,7 +87,7 @@ def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> l
         found = {mapping.get(pid, pid) for pid in connection.execute(stmt).scalars()}
         me = connection.execute(select(people.c.id).where(people.c.is_self)).scalar()
         ranked = sorted(found, key=lambda pid: (pid != me, -counts[pid], pid))[:limit]
-        members = _members(mapping, set(ranked))
+        members = groups(mapping, set(ranked))
         every = [m for group in members.values() for m in group]
         rows = {
             r.id: r

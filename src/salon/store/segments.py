@@ -28,7 +28,7 @@ from sqlalchemy import Connection, delete, func, or_, select
 from salon.errors import SalonError
 from salon.model import identity
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_map, groups
 from salon.store.profiles import resolve_person
 from salon.store.schema import (
     affiliations,
@@ -172,7 +172,7 @@ def _match(c: Connection, kind: str, value: str) -> set[int]:
         stmt = select(posts.c.author_id).where(posts.c.tags.like(f"%{tag}%"))
     elif kind == "followers":
         target = resolve_person(c, value) if not value.startswith("@") else _by_handle(c, value)
-        group = [target, *(p for p, k in canonical_map(c).items() if k == target)]
+        group = groups(canonical_map(c), {target})[target]
         stmt = select(ties.c.src_id).where(ties.c.kind == "follow", ties.c.dst_id.in_(group))
     else:  # file
         return _from_file(c, Path(value))
