@@ -3,7 +3,7 @@ import gzip
 from sqlalchemy import func, select
 
 import salon
-from salon.store.schema import interactions, people
+from salon.store.schema import identities, interactions, people, posts
 from tests.conftest import ROOT
 
 MBOX = ROOT / "tests" / "data" / "sample.mbox"
@@ -40,3 +40,91 @@ def test_gzipped_mbox(fresh_store, tmp_path):
     packed = tmp_path / "All mail.mbox.gz"
     packed.write_bytes(gzip.compress(MBOX.read_bytes()))
     assert salon.import_paths(fresh_store, [packed]).added["interactions"] == 6
+
+
+GMAIL = ROOT / "tests" / "data" / "gmail_takeout.mbox"
+ARCHIVE = ROOT / "tests" / "data" / "salon-users" / "2024-January.txt"
+EDGES = ROOT / "tests" / "data" / "edges_from_to.txt"
+
+
+def _names(store) -> dict[str, str | None]:
+    with store.engine.connect() as c:
+        rows = c.execute(
+            select(identities.c.value, people.c.name).join(
+                people, people.c.id == identities.c.person_id
+            )
+        )
+        return dict(rows.all())
+
+
+def test_gmail_takeout_layout(fresh_store):
+    report = salon.import_paths(fresh_store, [GMAIL])
+    # 4 messages, one labelled Spam left out: 2 + 2 + 1 recipients, 3 addresses
+    assert report.added["interactions"] == 5
+    assert report.added["identities"] == 3
+    assert report.added["people"] == 4  # Åsa, Kira (merged into you), Ben, and you
+    with fresh_store.engine.connect() as c:
+        subjects = sorted(set(c.execute(select(interactions.c.subject)).scalars()))
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        mine = c.execute(select(func.count()).where(people.c.merged_into == me)).scalar()
+    assert subjects == ["Fika på torsdag?", "Re: Fika på torsdag?", "Slides"]
+    assert mine == 1  # Delivered-To kira@example.com is you
+    assert salon.import_paths(fresh_store, [GMAIL]).import_id is None
+
+
+def test_encoded_and_junk_names(fresh_store):
+    salon.import_paths(fresh_store, [GMAIL])
+    names = _names(fresh_store)
+    # RFC 2047 decoded; "asa" (the local part) never beats it
+    assert names["asa@example.org"] == "Åsa Ström"
+    # the address as display name is no name; the real one from the Cc wins
+    assert names["ben.okafor@acme.example"] == "Ben Okafor"
+    assert "winner@prizes.example" not in names  # Spam
+
+
+def test_last_first_names_and_clean_name():
+    from salon.importers.mail import clean_name
+
+    assert clean_name("Ruiz, Ana", "ana@acme.example") == "Ana Ruiz"
+    assert clean_name("Smith, Jr.", "js@acme.example") == "Smith, Jr."
+    assert clean_name("'ana@acme.example'", "ana@acme.example") is None
+    assert clean_name("ana.ruiz", "ana.ruiz@acme.example") is None
+    assert clean_name("Ana Ruiz", "ana.ruiz@acme.example") == "Ana Ruiz"
+    assert clean_name("", "ana@acme.example") is None
+
+
+def test_mailman_archive(fresh_store, tmp_path):
+    report = salon.import_paths(fresh_store, [ARCHIVE])
+    assert [(f.importer, f.records) for f in report.files] == [("mail", 4 + 3)]
+    assert report.added["posts"] == 4
+    assert report.added["people"] == 3
+    assert report.added["interactions"] == 0
+    with fresh_store.engine.connect() as c:
+        rows = c.execute(
+            select(posts.c.post_key, posts.c.channel, posts.c.reply_to).order_by(posts.c.at)
+        ).all()
+    assert rows[1] == ("CAB=chen1@globex.example", "salon-users", "20240102091403.A1@acme.example")
+    assert {channel for _, channel, _ in rows} == {"salon-users"}
+    assert _names(fresh_store) == {
+        "ana.ruiz@acme.example": "Ana Ruiz",
+        "chen.wei@globex.example": "Chen Wei",
+        "asa@example.org": "Åsa Ström",
+    }
+    assert salon.import_paths(fresh_store, [ARCHIVE]).import_id is None
+    packed = tmp_path / "salon-users" / "2024-January.txt.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(ARCHIVE.read_bytes()))
+    assert salon.import_paths(fresh_store, [packed]).import_id is None  # the same posts
+
+
+def test_archive_and_edge_lists_are_told_apart():
+    from salon.importers import edges, mail, plan
+
+    chosen, _, _ = plan([ARCHIVE, EDGES])
+    assert [(row[0].basename, row[1].NAME) for row in chosen] == [
+        ("2024-January.txt", "mail"),
+        ("edges_from_to.txt", "edges"),
+    ]
+    edge_file = chosen[1][0]
+    assert not mail.detect(edge_file)
+    assert edges.detect(edge_file)

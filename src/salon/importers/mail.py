@@ -1,40 +1,66 @@
-"""Mail: mbox files (Gmail's Takeout ``.mbox``, Thunderbird, Apple Mail), read with the stdlib.
+"""Mail: mbox files (Gmail's Takeout ``.mbox``, Thunderbird, Apple Mail) and Mailman archives.
 
 Headers only by default: ``From``, ``To``, ``Cc``, ``Date``, ``Subject`` and ``Message-ID`` become
-people (by e-mail address, with their display names) and one ``email`` interaction from the
-sender to each recipient. Bodies are stored only with ``--bodies`` (the first text/plain part).
-The most frequent ``Delivered-To`` address is you.
+people (by e-mail address) and one ``email`` interaction from the sender to each recipient.
+Bodies are stored only with ``--bodies`` (the first text/plain part). The most frequent
+``Delivered-To`` address is you. Gmail's messages labelled ``Spam`` are left out.
+
+Names are decoded (RFC 2047, ``=?utf-8?q?…?=``) and each address gets the best name the file
+gives it, once, at the end: a "First Last" name beats a lower-case one, ``Last, First`` is
+read as "First Last", and a name that is only the address or its local part is no name.
+
+Mailman's monthly archives (pipermail ``2024-January.txt``, also ``.txt.gz``) are mbox files
+whose senders read ``From: user at example.org (Real Name)`` and which have no recipients:
+each message is a post (platform ``mail``, keyed by its Message-ID, replying to its
+``In-Reply-To``) in a channel named after the list (``List-Id``, else the archive's folder,
+else its file name). Such files are recognised by content, never by the ``.txt`` name alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import mailbox
+import re
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile
-from salon.model import Interaction, Person, PersonRef, Record, identity
+from salon.model import IdentityKey, Interaction, Person, PersonRef, Post, Record, identity
 
 NAME = "mail"
-DESCRIPTION = "Mail: mbox files (Gmail Takeout, Thunderbird, Apple Mail); headers only by default"
-FILES = "*.mbox, mbox"
+DESCRIPTION = "Mail: mbox files (Gmail Takeout, Thunderbird, Apple Mail) and Mailman archives"
+FILES = "*.mbox, mbox, Mailman archives (2024-January.txt, .txt.gz)"
 
 _MAX_BODY_CHARS = 100_000
+#: Mailman's obfuscated sender: ``user at example.org (Real Name)``.
+_LIST_SENDER = re.compile(r"^\s*([^\s@()<>\"]+) at ([^\s@()<>\"]+)\s*(?:\((.*)\))?\s*$", re.S)
+_ARCHIVE_HEAD = re.compile(rb"^From: [^\s@]+ at [^\s@]+", re.M)
+_PERIOD = re.compile(r"^\d{4}")  # 2024-January, 2024q1, 20240101, 2024-January-week-1
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"}
+
+
+def _is_archive(head: bytes) -> bool:
+    return head.startswith(b"From ") and _ARCHIVE_HEAD.search(head) is not None
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
     base = file.basename.lower()
-    if not (base.endswith(".mbox") or base == "mbox" or forced):
-        return False
-    return file.head(5) == b"From "
+    if base.endswith(".mbox") or base == "mbox" or forced:
+        return file.head(5) == b"From "
+    if base.endswith(".txt"):
+        return _is_archive(file.head(8192))
+    return False
 
 
 def _on_disk(file: InputFile) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
@@ -48,12 +74,69 @@ def _on_disk(file: InputFile) -> tuple[Path, tempfile.TemporaryDirectory[str] | 
     return target, folder
 
 
-def _address(name: str, email: str) -> PersonRef | None:
+def _text(value: object) -> str:
+    """A header as text: undecodable 8-bit bytes read as UTF-8, encoded words decoded."""
+    text = _raw(value)
+    if "=?" in text:
+        with contextlib.suppress(HeaderParseError, LookupError, UnicodeError, ValueError):
+            text = str(make_header(decode_header(text)))
+    return text
+
+
+def clean_name(raw: str, email: str) -> str | None:
+    """A display name as a person's name, or ``None`` when it is no name.
+
+    >>> clean_name("=?utf-8?q?=C3=85sa_Str=C3=B6m?=", "asa@example.org")
+    'Åsa Ström'
+    >>> clean_name("Ruiz, Ana", "ana@x.example"), clean_name("ana", "ana@x.example")
+    ('Ana Ruiz', None)
+    """
+    name = " ".join(_text(raw).replace('"', " ").split()).strip(" '")
+    if not name or "@" in name:
+        return None
+    parts = [p.strip() for p in name.split(",")]
+    last_first = len(parts) == 2 and all(parts) and len(parts[1].split()) <= 2
+    if last_first and parts[1].rstrip(".").lower() not in _SUFFIXES:
+        name = f"{parts[1]} {parts[0]}"
+    local = email.split("@")[0].lower()
+    squashed = re.sub(r"\W|_", "", name.lower())
+    if name.lower() == local or (name.islower() and squashed == re.sub(r"\W|_", "", local)):
+        return None
+    return name
+
+
+def _name_rank(name: str) -> int:
+    """3 for "First Last", 2 for one capitalised word, 1 for lower-case or upper-case names."""
+    if name.islower() or name.isupper():
+        return 1
+    return 3 if len(name.split()) > 1 else 2
+
+
+class _Names:
+    """The names each address was given in a file, to yield the best one once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[IdentityKey, Counter[str]] = {}
+        self.line: dict[IdentityKey, int] = {}
+
+    def add(self, key: IdentityKey, name: str | None, line: int) -> None:
+        if name:
+            self.seen.setdefault(key, Counter())[name] += 1
+            self.line.setdefault(key, line)
+
+    def people(self) -> Iterator[Person]:
+        for key, names in self.seen.items():
+            best = max(names, key=lambda n: (_name_rank(n), names[n]))
+            yield Person(PersonRef((key,)), best, line=self.line[key])
+
+
+def _address(name: str, email: str, names: _Names, line: int) -> PersonRef | None:
     email = email.strip()
     if "@" not in email:
         return None
-    name = " ".join(name.replace('"', "").split())
-    return PersonRef((identity("", "email", email),), name if name and "@" not in name else None)
+    key = identity("", "email", email)
+    names.add(key, clean_name(name, email), line)
+    return PersonRef((key,))
 
 
 def _time(message: Message) -> int | None:
@@ -72,25 +155,47 @@ def _body(message: Message) -> str | None:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 charset = part.get_content_charset() or "utf-8"
-                return payload.decode(charset, errors="replace")[:_MAX_BODY_CHARS]
+                try:
+                    return payload.decode(charset, errors="replace")[:_MAX_BODY_CHARS]
+                except LookupError:  # an unknown charset name
+                    return payload.decode("utf-8", errors="replace")[:_MAX_BODY_CHARS]
     return None
 
 
+def _list_name(file: InputFile) -> str:
+    """An archive's list when it has no ``List-Id``: its folder for a monthly file name."""
+    stem = file.basename.removesuffix(".txt").removesuffix(".TXT")
+    if _PERIOD.match(stem):
+        folder = (
+            file.path.parent.name if file.path is not None else PurePosixPath(file.name).parent.name
+        )
+        return folder or stem
+    return stem
+
+
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    archive = _list_name(file) if _is_archive(file.head(8192)) else None
     path, folder = _on_disk(file)
     box = mailbox.mbox(path, create=False)
+    names = _Names()
     try:
-        headers_only = BytesParser(policy=compat32)
+        parser = BytesParser(policy=compat32)
         owners: Counter[str] = Counter()
         for number, key in enumerate(box.iterkeys(), start=1):
             data = box.get_bytes(key)
-            message = (
-                BytesParser(policy=compat32).parsebytes(data)
-                if options.bodies
-                else headers_only.parsebytes(data, headersonly=True)
-            )
+            if options.bodies:
+                message = parser.parsebytes(data)
+            else:
+                message = parser.parsebytes(data, headersonly=True)
+            labels = _text(message.get("X-Gmail-Labels", "")).lower().split(",")
+            if "spam" in (label.strip() for label in labels):
+                continue
             owners.update(a.lower() for _, a in getaddresses(message.get_all("Delivered-To", [])))
-            yield from _message(message, number, options)
+            if archive is not None:
+                yield from _post(message, number, options, archive, names)
+            else:
+                yield from _message(message, number, options, names)
+        yield from names.people()
         if owners:
             owner = owners.most_common(1)[0][0]
             yield Person(PersonRef((identity("", "email", owner),), is_self=True), line=1)
@@ -100,23 +205,24 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             folder.cleanup()
 
 
-def _message(message: Message, number: int, options: ImportOptions) -> Iterator[Record]:
-    senders = [r for n, a in getaddresses(message.get_all("From", [])) if (r := _address(n, a))]
+def _message(
+    message: Message, number: int, options: ImportOptions, names: _Names
+) -> Iterator[Record]:
+    found = getaddresses([_raw(v) for v in message.get_all("From", [])])
+    senders = [r for n, a in found if (r := _address(n, a, names, number))]
     if not senders:
         return
     sender = senders[0]
+    headers = message.get_all("To", []) + message.get_all("Cc", [])
     recipients = [
         r
-        for n, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
-        if (r := _address(n, a))
+        for n, a in getaddresses([_raw(v) for v in headers])
+        if (r := _address(n, a, names, number))
     ]
     at = _time(message)
-    subject = " ".join(str(message.get("Subject", "")).split()) or None
+    subject = " ".join(_text(message.get("Subject", "")).split()) or None
     ref = str(message.get("Message-ID", "")).strip() or None
     body = _body(message) if options.bodies else None
-    for person in (sender, *recipients):
-        if person.name:
-            yield Person(person, person.name, line=number)
     for recipient in dict.fromkeys(recipients):
         if recipient.keys != sender.keys:
             yield Interaction(
@@ -130,3 +236,49 @@ def _message(message: Message, number: int, options: ImportOptions) -> Iterator[
                 ref=ref,
                 line=number,
             )
+
+
+def _raw(value: object) -> str:
+    """A header's text for address parsing: encoded words stay encoded until split."""
+    text = str(value)
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
+def _list_sender(message: Message, names: _Names, number: int) -> PersonRef | None:
+    raw = _raw(message.get("From", ""))
+    if match := _LIST_SENDER.match(raw):
+        user, domain, name = match.groups()
+        return _address(name or "", f"{user}@{domain}", names, number)
+    found = [r for n, a in getaddresses([raw]) if (r := _address(n, a, names, number))]
+    return found[0] if found else None
+
+
+def _post(
+    message: Message, number: int, options: ImportOptions, archive: str, names: _Names
+) -> Iterator[Record]:
+    sender = _list_sender(message, names, number)
+    if sender is None:
+        return
+    at = _time(message)
+    subject = " ".join(_text(message.get("Subject", "")).split()) or None
+    list_id = re.search(r"<([^<>]+)>", _text(message.get("List-Id", "")))
+    key = str(message.get("Message-ID", "")).strip().strip("<>")
+    if not key:
+        seed = f"{sender.keys[0][2]}\x1f{message.get('Date', '')}\x1f{subject}"
+        key = "sha1:" + hashlib.sha1(seed.encode()).hexdigest()
+    reply_to = str(message.get("In-Reply-To", "")).strip()
+    reply = re.search(r"<([^<>]+)>", reply_to)
+    body = _body(message) if options.bodies else None
+    text = "\n\n".join(t for t in (subject, body) if t) or None
+    yield Post(
+        "mail",
+        key,
+        sender,
+        at,
+        text=text,
+        channel=list_id.group(1) if list_id else archive,
+        reply_to=reply.group(1) if reply else (reply_to or None),
+        line=number,
+    )
