@@ -2,11 +2,16 @@ import io
 import tarfile
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 import salon
+from salon.importers import mastodon
+from salon.importers.base import ImportOptions
+from salon.importers.files import input_files
 from salon.importers.mastodon import handle_of
-from salon.store.schema import interactions, posts, ties
+from salon.model import Interaction, Person, Post
+from salon.store.schema import interactions, people, posts, ties
 from tests.conftest import ROOT, shared
 
 ARCHIVE = "exports/mastodon_archive_dealingwith"
@@ -28,9 +33,9 @@ def test_archive_folder(fresh_store):
     records = {f.file.rsplit("/", 1)[-1]: f.records for f in report.files}
     assert set(records) == {"actor.json", "outbox.json", "likes.json", "bookmarks.json"}
     kinds = _kinds(fresh_store)
-    assert kinds["repost"] == 326  # the Announce activities
+    assert kinds["repost"] == 326 - 6  # the Announce activities, less 6 of the owner's own posts
     assert kinds["reply"] > 0 and kinds["mention"] > 0
-    assert kinds["like"] == 1115 and kinds["bookmark"] == 865
+    assert kinds["like"] == 1115 and kinds["bookmark"] == 865 - 2  # 2 of the owner's posts
     with fresh_store.engine.connect() as c:
         own = c.execute(
             select(func.count()).where(posts.c.author_id == 1, posts.c.repost_of.is_(None))
@@ -67,3 +72,99 @@ def test_handles():
     assert handle_of("https://indieweb.social/users/dealingwith") == "dealingwith@indieweb.social"
     assert handle_of("https://fosstodon.org/@ana/1234") == "ana@fosstodon.org"
     assert handle_of("https://example.org/blog") is None
+
+
+# -- hand-written archives: the same history in the 3.x and the 4.4+ layout ------------------
+
+LAYOUTS = {
+    "3.x": (ROOT / "tests/data/mastodon_3x", "social.example/users/ana"),
+    "4.4": (ROOT / "tests/data/mastodon_44", "social.example/ap/users/110000000000000001"),
+}
+
+
+def _parsed(path):
+    files = [f for f in input_files(path) if mastodon.detect(f)]
+    return [record for file in files for record in mastodon.parse(file, ImportOptions())]
+
+
+def _refs(record):
+    if isinstance(record, Person):
+        return [record.ref]
+    return [record.author] if isinstance(record, Post) else [record.src, record.dst]
+
+
+def _is_me(ref) -> bool:
+    return ref is not None and ref.is_self
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_both_layouts_count_the_same(fresh_store, layout):
+    folder, actor = LAYOUTS[layout]
+    records = _parsed(folder)
+    acts = [r for r in records if isinstance(r, Interaction)]
+    assert Counter(a.kind for a in acts) == {
+        "mention": 2,  # bo in 101, cy in 105 (not the self-mention, not bo and cy replied to)
+        "reply": 2,  # to bo and to cy; 102 replies to the owner's own 101
+        "repost": 1,  # bo's status; the boost of the owner's own 101 is no interaction
+        "like": 1,  # bo's status; the like of the owner's own 102 is no interaction
+        "bookmark": 1,
+    }
+    assert all(_is_me(a.src) and not _is_me(a.dst) for a in acts)
+    by_key = {r.key: r for r in records if isinstance(r, Post)}
+    own = f"https://{actor}/statuses/"
+    assert by_key[own + "102"].reply_to == own + "101"
+    assert _is_me(by_key[own + "102"].author) and _is_me(by_key[own + "101"].author)
+    cy = next(a.dst for a in acts if a.kind == "reply" and "new.example" in str(a.dst))
+    assert cy.keys == (
+        ("mastodon", "handle", "cy@new.example"),
+        ("", "url", "new.example/ap/users/42"),
+    )
+    report = salon.import_paths(fresh_store, [folder])
+    assert report.added["posts"] == 10  # 5 notes, 2 boosts, bo's 2 statuses, cy's status
+    assert report.added["interactions"] == 7
+    assert report.added["people"] == 3  # ana, bo, cy (cy's bookmark found by actor URL)
+    with fresh_store.engine.connect() as c:
+        loops = select(func.count()).where(interactions.c.src_id == interactions.c.dst_id)
+        assert c.execute(loops).scalar() == 0
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        assert c.execute(select(func.count()).where(posts.c.author_id == me)).scalar() == 7
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_first_owner_record_carries_the_keys(layout):
+    folder, actor = LAYOUTS[layout]
+    for name in ("actor.json", "outbox.json", "likes.json"):
+        first = next(ref for r in _parsed(folder / name) for ref in _refs(r) if _is_me(ref))
+        assert first.keys[:3] == (
+            ("mastodon", "handle", "ana@social.example"),
+            ("", "url", actor),
+            ("", "url", "social.example/@ana"),
+        ), name
+    assert isinstance(_parsed(folder)[0], Person)
+
+
+def test_outbox_without_actor_knows_its_owner_by_the_activities(tmp_path):
+    outbox = tmp_path / "outbox.json"
+    outbox.write_bytes((LAYOUTS["4.4"][0] / "outbox.json").read_bytes())
+    records = _parsed(outbox)
+    assert records[0].author.keys == (("", "url", LAYOUTS["4.4"][1]),)
+    kinds = Counter(r.kind for r in records if isinstance(r, Interaction))
+    assert kinds == {"mention": 2, "reply": 2, "repost": 1}
+
+
+def test_44_archive_as_tar_gz(fresh_store, tmp_path):
+    archive = tmp_path / "archive-20250801.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for f in sorted(LAYOUTS["4.4"][0].glob("*.json")):
+            tar.add(f, arcname=f.name)
+    report = salon.import_paths(fresh_store, [archive])
+    assert (report.added["posts"], report.added["interactions"]) == (10, 7)
+
+
+def test_real_archive_has_no_self_interactions(fresh_store):
+    salon.import_paths(fresh_store, [shared(ARCHIVE)])
+    with fresh_store.engine.connect() as c:
+        loops = select(func.count()).where(interactions.c.src_id == interactions.c.dst_id)
+        assert c.execute(loops).scalar() == 0
+        replies = select(func.count()).where(interactions.c.kind == "reply")
+        assert c.execute(replies).scalar() == 420 - 229  # 229 replies to the owner's own posts

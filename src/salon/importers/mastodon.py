@@ -5,13 +5,19 @@ Read: ``actor.json`` (you; the links on your profile become your identities),
 hashtags — and ``Announce``, your boosts), ``likes.json``, ``bookmarks.json``, and the CSVs of
 *Import and export*: ``following_accounts.csv`` and ``lists.csv``.
 
-People are known by their handle ``user@instance``, derived from their actor or status URL.
+People are known by their handle ``user@instance``, derived from their actor or status URL;
+from Mastodon 4.4 an actor URL may be numeric (``https://host/ap/users/ID``): such a person is
+known by that URL, and by the handle a mention names. The owner is read from ``actor.json``
+(its ``id``, ``url`` and ``preferredUsername``) in both layouts, so the owner's own statuses
+are recognised: replies to them, mentions, boosts, likes and bookmarks of them are kept as
+posts but are not interactions (never the owner at both ends).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlparse
@@ -26,9 +32,11 @@ DESCRIPTION = "Mastodon archive (.tar.gz or folder) and following/lists CSV expo
 FILES = "actor.json, outbox.json, likes.json, bookmarks.json, following_accounts.csv, lists.csv"
 
 _JSON = {"actor.json", "outbox.json", "likes.json", "bookmarks.json"}
-_CSV = {"following_accounts.csv": "account address", "lists.csv": None}
+_CSV: dict[str, str | None] = {"following_accounts.csv": "account address", "lists.csv": None}
 # https://host/users/NAME[/statuses/ID] or https://host/@NAME[/ID]
 _ACTOR_PATH = re.compile(r"^/(?:users/|@)([^/@]+)")
+# Mastodon 4.4+ numeric actor URLs: https://host/ap/users/ID[/statuses/ID]
+_NUMERIC_ACTOR = re.compile(r"^/ap/users/\d+")
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -59,11 +67,20 @@ def handle_of(url: str) -> str | None:
     return f"{match.group(1)}@{parsed.hostname}".lower()
 
 
+def _actor_url(url: str) -> str | None:
+    """The actor URL of a 4.4+ numeric actor or status URL (``https://host/ap/users/ID``)."""
+    parsed = urlparse(url)
+    match = _NUMERIC_ACTOR.match(parsed.path)
+    return f"https://{parsed.hostname}{match.group(0)}" if parsed.hostname and match else None
+
+
 def _person(url_or_handle: str, name: str | None = None) -> PersonRef | None:
-    handle = handle_of(url_or_handle)
-    if handle is None:
-        return None
-    return PersonRef((identity("mastodon", "handle", handle),), name)
+    """Someone named by an actor or status URL or a handle: by handle, else by actor URL."""
+    if handle := handle_of(url_or_handle):
+        return PersonRef((identity("mastodon", "handle", handle),), name)
+    if actor := _actor_url(url_or_handle):
+        return PersonRef((identity("", "url", actor),), name)
+    return None
 
 
 class _Text(HTMLParser):
@@ -97,30 +114,93 @@ def _collection(file: InputFile) -> list[Any]:
     return items
 
 
+@dataclass(frozen=True)
+class Owner:
+    """The archive's owner: the keyed ``is_self`` ref, and what names them in URLs and tags.
+
+    Read alike from a 3.x archive (actor ``https://host/users/NAME``) and a 4.4+ one (actor
+    ``https://host/ap/users/ID``, ``preferredUsername`` and ``url: https://host/@NAME``).
+    """
+
+    ref: PersonRef = SELF
+    handle: str | None = None
+    actor: str | None = None
+
+    def owns(self, url_or_handle: str | None) -> bool:
+        """Whether an actor or status URL, or a mention name, is the owner's."""
+        if not url_or_handle:
+            return False
+        if self.handle and handle_of(url_or_handle) == self.handle:
+            return True
+        if not self.actor:
+            return False
+        url = identity("", "url", url_or_handle)[2]
+        return url == self.actor or url.startswith(self.actor + "/")
+
+
+def owner_of(actor: dict[str, Any]) -> Owner:
+    """The owner an ``actor.json`` (or an activity's ``actor`` URL alone) describes."""
+    actor_id = str(actor.get("id") or "")
+    host = urlparse(actor_id).hostname or urlparse(str(actor.get("url") or "")).hostname
+    user = actor.get("preferredUsername")
+    handle = f"{user}@{host}".lower() if user and host else handle_of(actor_id)
+    keys = [identity("mastodon", "handle", handle)] if handle else []
+    keys.append(identity("", "url", actor_id))
+    if actor.get("url"):
+        keys.extend(url_keys(str(actor["url"])))
+    for field in actor.get("attachment") or []:
+        _, links = html_text(field.get("value") if isinstance(field, dict) else None)
+        keys.extend(k for link in links for k in url_keys(link))
+    name = actor.get("name") or actor.get("preferredUsername") or None
+    ref = PersonRef(tuple(dict.fromkeys(keys)), name, is_self=True)
+    return Owner(ref, handle, identity("", "url", actor_id)[2])
+
+
+def _read_actor(file: InputFile) -> dict[str, Any]:
+    actor = parse_json(file, read_document(file))
+    if not isinstance(actor, dict) or not isinstance(actor.get("id"), str):
+        raise file.error(None, "no actor 'id'", "Import the file as Mastodon exported it.")
+    return actor
+
+
+def _owner(file: InputFile, items: list[Any] | None = None) -> Owner:
+    """The owner from the archive's ``actor.json``, else from the outbox's activities."""
+    if (actor := file.sibling("actor.json")) is not None:
+        return owner_of(_read_actor(actor))
+    for activity in items or []:
+        url = activity.get("actor") if isinstance(activity, dict) else None
+        if isinstance(url, str) and url.startswith("http"):
+            return owner_of({"id": url})
+    return Owner()
+
+
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     base = file.basename.lower()
     if base == "actor.json":
         yield from _actor(file)
     elif base == "outbox.json":
-        yield from _outbox(file)
+        items = _collection(file)
+        yield from _outbox(file, items, _owner(file, items))
     elif base in ("likes.json", "bookmarks.json"):
-        kind = "like" if base == "likes.json" else "bookmark"
-        for i, url in enumerate(_collection(file), start=1):
-            if not isinstance(url, str):
-                raise file.error(f"record {i}", "expected a status URL")
-            author = _person(url)
-            yield Post(
-                "mastodon", url, author, None, channel=urlparse(url).hostname, url=url, line=i
-            )
-            yield Interaction(SELF, author, kind, None, channel="mastodon", ref=url, line=i)
-    elif base == "following_accounts.csv":
-        for line, row in _csv(file, "account address"):
-            if who := _person(row[0]):
-                yield Tie(SELF, who, "follow", line=line)
-    elif base == "lists.csv":
-        for line, row in _csv(file, None):
-            if len(row) >= 2 and (who := _person(row[1])):
-                yield Tie(SELF, who, "list", line=line)
+        yield from _favourites(file, "like" if base == "likes.json" else "bookmark")
+    elif base in _CSV:
+        me = _owner(file).ref
+        column = 0 if base == "following_accounts.csv" else 1
+        for line, row in _csv(file, _CSV[base]):
+            if len(row) > column and (who := _person(row[column])):
+                yield Tie(me, who, "follow" if column == 0 else "list", line=line)
+
+
+def _favourites(file: InputFile, kind: str) -> Iterator[Record]:
+    owner = _owner(file)
+    for i, url in enumerate(_collection(file), start=1):
+        if not isinstance(url, str):
+            raise file.error(f"record {i}", "expected a status URL")
+        mine = owner.owns(url)
+        author = owner.ref if mine else _person(url)
+        yield Post("mastodon", url, author, None, channel=urlparse(url).hostname, url=url, line=i)
+        if not mine:
+            yield Interaction(owner.ref, author, kind, None, channel="mastodon", ref=url, line=i)
 
 
 def _csv(file: InputFile, header: str | None) -> Iterator[tuple[int, list[str]]]:
@@ -134,54 +214,61 @@ def _csv(file: InputFile, header: str | None) -> Iterator[tuple[int, list[str]]]
 
 
 def _actor(file: InputFile) -> Iterator[Record]:
-    actor = parse_json(file, read_document(file))
-    if not isinstance(actor, dict) or "id" not in actor:
-        raise file.error(None, "no actor 'id'", "Import the file as Mastodon exported it.")
-    keys = [identity("mastodon", "handle", handle_of(actor["id"]) or actor["id"])]
-    if actor.get("url"):
-        keys.append(identity("", "url", actor["url"]))
-    for field in actor.get("attachment") or []:
-        _, links = html_text(field.get("value") if isinstance(field, dict) else None)
-        keys.extend(k for link in links for k in url_keys(link))
+    actor = _read_actor(file)
+    owner = owner_of(actor)
     summary, _ = html_text(actor.get("summary"))
-    name = actor.get("name") or actor.get("preferredUsername")
-    yield Person(PersonRef(tuple(keys), name, is_self=True), name, summary or None, line=1)
+    yield Person(owner.ref, owner.ref.name, summary or None, line=1)
 
 
-def _outbox(file: InputFile) -> Iterator[Record]:
-    for i, activity in enumerate(_collection(file), start=1):
+def _outbox(file: InputFile, items: list[Any], owner: Owner) -> Iterator[Record]:
+    me = owner.ref
+    for i, activity in enumerate(items, start=1):
         if not isinstance(activity, dict):
             raise file.error(f"record {i}", "expected an activity object")
         at = parse_time(activity.get("published") or "")
         kind = activity.get("type")
         target = activity.get("object")
         if kind == "Announce" and isinstance(target, str):
-            author = _person(target)
-            yield Post(
-                "mastodon",
-                target,
-                author,
-                None,
-                channel=urlparse(target).hostname,
-                url=target,
-                line=i,
-            )
-            yield Post(
-                "mastodon",
-                activity.get("id") or target,
-                SELF,
-                at,
-                None,
-                "mastodon",
-                repost_of=target,
-                line=i,
-            )
-            yield Interaction(SELF, author, "repost", at, channel="mastodon", ref=target, line=i)
+            mine = owner.owns(target)
+            author = me if mine else _person(target)
+            host = urlparse(target).hostname
+            yield Post("mastodon", target, author, None, channel=host, url=target, line=i)
+            key = activity.get("id") or target
+            yield Post("mastodon", key, me, at, None, "mastodon", repost_of=target, line=i)
+            if not mine:
+                yield Interaction(me, author, "repost", at, channel="mastodon", ref=target, line=i)
         elif kind == "Create" and isinstance(target, dict):
-            yield from _note(file, i, target, at)
+            yield from _note(file, i, target, at, owner)
 
 
-def _note(file: InputFile, i: int, note: dict[str, Any], at: int | None) -> Iterator[Record]:
+def _mentions(tags: list[Any], owner: Owner) -> list[PersonRef]:
+    """The people a note mentions (not the owner), each by handle and actor URL."""
+    out: list[PersonRef] = []
+    for tag in tags:
+        if not isinstance(tag, dict) or tag.get("type") != "Mention":
+            continue
+        href, name = str(tag.get("href") or ""), str(tag.get("name") or "")
+        if owner.owns(href) or owner.owns(name):
+            continue
+        if who := _mentioned(href, name):
+            out.append(who)
+    return out
+
+
+def _mentioned(href: str, name: str) -> PersonRef | None:
+    """A mention by the handle its URL names (as likes and boosts name people), else by the
+    handle its name gives and its actor URL; one handle only (a person holds one)."""
+    if handle := handle_of(href):
+        return PersonRef((identity("mastodon", "handle", handle),))
+    keys = [identity("mastodon", "handle", h)] if (h := handle_of(name)) else []
+    if href.startswith("http"):
+        keys.append(identity("", "url", _actor_url(href) or href))
+    return PersonRef(tuple(keys)) if keys else None
+
+
+def _note(
+    file: InputFile, i: int, note: dict[str, Any], at: int | None, owner: Owner
+) -> Iterator[Record]:
     key = note.get("id")
     if not key:
         raise file.error(f"record {i}", "a Note without 'id'")
@@ -192,25 +279,18 @@ def _note(file: InputFile, i: int, note: dict[str, Any], at: int | None) -> Iter
         for t in tags
         if isinstance(t, dict) and t.get("type") == "Hashtag"
     )
-    reply_to = note.get("inReplyTo")
+    reply_to = note.get("inReplyTo") if isinstance(note.get("inReplyTo"), str) else None
+    me = owner.ref
+    url = note.get("url") if isinstance(note.get("url"), str) else None
     yield Post(
-        "mastodon",
-        key,
-        SELF,
-        at,
-        text,
-        "mastodon",
-        reply_to=reply_to,
-        url=note.get("url"),
-        tags=hashtags,
-        line=i,
+        "mastodon", key, me, at, text, "mastodon", reply_to=reply_to, url=url, tags=hashtags, line=i
     )
-    replied = _person(reply_to) if reply_to else None
-    if replied is not None:
-        yield Interaction(SELF, replied, "reply", at, channel="mastodon", ref=key, line=i)
-    for tag in tags:
-        if not isinstance(tag, dict) or tag.get("type") != "Mention":
-            continue
-        who = _person(tag.get("href") or tag.get("name") or "")
-        if who is not None and who != replied:
-            yield Interaction(SELF, who, "mention", at, channel="mastodon", ref=key, line=i)
+    mentioned = _mentions(tags, owner)
+    replied = None
+    if reply_to and not owner.owns(reply_to) and (parent := _person(reply_to)):
+        # The parent's author is usually also mentioned: one person, by handle and URL.
+        replied = next((m for m in mentioned if set(m.keys) & set(parent.keys)), parent)
+        yield Interaction(me, replied, "reply", at, channel="mastodon", ref=key, line=i)
+    for who in mentioned:
+        if who is not replied:
+            yield Interaction(me, who, "mention", at, channel="mastodon", ref=key, line=i)
