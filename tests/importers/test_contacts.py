@@ -2,8 +2,16 @@ import pytest
 from sqlalchemy import func, select
 
 import salon
-from salon.store.schema import affiliations, identities, organizations, people, places, ties
-from tests.conftest import ROOT, shared
+from salon.store.schema import (
+    affiliations,
+    identities,
+    metadata,
+    organizations,
+    people,
+    places,
+    ties,
+)
+from tests.conftest import ROOT, data_counts, shared
 
 DATA = ROOT / "tests" / "data"
 
@@ -85,3 +93,158 @@ def test_broken_vcard_line(fresh_store, tmp_path):
         f"Could not read '{broken}' line 9: broken vCard (this line is broken). "
         "Export the address book again, or fix that line."
     )
+
+
+# Hand-written address books in the layouts phones and services export (tests/data/SOURCE.md):
+# what each adds (people include you), and a second import of the same file adds nothing.
+LAYOUTS = {
+    "contacts_android_v21.vcf": (7, 8, 2, 2, 6),
+    "contacts_ios_v30.vcf": (6, 10, 3, 3, 5),
+    "contacts_google_v30.vcf": (5, 7, 4, 4, 4),
+    "contacts_google_v40.vcf": (4, 5, 1, 1, 3),
+    "google_contacts_2022_keyless.csv": (5, 5, 2, 2, 4),
+    "google_contacts_2024_keyless.csv": (5, 4, 2, 2, 4),
+}
+COUNTED = ("people", "identities", "organizations", "affiliations", "ties")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_address_book_layouts_import_once(fresh_store, name):
+    first = salon.import_paths(fresh_store, [DATA / name])
+    assert [f.importer for f in first.files] == ["contacts"]
+    assert tuple(first.added[k] for k in COUNTED) == LAYOUTS[name]
+    assert data_counts(fresh_store)["people"] == LAYOUTS[name][0]
+    again = salon.import_paths(fresh_store, [DATA / name])
+    assert again.import_id is None
+    assert set(again.added.values()) == {0}
+
+
+def _people(store) -> dict[str | None, set[tuple[str, str, str]]]:
+    with store.engine.connect() as c:
+        rows = c.execute(
+            select(people.c.name, identities.c.platform, identities.c.kind, identities.c.value)
+            .join(identities, identities.c.person_id == people.c.id, isouter=True)
+            .where(~people.c.is_self)
+        ).all()
+    found: dict[str | None, set[tuple[str, str, str]]] = {}
+    for name, *key in rows:
+        found.setdefault(name, set())
+        if key[0] is not None:
+            found[name].add(tuple(key))
+    return found
+
+
+def _card_keys(keys: set[tuple[str, str, str]]) -> list[str]:
+    return [v for p, k, v in keys if (p, k) == ("contacts", "id") and v.startswith("card:")]
+
+
+def test_card_with_name_and_organisation_only(fresh_store, tmp_path):
+    path = tmp_path / "one.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nN:Roe;Richard;;;\nFN:Richard Roe\nORG:Acme;Sales\nEND:VCARD\n"
+    )
+    report = salon.import_paths(fresh_store, [path])
+    assert tuple(report.added[k] for k in COUNTED) == (2, 1, 1, 1, 1)
+    keys = _people(fresh_store)["Richard Roe"]
+    assert len(keys) == 1 and len(_card_keys(keys)) == 1
+    with fresh_store.engine.connect() as c:
+        org = c.execute(select(organizations.c.name)).scalar_one()
+    assert org == "Acme"
+    # the same card in another export (other order, case and spacing) is the same record
+    other = tmp_path / "other.vcf"
+    other.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iOS 17.4//EN\r\n"
+        "ORG:ACME;Sales\r\nFN:Richard  Roe\r\nN:Roe;Richard;;;\r\nEND:VCARD\r\n"
+    )
+    assert salon.import_paths(fresh_store, [other]).import_id is None
+
+
+def test_short_codes_are_no_ones_number(fresh_store):
+    names = ["contacts_android_v21.vcf", "google_contacts_2022_keyless.csv"]
+    salon.import_paths(fresh_store, [DATA / n for n in names])
+    found = _people(fresh_store)
+    assert {v for keys in found.values() for p, k, v in keys if k == "phone"} == {
+        "+491701234567",
+        "+33612345678",
+        "0033144556677",
+        "+79123456789",
+    }
+    # a card whose only numbers are short codes is still one person, by its own key
+    for name in ("Mailbox", "Balance", "Voicemail", "Ivo Horvat"):
+        assert len(_card_keys(found[name])) == 1 == len(found[name])
+
+
+def test_contact_with_only_a_name(fresh_store):
+    salon.import_paths(fresh_store, [DATA / "google_contacts_2022_keyless.csv"])
+    dad = _people(fresh_store)["Dad"]
+    assert len(_card_keys(dad)) == 1 == len(dad)
+    with fresh_store.engine.connect() as c:
+        kinds = c.execute(
+            select(ties.c.kind)
+            .join(people, people.c.id == ties.c.dst_id)
+            .where(
+                people.c.name == "Dad",
+                ties.c.src_id == select(people.c.id).where(people.c.is_self).scalar_subquery(),
+            )
+        ).scalars()
+        groups = c.execute(
+            select(organizations.c.name)
+            .join(affiliations, affiliations.c.organization_id == organizations.c.id)
+            .join(people, people.c.id == affiliations.c.person_id)
+            .where(people.c.name == "Dad")
+        ).scalars()
+        assert list(kinds) == ["contact"] and list(groups) == ["Family"]
+
+
+def test_android_vcard_21_quoted_printable(fresh_store):
+    salon.import_paths(fresh_store, [DATA / "contacts_android_v21.vcf"])
+    found = _people(fresh_store)
+    with fresh_store.engine.connect() as c:
+        orgs = set(c.execute(select(organizations.c.name)).scalars())
+    # soft line breaks (a line ending in "=") joined; a card with N but no FN named from N
+    assert set(found) == {
+        "Jürgen Müller",
+        "Élodie Françoise de la Tour d’Auvergne",
+        "Mailbox",
+        "Petra Novak",
+        "Tomáš",
+        "Balance",
+    }
+    assert found["Jürgen Müller"] == {
+        ("", "email", "juergen.mueller@example.net"),
+        ("", "phone", "+491701234567"),
+    }
+    assert orgs == {"Bäckerei Schmidt", "Stavby Novak"}
+
+
+def test_ios_and_google_vcard_profiles(fresh_store):
+    names = ["contacts_ios_v30.vcf", "contacts_google_v30.vcf"]
+    salon.import_paths(fresh_store, [DATA / n for n in names])
+    found = _people(fresh_store)
+    assert ("x", "handle", "johnnyseed") in found["Johnny Appleseed"]
+    assert found["Kim Lee"] == {
+        ("", "url", "fosstodon.org/@kim"),
+        ("mastodon", "handle", "kim@fosstodon.org"),
+        ("skype", "handle", "kim.lee"),
+    }
+    # Google escapes the colon of URLs (https\://); myContacts and starred are not groups
+    assert ("", "url", "linkedin.com/in/olu-adeyemi") in found["Olu Adeyemi"]
+    with fresh_store.engine.connect() as c:
+        groups = set(
+            c.execute(
+                select(organizations.c.name)
+                .join(affiliations, affiliations.c.organization_id == organizations.c.id)
+                .where(affiliations.c.kind == "group")
+            ).scalars()
+        )
+    assert groups == {"Clients", "Friends"}
+
+
+def test_notes_stay_private(fresh_store):
+    salon.import_paths(fresh_store, [DATA / n for n in sorted(LAYOUTS)])
+    with fresh_store.engine.connect() as c:
+        for table in metadata.sorted_tables:
+            for row in c.execute(select(table)).all():
+                for value in row:
+                    assert "secret" not in str(value).lower(), (table.name, row)
+                    assert "geheim" not in str(value).lower(), (table.name, row)

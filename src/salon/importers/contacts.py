@@ -1,20 +1,30 @@
-"""Address books: vCard 3.0/4.0 (``.vcf``, many cards a file) and Google Contacts CSV.
+"""Address books: vCard 2.1/3.0/4.0 (``.vcf``, many cards a file) and Google Contacts CSV.
 
-vCards are parsed with vobject. An individual's card gives a person (identities from ``UID``,
+vCards are parsed with vobject (vCard 2.1's quoted-printable values, soft line breaks
+included, are decoded). An individual's card gives a person (identities from ``UID``,
 ``EMAIL``, ``TEL``, ``URL``, ``IMPP`` and ``X-SOCIALPROFILE``), an affiliation from ``ORG`` and
 ``TITLE``, a location from ``ADR``, and a ``contact`` tie from you. A group card
 (``KIND:group``) makes each ``MEMBER`` an affiliate of the group; a location card a place.
+``NOTE`` is private to the user and never read.
 
 Google Contacts CSV comes in two layouts (``Name, Given Name, … E-mail 1 - Type`` until 2022,
 ``First Name, Middle Name, … E-mail 1 - Label`` since); several values in one cell are
 separated by `` ::: ``, and groups (``Group Membership`` / ``Labels``) become affiliations.
+``Notes`` is never read.
+
+Every card or row is a record, even one with no e-mail, personal phone or link (a name, an
+organisation, a short code such as ``121``): it is keyed by :func:`record_key`, a digest of
+what it holds, so importing the same file again adds nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import vobject
 
@@ -40,7 +50,16 @@ FILES = "*.vcf, contacts.csv (Google, both layouts)"
 _GOOGLE_OLD = ("name", "given name", "family name", "e-mail 1 - value")
 _GOOGLE_NEW = ("first name", "last name", "e-mail 1 - value")
 _MULTI = " ::: "
-_SYSTEM_GROUPS = {"* mycontacts", "* starred", "* other contacts", "mycontacts"}
+_SYSTEM_GROUPS = {"mycontacts", "starred", "other contacts"}
+# Social profile types (iOS ``X-SOCIALPROFILE;type=…``) whose platform has another name here.
+_PLATFORMS = {"twitter": "x", "bsky": "bluesky"}
+# Google CSV columns that say what a contact is, for record_key (not notes, photos or labels).
+_GOOGLE_FACTS = re.compile(
+    r"name|given name|additional name|family name|first name|middle name|last name"
+    r"|name prefix|name suffix|nickname|birthday|organization( \d+ -)? (name|title|department)"
+    r"|(e-mail|phone|website|relation|event) \d+ - value"
+    r"|address \d+ - (formatted|street|city|po box|region|postal code|country)"
+)
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -55,16 +74,39 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
 
 
 def phone_key(number: str) -> IdentityKey | None:
-    """A phone number as an identity: its digits, with ``+`` kept for international form."""
+    """A phone number as an identity: its digits, with ``+`` kept for international form.
+
+    Short codes and service codes (``121``, ``112``, ``*123#``) are no one's number: ``None``.
+    """
     number = number.removeprefix("tel:").strip()
-    digits = re.sub(r"\D", "", number)
-    if len(digits) < 5:
+    digits = re.sub(r"\D", "", number.split(";", 1)[0])
+    if len(digits) < 5 or "*" in number or "#" in number:
         return None
     return identity("", "phone", ("+" if number.startswith("+") else "") + digits)
 
 
+def record_key(name: str | None, organization: str | None, values: Iterable[str]) -> IdentityKey:
+    """The key of a card or row without a strong one: a digest of what it holds.
+
+    Names and values are compared as the identity keys are (case and spacing aside), and the
+    values' order does not matter, so the same card gives the same key on every import.
+    """
+    facts = sorted({_norm(v) for v in values} - {""})
+    text = json.dumps([_norm(name or ""), _norm(organization or ""), facts], ensure_ascii=False)
+    return identity(NAME, "id", "card:" + hashlib.sha256(text.encode()).hexdigest()[:32])
+
+
+def _norm(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def _unescape(value: str) -> str:
+    """vCard text escapes left in URI values (Google writes ``https\\://``)."""
+    return re.sub(r"\\([:;,\\])", r"\1", value).strip()
+
+
 def _url_keys(value: str) -> tuple[IdentityKey, ...]:
-    value = value.strip()
+    value = _unescape(value)
     if "://" in value:
         return url_keys(value)
     key = _url_key(value)
@@ -79,7 +121,27 @@ def _url_key(value: str) -> IdentityKey | None:
         return identity("vcard", "id", value)
     if value.startswith("xmpp:"):
         return identity("xmpp", "handle", value[5:])
+    if value.startswith("skype:"):
+        return identity("skype", "handle", value[6:].split("?", 1)[0])
     return None
+
+
+def _social_keys(prop: Any) -> tuple[IdentityKey, ...]:
+    """``X-SOCIALPROFILE``: a profile URL, iOS's ``x-apple:handle`` or its ``x-user`` parameter."""
+    value = _unescape(str(prop.value))
+    kinds = [t for p in ("SERVICE-TYPE", "X-SERVICE-TYPE", "TYPE") for t in prop.params.get(p, [])]
+    kind = next((t.strip().lower() for t in kinds if t.strip().lower() != "pref"), "")
+    platform = _PLATFORMS.get(kind, kind)
+    user = unquote(next(iter(prop.params.get("X-USER", [])), "")).strip()
+    if value.lower().startswith("x-apple:"):
+        user, value = user or unquote(value[8:]).strip(), ""
+    keys = _url_keys(value) if "://" in value else ()
+    if user and platform and not any(k[0] == platform for k in keys):
+        if platform == "linkedin":
+            keys += url_keys("https://www.linkedin.com/in/" + user.strip("/"))
+        else:
+            keys += (identity(platform, "handle", user),)
+    return keys
 
 
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
@@ -92,13 +154,13 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
 def _vcards(file: InputFile) -> Iterator[Record]:
     text = read_document(file)
     starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.upper() == "BEGIN:VCARD"]
-    cards = vobject.readComponents(text, ignoreUnreadable=False)
+    cards = vobject.readComponents(text, ignoreUnreadable=False, allowQP=True)
     for number in range(1, 1_000_000_000):
         try:
             card = next(cards)
         except StopIteration:
             return
-        except (vobject.base.ParseError, ValueError, AttributeError, TypeError) as exc:
+        except (vobject.base.ParseError, ValueError, AttributeError, TypeError, LookupError) as exc:
             raise file.error(
                 _where(text, exc, starts, number),
                 f"broken vCard ({_reason(exc)})",
@@ -127,9 +189,23 @@ def _values(card: Any, name: str) -> list[str]:
     return [str(v.value) for v in card.contents.get(name, []) if v.value]
 
 
+def _card_name(card: Any) -> str | None:
+    """``FN``, else the parts of ``N`` (vCard 2.1 may lack ``FN``), else ``NICKNAME``."""
+    name = " ".join((_values(card, "fn") or [""])[0].split())
+    if not name:
+        for n in card.contents.get("n", []):
+            parts = [getattr(n.value, p, "") for p in ("prefix", "given", "additional", "family")]
+            parts.append(getattr(n.value, "suffix", ""))
+            words = [" ".join(p) if isinstance(p, list) else str(p) for p in parts]
+            name = " ".join(" ".join(words).split())
+            if name:
+                break
+    return name or " ".join((_values(card, "nickname") or [""])[0].split()) or None
+
+
 def _card(card: Any, line: int) -> Iterator[Record]:
     kind = (_values(card, "kind") or ["individual"])[0].lower()
-    name = (_values(card, "fn") or [""])[0].strip() or None
+    name = _card_name(card)
     if kind == "group":
         members = [k for v in _values(card, "member") if (k := _url_key(v))]
         for member in members:
@@ -146,25 +222,48 @@ def _card(card: Any, line: int) -> Iterator[Record]:
         return
     if kind == "org":
         return
+    title = (_values(card, "title") or [None])[0]
+    orgs = [str(u[0]).strip() for o in card.contents.get("org", []) if (u := _units(o.value))]
+    orgs = [o for o in orgs if o]
     keys: list[IdentityKey] = []
     keys += [identity("vcard", "id", v) for v in _values(card, "uid")]
     keys += [identity("", "email", v) for v in _values(card, "email")]
     keys += [k for v in _values(card, "tel") if (k := phone_key(v))]
-    links = _values(card, "url") + _values(card, "impp") + _values(card, "x-socialprofile")
+    links = _values(card, "url") + _values(card, "impp")
     keys += [k for v in links for k in _url_keys(v)]
-    if not keys and not name:
-        return
+    profiles = card.contents.get("x-socialprofile", []) + card.contents.get("socialprofile", [])
+    keys += [k for p in profiles for k in _social_keys(p)]
+    if not keys:
+        facts = [str(v) for f in _FACTS for v in _values(card, f)] + [_full_address(card)]
+        if not name and not orgs and not any(f.strip() for f in facts):
+            return
+        keys = [record_key(name, orgs[0] if orgs else None, facts)]
     person = PersonRef(tuple(dict.fromkeys(keys)), name)
-    yield Person(person, name, (_values(card, "title") or [None])[0], _address(card), line)
-    for org in card.contents.get("org", []):
-        units = org.value if isinstance(org.value, list) else [org.value]
-        if units and str(units[0]).strip():
-            title = (_values(card, "title") or [None])[0]
-            yield Affiliation(person, str(units[0]), title, "work", line=line)
+    yield Person(person, name, title, _address(card), line)
+    for org in orgs:
+        yield Affiliation(person, org, title, "work", line=line)
     for category in card.contents.get("categories", []):
-        for group in category.value if isinstance(category.value, list) else [category.value]:
-            yield Affiliation(person, str(group), None, "group", line=line)
+        for group in _units(category.value):
+            if _is_group(str(group)):
+                yield Affiliation(person, str(group).strip().lstrip("* "), None, "group", line=line)
     yield Tie(SELF, person, "contact", line=line)
+
+
+# What a card holds, for record_key: never NOTE (private), PHOTO, REV or vendor fields.
+_FACTS = ("email", "tel", "url", "impp", "x-socialprofile", "title", "nickname", "bday")
+
+
+def _units(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _is_group(name: str) -> bool:
+    name = name.strip().lstrip("* ").strip()
+    return bool(name) and name.lower() not in _SYSTEM_GROUPS
+
+
+def _full_address(card: Any) -> str:
+    return " | ".join(str(adr.value) for adr in card.contents.get("adr", []))
 
 
 def _address(card: Any) -> str | None:
@@ -217,28 +316,34 @@ def _google_row(row: list[str], index: dict[str, int], line: int) -> Iterator[Re
     name = cell(row, index, "name") or " ".join(
         p
         for p in (
+            cell(row, index, "name prefix"),
             cell(row, index, "first name") or cell(row, index, "given name"),
             cell(row, index, "middle name") or cell(row, index, "additional name"),
             cell(row, index, "last name") or cell(row, index, "family name"),
+            cell(row, index, "name suffix"),
         )
         if p
     )
+    name = " ".join(name.split()) or " ".join(cell(row, index, "nickname").split())
+    org = cell(row, index, "organization name") or cell(row, index, "organization 1 - name")
+    title = cell(row, index, "organization title") or cell(row, index, "organization 1 - title")
     keys: list[IdentityKey] = [
         identity("", "email", e) for e in _multi(row, index, r"e-mail \d+ - value")
     ]
     keys += [k for p in _multi(row, index, r"phone \d+ - value") if (k := phone_key(p))]
     keys += [k for u in _multi(row, index, r"website \d+ - value") for k in _url_keys(u)]
-    if not keys and not name:
-        return
+    if not keys:
+        facts = [row[i] for c, i in index.items() if _GOOGLE_FACTS.fullmatch(c) and i < len(row)]
+        if not any(f.strip() for f in facts):
+            return
+        keys = [record_key(name, org, facts)]
     person = PersonRef(tuple(dict.fromkeys(keys)), name or None)
-    org = cell(row, index, "organization name") or cell(row, index, "organization 1 - name")
-    title = cell(row, index, "organization title") or cell(row, index, "organization 1 - title")
     location = cell(row, index, "address 1 - city")
     yield Person(person, name or None, title or None, location or None, line)
     if org:
         yield Affiliation(person, org, title or None, "work", line=line)
     groups = cell(row, index, "labels") or cell(row, index, "group membership")
     for group in groups.split(_MULTI):
-        if group.strip() and group.strip().lower() not in _SYSTEM_GROUPS:
+        if _is_group(group):
             yield Affiliation(person, group.strip().lstrip("* "), None, "group", line=line)
     yield Tie(SELF, person, "contact", line=line)
