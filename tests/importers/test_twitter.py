@@ -1,13 +1,19 @@
 import json
+import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 import salon
+from salon.importers import twitter
+from salon.importers.base import ImportOptions
+from salon.importers.files import input_files
+from salon.model import Interaction, Person, Post
 from salon.store.queries import follow_history
 from salon.store.schema import identities, interactions, people, posts, snapshots, ties
-from tests.conftest import shared
+from tests.conftest import ROOT, shared
 
 LARS = "exports/twitter_archive_larsbrinkhoff"
 SNAPSHOTS = ("2021-03-22", "2022-04-29", "2022-10-30", "2023-08-20")
@@ -95,3 +101,82 @@ def test_broken_js_names_the_line(fresh_store, tmp_path):
     assert str(error.value).endswith(
         "The file looks truncated or edited; download the export again."
     )
+
+
+# -- hand-written archives: the same seven tweets in the 2019 and the 2023 layout -------------
+
+ANA = (("x", "id", "1000000001"), ("x", "handle", "ana_x"))
+
+
+def _zipped(folder: Path, tmp_path: Path) -> Path:
+    archive = tmp_path / f"twitter-{folder.name}.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(folder.rglob("*.js")):
+            z.write(f, f.relative_to(folder).as_posix())
+    return archive
+
+
+def _archive(layout: str, tmp_path: Path) -> Path:
+    folder = ROOT / "tests/data" / layout
+    return _zipped(folder, tmp_path) if layout == "x_2023" else folder
+
+
+def _parsed(path: Path, name: str | None = None) -> list:
+    files = [f for f in input_files(path) if twitter.detect(f)]
+    files = [f for f in files if name is None or f.basename == name]
+    return [record for file in files for record in twitter.parse(file, ImportOptions())]
+
+
+@pytest.mark.parametrize(("layout", "likes"), [("x_2019", 0), ("x_2023", 1)])
+def test_tweet_js_and_tweets_js(fresh_store, tmp_path, layout, likes):
+    path = _archive(layout, tmp_path)
+    records = _parsed(path)
+    tweets = [r for r in records if isinstance(r, Post) and r.author is not None]
+    assert len(tweets) == 7 and all(t.author.is_self and t.author.keys == ANA for t in tweets)
+    assert [t.reply_to for t in tweets[1:3]] == ["1100000000000000001", "1100000000000000002"]
+    acts = [r for r in records if isinstance(r, Interaction)]
+    # bo mentioned, bo replied to, cy retweeted; the thread, the self-mention and the
+    # retweet of the owner's own tweet are no interactions
+    assert Counter(a.kind for a in acts) == Counter(mention=1, reply=1, repost=1, like=likes)
+    assert not any(a.dst is not None and set(a.dst.keys) & set(ANA) for a in acts)
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["posts"] == 7 + likes
+    assert report.added["interactions"] == 3 + likes
+    assert report.added["people"] == 3  # ana (one person), bo, cy
+    with fresh_store.engine.connect() as c:
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        mine = select(identities.c.platform, identities.c.kind, identities.c.value).where(
+            identities.c.person_id == me
+        )
+        assert set(c.execute(mine).all()) == set(ANA)
+        loops = select(func.count()).where(interactions.c.src_id == interactions.c.dst_id)
+        assert c.execute(loops).scalar() == 0
+
+
+@pytest.mark.parametrize("layout", ["x_2019", "x_2023"])
+def test_first_owner_record_carries_the_keys(tmp_path, layout):
+    path = _archive(layout, tmp_path)
+    for name in ("tweet.js", "tweets.js", "manifest.js", "like.js", "follower.js"):
+        records = _parsed(path, name)
+        refs = [ref for r in records for ref in _refs(r) if ref is not None and ref.is_self]
+        if records and (layout, name) != ("x_2019", "follower.js"):
+            assert refs[0].keys == ANA, name
+    assert _parsed(path, "follower.js")[-1].owner.is_self  # the snapshot's owner
+
+
+def _refs(record) -> list:
+    if isinstance(record, Person):
+        return [record.ref]
+    if isinstance(record, Post):
+        return [record.author]
+    return [getattr(record, "src", None), getattr(record, "dst", None)]
+
+
+def test_owner_without_account_or_manifest_is_one_person(fresh_store):
+    report = salon.import_paths(fresh_store, [shared(LARS) / "tweet.js"])
+    assert report.added["interactions"] == 2414 - 403 - 8  # 403 self-replies, 8 self-mentions
+    with fresh_store.engine.connect() as c:
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        values = select(identities.c.value).where(identities.c.person_id == me)
+        assert set(c.execute(values).scalars()) == {"3128746474", "larsbrinkhoff"}
+        assert c.execute(select(func.count()).where(posts.c.author_id == me)).scalar() == 1827

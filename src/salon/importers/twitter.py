@@ -3,7 +3,14 @@
 Archive files are JavaScript: ``window.YTD.<name>.part0 = [ ... ]``. Read: ``account.js``,
 ``manifest.js`` (the archive's owner and generation date), ``profile.js``, ``tweets.js`` /
 ``tweet.js`` (and ``tweets-partN.js``), ``follower.js``, ``following.js`` and ``like.js``.
-Other ``.js`` files of the archive are listed as not used.
+Other ``.js`` files of the archive are listed as not used. ``tweet.js`` (archives until 2022,
+``window.YTD.tweet.part0``; in 2019 the entries are the tweets themselves) and ``tweets.js``
+(``window.YTD.tweets.part0``, entries ``{"tweet": {...}}``) are read alike.
+
+The owner is keyed by ``account.js`` or ``manifest.js`` beside the file, else by the tweets
+themselves (whom replies to the archive's own tweets answer, whose status its quotes link),
+so the owner is one person; replies, mentions and retweets of the owner's own account are
+kept as posts, never as interactions.
 
 Follower and following lists are snapshots: each is dated by the archive's generation date
 (``manifest.js``), else by a ``YYYY-MM-DD`` date in its path, else by the file's time. Importing
@@ -13,6 +20,7 @@ several archives of one account dates each new follower between two snapshots.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +35,7 @@ FILES = "account.js, manifest.js, profile.js, tweets.js, follower.js, following.
 
 _PREFIX = re.compile(rb"^\s*window\.(YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
 _TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
+_STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _READ = {"account.js", "manifest.js", "profile.js", "follower.js", "following.js", "like.js"}
 # Twitter snowflake ids carry their creation time (ms since this epoch) in the high bits.
@@ -67,6 +76,8 @@ def _entries(file: InputFile, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise file.error(None, "expected a list of entries", "Import the file as X exported it.")
     for i, entry in enumerate(data, start=1):
         item = entry.get(key) if isinstance(entry, dict) else None
+        if item is None and key == "tweet" and isinstance(entry, dict) and "id_str" in entry:
+            item = entry  # archives of 2019 list the tweets themselves, unwrapped
         if not isinstance(item, dict):
             raise file.error(f"record {i}", f"expected an object with '{key}'")
         yield i, item
@@ -82,13 +93,56 @@ def _user(user_id: Any, handle: Any = None, name: Any = None) -> PersonRef:
 
 
 def _owner(file: InputFile) -> PersonRef:
-    """The archive's owner, with the keys ``manifest.js`` gives when it is present."""
-    manifest = file.sibling("manifest.js")
-    if manifest is None:
-        return SELF
-    info = _document(manifest).get("userInfo") or {}
-    ref = _user(info.get("accountId"), info.get("userName"), info.get("displayName"))
+    """The archive's owner, keyed by ``account.js`` or ``manifest.js`` when one is beside."""
+    if (account := file.sibling("account.js")) is not None:
+        for _, entry in _entries(account, "account"):
+            name = entry.get("accountDisplayName")
+            return _me(_user(entry.get("accountId"), entry.get("username"), name))
+    if (manifest := file.sibling("manifest.js")) is not None:
+        info = _document(manifest).get("userInfo") or {}
+        return _me(_user(info.get("accountId"), info.get("userName"), info.get("displayName")))
+    return SELF
+
+
+def _me(ref: PersonRef) -> PersonRef:
     return PersonRef(ref.keys, ref.name, is_self=True)
+
+
+def _same(a: PersonRef | None, b: PersonRef | None) -> bool:
+    """Whether two refs share a key: the same account."""
+    return a is not None and b is not None and not set(a.keys).isdisjoint(b.keys)
+
+
+def owner_in_tweets(tweets: list[dict[str, Any]]) -> PersonRef:
+    """The owner named inside the archive's own tweets, without ``account.js`` or
+    ``manifest.js``: who the replies to its own tweets (threads) reply to, whose status URL
+    its quotes of its own tweets link, whose its retweeted or quoted own statuses are."""
+    own = {str(t.get("id_str") or t.get("id") or "") for t in tweets}
+    ids: Counter[str] = Counter()
+    handles: Counter[str] = Counter()
+    for tweet in tweets:
+        if str(tweet.get("in_reply_to_status_id_str") or "") in own:
+            ids[str(tweet.get("in_reply_to_user_id_str") or "")] += 1
+            handles[str(tweet.get("in_reply_to_screen_name") or "").lower()] += 1
+        for url in (tweet.get("entities") or {}).get("urls") or []:
+            match = _STATUS_URL.search(str(url.get("expanded_url") or ""))
+            if match and match.group(2) in own:
+                handles[match.group(1).lower()] += 1
+        for field in ("retweeted_status", "quoted_status"):
+            status = tweet.get(field)
+            if isinstance(status, dict) and str(status.get("id_str")) in own:
+                user = status.get("user") or {}
+                ids[str(user.get("id_str") or "")] += 1
+                handles[str(user.get("screen_name") or "").lower()] += 1
+    ids.pop("", None)
+    handles.pop("", None)
+    if not ids and not handles:
+        return SELF
+    return _me(_user(_most(ids), _most(handles)))
+
+
+def _most(counts: Counter[str]) -> str | None:
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def archive_date(file: InputFile) -> int:
@@ -109,7 +163,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         return
     kind = _kind(file)
     if kind == "tweets":
-        yield from _tweets(file, _owner(file))
+        yield from _tweets(file)
     elif kind == "account.js":
         for i, account in _entries(file, "account"):
             user = _user(account.get("accountId"), account.get("username"))
@@ -117,7 +171,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             if account.get("email"):
                 keys += (identity("", "email", account["email"]),)
             name = account.get("accountDisplayName")
-            yield Person(PersonRef(keys, name, is_self=True), name, line=i)
+            yield Person(_me(PersonRef(keys, name)), name, line=i)
     elif kind == "manifest.js":
         owner = _owner(file)
         yield Person(owner, owner.name, line=1)
@@ -184,22 +238,29 @@ def _tweet_records(
         _user(m.get("id_str"), m.get("screen_name"), m.get("name"))
         for m in entities.get("user_mentions") or []
     ]
-    reposted = None
+    named = [author]  # nobody is an interaction twice in one tweet, nor the author ever
     if text.startswith("RT @") and mentions:
         reposted = mentions.pop(0)
-        yield Interaction(author, reposted, "repost", at, channel="x", ref=tweet_id, line=i)
-    replied = None
+        if not _same(reposted, author):
+            yield Interaction(author, reposted, "repost", at, channel="x", ref=tweet_id, line=i)
+        named.append(reposted)
     if tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_screen_name"):
         replied = _user(tweet.get("in_reply_to_user_id_str"), tweet.get("in_reply_to_screen_name"))
-        yield Interaction(author, replied, "reply", at, channel="x", ref=tweet_id, line=i)
+        if not any(_same(replied, n) for n in named):
+            yield Interaction(author, replied, "reply", at, channel="x", ref=tweet_id, line=i)
+        named.append(replied)
     for mention in mentions:
-        if replied is not None and mention.keys[:1] == replied.keys[:1]:
-            continue
-        yield Interaction(author, mention, "mention", at, channel="x", ref=tweet_id, line=i)
+        if not any(_same(mention, n) for n in named):
+            yield Interaction(author, mention, "mention", at, channel="x", ref=tweet_id, line=i)
+        named.append(mention)
 
 
-def _tweets(file: InputFile, owner: PersonRef) -> Iterator[Record]:
-    for i, tweet in _entries(file, "tweet"):
+def _tweets(file: InputFile) -> Iterator[Record]:
+    entries = list(_entries(file, "tweet"))
+    owner = _owner(file)
+    if not owner.keys:
+        owner = owner_in_tweets([tweet for _, tweet in entries])
+    for i, tweet in entries:
         yield from _tweet_records(file, i, tweet, owner)
 
 
