@@ -4,7 +4,9 @@ Decoded with libipld. The repository's signed commit names its owner (a DID); it
 search tree names every record (``collection/rkey``). Read: ``app.bsky.feed.post`` (posts,
 replies, quotes, mentions and tags from facets), ``app.bsky.graph.follow``,
 ``app.bsky.feed.like``, ``app.bsky.feed.repost`` and ``app.bsky.actor.profile``. People are
-known by their DID.
+known by their DID; the owner is the commit's DID from the first record on (with or without a
+profile record). Replies to, quotes, mentions, likes and reposts of the owner's own posts are
+kept as posts, never as interactions.
 """
 
 from __future__ import annotations
@@ -94,32 +96,33 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         at = parse_time(str(record.get("createdAt") or ""))
         uri = f"at://{did}/{path}"
         if collection == "app.bsky.feed.post":
-            yield from _post(uri, me, at, record, i)
+            yield from _post(uri, me, did, at, record, i)
         elif collection == "app.bsky.graph.follow":
-            if who := _person(
-                record.get("subject") if isinstance(record.get("subject"), str) else None
-            ):
-                yield Tie(me, who, "follow", since=at, line=i)
+            subject = record.get("subject")
+            if isinstance(subject, str) and subject.startswith("did:") and subject != did:
+                yield Tie(me, _person(subject), "follow", since=at, line=i)  # type: ignore[arg-type]
         elif collection in ("app.bsky.feed.like", "app.bsky.feed.repost"):
             subject = record.get("subject") or {}
             target = subject.get("uri") if isinstance(subject, dict) else None
             if target:
                 kind = "like" if collection.endswith("like") else "repost"
-                author = _person(_did_of(target))
+                author_did = _did_of(target)
+                author = me if author_did == did else _person(author_did)
                 yield Post("bluesky", target, author, None, channel="bluesky", line=i)
-                yield Interaction(me, author, kind, at, channel="bluesky", ref=target, line=i)
+                if author is not me:
+                    yield Interaction(me, author, kind, at, channel="bluesky", ref=target, line=i)
         elif collection == "app.bsky.actor.profile":
             name = record.get("displayName") or None
             yield Person(me, name, record.get("description") or None, line=i)
 
 
 def _post(
-    uri: str, me: PersonRef, at: int | None, record: dict[str, Any], i: int
+    uri: str, me: PersonRef, did: str, at: int | None, record: dict[str, Any], i: int
 ) -> Iterator[Record]:
+    """A post, and its replies, quotes and mentions of others (never of its owner ``did``)."""
     reply = record.get("reply") or {}
     parent = (reply.get("parent") or {}).get("uri") if isinstance(reply, dict) else None
-    embed = record.get("embed") or {}
-    quoted = _quoted(embed)
+    quoted = _quoted(record.get("embed") or {})
     tags: list[str] = [str(t).lower() for t in record.get("tags") or []]
     mentions: list[str] = []
     for facet in record.get("facets") or []:
@@ -141,13 +144,13 @@ def _post(
         line=i,
     )
     replied = _did_of(parent) if parent else None
-    if replied:
+    if replied and replied != did:
         yield Interaction(me, _person(replied), "reply", at, channel="bluesky", ref=uri, line=i)
-    if quoted and (author := _did_of(quoted)):
+    if quoted and (author := _did_of(quoted)) and author != did:
         yield Interaction(me, _person(author), "quote", at, channel="bluesky", ref=uri, line=i)
-    for did in dict.fromkeys(mentions):
-        if did != replied:
-            yield Interaction(me, _person(did), "mention", at, channel="bluesky", ref=uri, line=i)
+    for other in dict.fromkeys(mentions):
+        if other not in (replied, did):
+            yield Interaction(me, _person(other), "mention", at, channel="bluesky", ref=uri, line=i)
 
 
 def _quoted(embed: Any) -> str | None:
