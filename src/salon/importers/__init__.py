@@ -79,6 +79,8 @@ class ImportReport:
     import_id: int | None = None
     files: list[FileReport] = field(default_factory=list)
     added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    """Rows a newer export changed in place (meetings), their old values kept in history."""
     unused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -188,12 +190,13 @@ def import_paths(
             if progress:
                 progress(done, total, file.display)
         writer.flush()
+        report.updated = writer.finish_events()
         auto_merge(connection)
         after = _counts(connection)
         report.added = {name: after[name] - before[name] for name in after if name != "files"}
         report.warnings.extend(dict.fromkeys(writer.warnings))
         report.seconds = round(time.time() - started, 3)
-        if after == before or not any(report.added.values()):
+        if (after == before or not any(report.added.values())) and not report.updated:
             transaction.rollback()
             return report
         report.import_id = import_id

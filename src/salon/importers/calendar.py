@@ -1,11 +1,17 @@
 """Calendars: iCalendar (``.ics``) exports, parsed with icalendar and recurring-ical-events.
 
 Every event becomes a meeting with its time, place (``LOCATION``), organiser and attendees
-(people by e-mail; rooms and resources are left out). Recurring events are expanded within a
+(people by e-mail; those without an address by name, a weak key; rooms and resources are left
+out). Recurring events are expanded within a
 bounded window: from the calendar's first event to one year after its last dated event or
 rule end, at most :data:`MAX_OCCURRENCES` occurrences a series. The kind is guessed from the
 title where it is obvious (breakfast, lunch, dinner, coffee, drinks, call), else ``meeting``.
 The calendar's owner (``X-WR-CALNAME`` when it is an e-mail address) is you.
+
+Each meeting also names its calendar (``X-WR-CALNAME``, else the file name), its event (the
+UID; for an occurrence of a series, the UID and the occurrence's original start) and when it
+was last modified, so that the store can update an event a newer export changed and say which
+events of an earlier export a newer one no longer has (see ``salon.store.writer_events``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -37,6 +44,17 @@ _KINDS = (
     ("call", re.compile(r"\bcall\b|\bzoom\b|\bteams\b|\bwebinar\b|\bphone\b|\bmeet\.google", re.I)),
 )
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
+_ADDRESS = re.compile(r"[^@\s:<>]+@[^@\s:<>]+")
+
+
+@dataclass(slots=True)
+class CalendarMeeting(Meeting):
+    """A meeting with what follows it across exports: its ``calendar``, its ``event`` (UID, or
+    UID@original start for an occurrence of a series) and ``modified`` (LAST-MODIFIED)."""
+
+    calendar: str | None = None
+    event: str | None = None
+    modified: int | None = None
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -109,18 +127,25 @@ def _window(calendar: Any) -> tuple[datetime, datetime]:
 
 
 def _person(address: Any) -> tuple[PersonRef, str | None] | None:
-    value = str(address)
+    """An attendee or organiser by e-mail; without one (``invalid:nomail``, a CN only) by name."""
+    value = str(address).strip()
     params = getattr(address, "params", {})
     if str(params.get("CUTYPE", "INDIVIDUAL")).upper() in _NOT_PEOPLE:
         return None
-    email = value[7:] if value.lower().startswith("mailto:") else ""
-    name = str(params.get("CN", "")).strip() or None
+    value = value[7:] if value.lower().startswith("mailto:") else value
+    name = " ".join(str(params.get("CN", "")).replace('"', " ").split()) or None
+    email = value if _ADDRESS.fullmatch(value) else ""
     if name and "@" in name:
+        cn = name.removeprefix("mailto:").removeprefix("MAILTO:")
+        email = email or (cn if _ADDRESS.fullmatch(cn) else "")
         name = None
-    if "@" not in email:
-        return None
     status = params.get("PARTSTAT")
-    return PersonRef((identity("", "email", email),), name), str(status).lower() if status else None
+    status = str(status).lower() if status else None
+    if email:
+        return PersonRef((identity("", "email", email),), name), status
+    if name:
+        return PersonRef((identity("calendar", "name", name),), name), status
+    return None
 
 
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
@@ -132,7 +157,8 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             None, f"broken iCalendar ({exc})", "Export the calendar again from its application."
         ) from exc
     _check_time_zones(file, text, calendar)
-    owner = str(calendar.get("X-WR-CALNAME", ""))
+    owner = str(calendar.get("X-WR-CALNAME", "")).strip()
+    calendar_name = owner or file.basename
     if re.fullmatch(r"[^@\s]+@[^@\s]+", owner):
         me = PersonRef((identity("", "email", owner),), is_self=True)
         yield Person(me, line=1)
@@ -140,22 +166,38 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     calendar.subcomponents = [
         c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
     ]
+    series = {
+        str(c.get("UID", ""))
+        for c in calendar.walk("VEVENT")
+        if "RRULE" in c or "RDATE" in c or "RECURRENCE-ID" in c
+    }
     start, end = _window(calendar)
     occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
     uid_lines: dict[str, int] = {}
-    for i, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for i, line in enumerate(lines, start=1):
         if line.startswith("UID:"):
-            uid_lines.setdefault(line[4:].strip(), i)
+            uid = line[4:]
+            for more in lines[i:]:  # a long UID folded onto continuation lines
+                if not more.startswith((" ", "\t")):
+                    break
+                uid += more[1:]
+            uid_lines.setdefault(uid.strip(), i)
     per_series: dict[str, int] = {}
     for number, event in enumerate(occurrences, start=1):
         uid = str(event.get("UID", "")) or f"event-{number}"
         per_series[uid] = per_series.get(uid, 0) + 1
         if per_series[uid] > MAX_OCCURRENCES:
             continue
-        yield _meeting(uid, event, uid_lines.get(uid, 1))
+        meeting = _meeting(uid, event, uid_lines.get(uid, 1))
+        meeting.calendar = calendar_name
+        if "UID" in event:
+            original = _epoch(event.decoded("RECURRENCE-ID", None)) or meeting.start
+            meeting.event = f"{uid}@{original}" if uid in series else uid
+        yield meeting
 
 
-def _meeting(uid: str, event: Any, line: int) -> Meeting:
+def _meeting(uid: str, event: Any, line: int) -> CalendarMeeting:
     begins = _epoch(event.decoded("DTSTART", None))
     ends = _epoch(event.decoded("DTEND", None)) if event.get("DTEND") else None
     title = str(event.get("SUMMARY", "")).strip() or None
@@ -165,7 +207,7 @@ def _meeting(uid: str, event: Any, line: int) -> Meeting:
     people = [p for a in attendees if (p := _person(a))]
     organizer = _person(event["ORGANIZER"]) if event.get("ORGANIZER") else None
     location = str(event.get("LOCATION", "")).strip() or None
-    return Meeting(
+    return CalendarMeeting(
         key=f"{uid}@{begins}",
         title=title,
         kind=guess_kind(title),
@@ -175,4 +217,5 @@ def _meeting(uid: str, event: Any, line: int) -> Meeting:
         organizer=organizer[0] if organizer else None,
         attendees=tuple(dict(people).items()),
         line=line,
+        modified=_epoch(event.decoded("LAST-MODIFIED", None)),
     )

@@ -9,6 +9,12 @@ Conventions:
 - Ties are unique per (src, dst, kind). Rows without a natural unique key carry ``key``: a
   16-byte digest of the identity keys and fields that make them the same event, so
   re-importing never duplicates them, even after people are merged.
+- Meetings also keep their ``calendar`` (``X-WR-CALNAME``, else the file name), ``event`` (the
+  UID, with the original start for an occurrence of a series) and ``modified``
+  (LAST-MODIFIED). A newer export that changes an event's title, kind, time or place updates
+  the row in place (its provenance becomes the newer import's) and appends the replaced values
+  to ``history``: a JSON list of ``{"import_id", "file_id", "line", <changed column>: <old
+  value>…}``, oldest first. An export older than the row (by ``modified``) changes nothing.
 """
 
 from __future__ import annotations
@@ -203,6 +209,10 @@ meetings = Table(
     Column("organizer_id", Integer, ForeignKey("people.id")),
     Column("key", LargeBinary(16), nullable=False, unique=True),
     *_provenance(),
+    Column("calendar", Text, index=True),
+    Column("event", Text),
+    Column("modified", BigInteger),
+    Column("history", Text),
 )
 
 meeting_attendees = Table(
