@@ -11,8 +11,9 @@ Scoring (each part in [0, 1]):
 - **organisation**: 1 for a shared organisation, the best fuzzy ratio of two organisations
   otherwise, 0.9 when one's e-mail domain names the other's organisation; unknown when either
   side has none;
-- **veto**: two different ids on the same platform, or two different addresses at the same
-  company domain, mean two people.
+- **veto** (the cannot-link rule): two different accounts in one slot (ids or handles on one
+  platform, profile URLs on one site: :func:`salon.model.account_slot`), or two different
+  addresses at one domain, mean two people, whatever their names say.
 
 ``score = 0.6 name + 0.4 organisation`` when both have an organisation, else ``0.85 name``
 (a name alone never reaches the automatic threshold).
@@ -104,7 +105,8 @@ class PersonFacts:
     organizations: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     platform_ids: tuple[tuple[str, str], ...] = ()
-    """(platform, id) pairs: two different ids on one platform are two people."""
+    """(slot, value) pairs of accounts (:func:`salon.model.account_slot`): two people with
+    different values in one slot, and none in common there, are two people."""
 
 
 @dataclass(frozen=True)
@@ -167,10 +169,16 @@ def _org_score(
 
 
 def _veto(a: PersonFacts, b: PersonFacts) -> str | None:
-    ids_a = dict(a.platform_ids)
-    for platform, value in b.platform_ids:
-        if platform in ids_a and ids_a[platform] != value:
-            return f"different {platform} accounts"
+    slots_a: dict[str, set[str]] = defaultdict(set)
+    for slot, value in a.platform_ids:
+        slots_a[slot].add(value)
+    slots_b: dict[str, set[str]] = defaultdict(set)
+    for slot, value in b.platform_ids:
+        slots_b[slot].add(value)
+    for slot, values in slots_b.items():
+        if slot in slots_a and not values & slots_a[slot]:
+            site = slot.removeprefix("url:").split(":")[0]
+            return f"different {site} accounts"
     # Two different addresses at one domain (a company's, or one mail provider's) are two
     # people far more often than one person with two addresses there.
     domains_a = {e.rsplit("@", 1)[-1]: e for e in a.emails}

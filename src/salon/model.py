@@ -19,6 +19,29 @@ IdentityKey = tuple[str, str, str]
 
 IDENTITY_KINDS = ("id", "handle", "email", "url", "phone", "name")
 
+#: Identity kinds that are weak: a name links a record to a person only when exactly one
+#: known person carries it (see ``salon.store.names``); it never joins two strong keys.
+WEAK_KINDS = frozenset({"name"})
+
+#: Hosts whose profile URLs name one account of one person (two of them are two people).
+PROFILE_HOSTS = frozenset(
+    {
+        "linkedin.com",
+        "twitter.com",
+        "x.com",
+        "github.com",
+        "facebook.com",
+        "instagram.com",
+        "bsky.app",
+        "youtube.com",
+        "tiktok.com",
+        "medium.com",
+        "xing.com",
+    }
+)
+#: Platforms whose ids are per record, not per account (an address book's card UID).
+RECORD_ID_PLATFORMS = frozenset({"vcard", "contacts"})
+
 
 def identity(platform: str, kind: str, value: str) -> IdentityKey:
     """Build a normalised identity key (values compared case-insensitively, trimmed).
@@ -66,6 +89,36 @@ def url_keys(url: str) -> tuple[IdentityKey, ...]:
             kind = "id" if platform == "bluesky" and match.group(1).startswith("did:") else "handle"
             return key, identity(platform, kind, template.format(*match.groups()))
     return (key,)
+
+
+def is_weak(key: IdentityKey) -> bool:
+    """Whether a key only hints at a person (a name) rather than naming one.
+
+    >>> is_weak(identity("linkedin", "name", "Ana Ruiz")), is_weak(identity("", "email", "a@b.c"))
+    (True, False)
+    """
+    return key[1] in WEAK_KINDS
+
+
+def account_slot(key: IdentityKey) -> str | None:
+    """The slot of a key that a person holds at most once: an account id or handle on one
+    platform, a profile URL on one site. Two people holding different keys in one slot are
+    two people (the cannot-link rule); ``None`` for keys a person may hold several of.
+
+    >>> account_slot(identity("", "url", "https://www.linkedin.com/in/ana-ruiz"))
+    'url:linkedin.com'
+    >>> account_slot(identity("x", "handle", "ana")), account_slot(identity("", "phone", "+1"))
+    ('x:handle', None)
+    """
+    platform, kind, value = key
+    if kind in ("id", "handle") and platform and platform not in RECORD_ID_PLATFORMS:
+        return f"{platform}:{kind}"
+    if kind == "url":
+        host = value.split("/", 1)[0].removeprefix("www.").removeprefix("m.")
+        host = ".".join(host.split(".")[-2:]) if host.count(".") > 1 else host
+        if host in PROFILE_HOSTS and "/" in value:
+            return f"url:{host}"
+    return None
 
 
 class PersonRef(NamedTuple):

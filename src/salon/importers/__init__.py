@@ -33,7 +33,8 @@ from salon.importers.files import InputFile, input_files
 from salon.model import InteractionBatch
 from salon.store import Store
 from salon.store.merges import auto_merge
-from salon.store.schema import DATA_TABLES, imports
+from salon.store.names import link_names
+from salon.store.schema import DATA_TABLES, imports, people
 from salon.store.schema import files as file_rows
 from salon.store.writer import Writer
 
@@ -51,7 +52,12 @@ IMPORTERS: tuple[ModuleType, ...] = (
 )
 
 # Files that say who the export's owner is are read first.
-_FIRST = {"profile.csv", "account.js", "manifest.js"}
+_FIRST = {"profile.csv", "account.js", "manifest.js", "actor.json"}
+#: Importers of one service's whole export: inside a folder or zip they recognise, files they
+#: do not read are listed as not used, never handed to the generic importers.
+EXPORTS = (linkedin, twitter, mastodon)
+#: Importers of general formats that any file with the right header or content may hold.
+GENERIC = (posts, edges)
 
 #: ``progress(bytes_done, bytes_total, file_being_read)``
 Progress = Callable[[int, int, str], None]
@@ -83,6 +89,8 @@ class ImportReport:
     """Rows a newer export changed in place (meetings), their old values kept in history."""
     unused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    owners: list[dict] = field(default_factory=list)
+    """Each export's owner: ``{"export", "person", "name", "yours", "why"}``."""
     seconds: float = 0.0
 
     @property
@@ -93,39 +101,66 @@ class ImportReport:
         return {**asdict(self), "records": self.records}
 
 
+def _known_unused(file: InputFile) -> bool:
+    return any(getattr(m, "is_known_unused", lambda f: False)(file) for m in IMPORTERS)
+
+
+def _detect(file: InputFile) -> ModuleType | None:
+    """The importer of a file: a service's own first; a general format only for a file that no
+    service knows (LinkedIn's ``coach_messages.csv`` is not an edge list)."""
+    specific = next((m for m in IMPORTERS if m not in GENERIC and m.detect(file)), None)
+    if specific is not None or _known_unused(file):
+        return specific
+    return next((m for m in GENERIC if m.detect(file)), None)
+
+
 def plan(
     paths: Sequence[str | Path], source: str | None = None
-) -> tuple[list[tuple[InputFile, ModuleType]], list[str], list[str]]:
-    """Which importer reads which file; files known but unused; unknown files."""
+) -> tuple[list[tuple[InputFile, ModuleType, int]], list[str], list[str]]:
+    """Which importer reads which file (and which path, an export, it came from); files known
+    but unused; unknown files. Files that name the export's owner come first in each export.
+    """
     forced = importer_named(source) if source else None
-    chosen: list[tuple[InputFile, ModuleType]] = []
+    chosen: list[tuple[InputFile, ModuleType, int]] = []
     unused: list[str] = []
     unknown: list[str] = []
-    for path in paths:
-        found = 0
+    for number, path in enumerate(paths):
+        found: list[tuple[InputFile, ModuleType | None]] = []
         for file in input_files(path):
-            candidates = (forced,) if forced else IMPORTERS
-            module = next((m for m in candidates if m.detect(file, forced=bool(forced))), None)
-            if module is not None:
-                chosen.append((file, module))
-                found += 1
-            elif any(getattr(m, "is_known_unused", lambda f: False)(file) for m in IMPORTERS):
+            if forced is not None:
+                module = forced if forced.detect(file, forced=True) else None
+            else:
+                module = _detect(file)
+                if module is None and _known_unused(file):
+                    unused.append(file.display)
+                    continue
+            found.append((file, module))
+        whole_export = forced is None and any(m in EXPORTS for _, m in found)
+        for file, module in found:
+            if module is None:
+                unknown.append(file.display)
+            elif whole_export and module in GENERIC:
                 unused.append(file.display)
             else:
-                unknown.append(file.display)
-        if not found:
+                chosen.append((file, module, number))
+        if not any(n == number for _, _, n in chosen):
             detail = f"no file that the '{source}' importer reads" if source else None
             raise UnknownExportError(str(path), detail)
-    chosen.sort(key=lambda pair: pair[0].basename.lower() not in _FIRST)
+    chosen.sort(key=lambda entry: (entry[2], entry[0].basename.lower() not in _FIRST))
     return chosen, unused, unknown
 
 
 def _counts(connection: Connection) -> dict[str, int]:
-    return {
+    """Rows per table; people are counted once per person (a merged record is not one more)."""
+    counts = {
         t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
         for t in DATA_TABLES
         if t is not imports
     }
+    counts["people"] = connection.execute(
+        select(func.count()).select_from(people).where(people.c.merged_into.is_(None))
+    ).scalar_one()
+    return counts
 
 
 def _file_id(connection: Connection, file: InputFile, importer: str, import_id: int) -> int:
@@ -163,7 +198,7 @@ def import_paths(
         shown = ", ".join(f"'{u}'" for u in unknown[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         report.warnings.append(f"Skipped {len(unknown)} file(s) no importer reads: {shown}{more}.")
-    total = sum(f.size for f, _ in chosen) or 1
+    total = sum(f.size for f, _, _ in chosen) or 1
     done = 0
     with store.engine.connect() as connection, connection.begin() as transaction:
         before = _counts(connection)
@@ -174,8 +209,12 @@ def import_paths(
                 paths=json.dumps([str(p) for p in paths]),
             )
         ).inserted_primary_key[0]
-        writer = Writer(connection, import_id)
-        for file, module in chosen:
+        writer = Writer(connection, import_id, mine=options.mine)
+        export = None
+        for file, module, number in chosen:
+            if number != export:
+                export = number
+                writer.begin_export(str(paths[number]))
             file_id = _file_id(connection, file, module.NAME, import_id)
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
@@ -189,12 +228,24 @@ def import_paths(
             done += file.size
             if progress:
                 progress(done, total, file.display)
+            if not entry.records:
+                report.warnings.append(
+                    f"'{file.display}' held no records for the {module.NAME} importer: "
+                    "nothing was read from it."
+                )
         writer.flush()
         report.updated = writer.finish_events()
+        link_names(connection)
         auto_merge(connection)
         after = _counts(connection)
         report.added = {name: after[name] - before[name] for name in after if name != "files"}
         report.warnings.extend(dict.fromkeys(writer.warnings))
+        if writer.self_interactions:
+            report.warnings.append(
+                f"{writer.self_interactions:,} replies, mentions or likes of people's own posts "
+                "were kept as posts, not as interactions (nobody pays attention to themselves)."
+            )
+        report.owners = writer.owners
         report.seconds = round(time.time() - started, 3)
         if (after == before or not any(report.added.values())) and not report.updated:
             transaction.rollback()

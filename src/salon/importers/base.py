@@ -17,12 +17,14 @@ class ImportOptions:
 
     ``namespace`` names the platform of market data (edge lists, post dumps) so that files of
     one data set share people; ``bodies`` keeps message bodies (off: only headers are kept);
-    ``kind`` names the relation of an edge list without a kind column.
+    ``kind`` names the relation of an edge list without a kind column; ``mine`` says every
+    export imported is the user's own (its owner becomes "you").
     """
 
     namespace: str | None = None
     bodies: bool = False
     kind: str | None = None
+    mine: bool = False
 
 
 class Importer(Protocol):

@@ -5,8 +5,14 @@ preamble), ``Messages.csv`` / ``messages.csv``, ``Invitations.csv``, ``Positions
 ``Education.csv`` and ``Shares.csv`` (UTF-16 and tab-separated in 2018). Other files of the
 export are listed in the import report as not used.
 
-LinkedIn names people in messages and invitations only by name, so a LinkedIn name is an
-identity key within LinkedIn: two connections with exactly the same name are taken as one.
+People are keyed by their profile URL and e-mail (strong keys); a name is only a weak key.
+Messages and invitations of the 2018 layout name people only by name: such a name links to a
+connection only when exactly one known person carries it (see :mod:`salon.store.names`), so
+two connections who share a name stay two people. A message from a member who has left
+LinkedIn (no name, no profile URL) is kept, from a "LinkedIn Member" of that conversation.
+Your own e-mail addresses (``Email Addresses.csv``) and X handles make you recognisable
+across exports; LinkedIn's brackets in ``Profile.csv`` (``[handle]``,
+``[PERSONAL:https://…]``) are removed.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ FILES = (
 # File name -> the header columns that identify it (lower case).
 _SIGNATURES = {
     "profile.csv": ("first name", "last name", "headline"),
+    "email addresses.csv": ("email address", "primary"),
     "connections.csv": ("first name", "last name", "connected on"),
     "messages.csv": ("from", "to", "date"),
     "invitations.csv": ("from", "to", "sent at"),
@@ -50,11 +57,16 @@ _SIGNATURES = {
 }
 # Files of the export that Salon knows and does not need.
 KNOWN_UNUSED = re.compile(
-    r"(skills|endorsement.*|recommendations.*|registration|logins|phonenumbers|email addresses"
+    r"(skills|endorsement.*|recommendations.*|registration|logins|phonenumbers"
     r"|ad_targeting|inferences_about_you|learning|saved_jobs|job applications|searchqueries"
     r"|security challenges|rich media|member_follows|company follows|reactions|comments"
     r"|votes|events|imported contacts|languages|certifications|projects|courses|honors"
-    r"|publications|patents|volunteering|causes you care about|receipts.*|invitations_.*)\.csv",
+    r"|publications|patents|volunteering|causes you care about|receipts.*|invitations_.*"
+    r"|coach_messages|learning_coach_messages|guide_messages|profile summary|rich_media"
+    r"|whatsapp phone numbers|private_identity_asset|verifications|hashtag_follows"
+    r"|saved_items|saved_job_alerts|job seeker preferences|jobs?|ad targeting|articles"
+    r"|member_follows|company_follows|instant messengers|services marketplace.*"
+    r"|reviews|test scores|organizations|endorsement_.*|recommendations_.*)\.csv",
     re.IGNORECASE,
 )
 _PREAMBLE_LINES = 10
@@ -125,9 +137,21 @@ def _named(name: str, url: str = "") -> PersonRef:
     return _person(name, "", url=url)
 
 
+def _departed(conversation: str, line: int) -> PersonRef:
+    """A member who has left LinkedIn: no name, no URL; one per conversation."""
+    key = identity("linkedin", "member", conversation or f"line {line}")
+    return PersonRef((key,), "LinkedIn Member")
+
+
+def _unbracket(value: str) -> str:
+    """LinkedIn writes handles and sites in brackets: ``[ana]``, ``[PERSONAL:https://…]``."""
+    return value.strip().strip("[]").strip()
+
+
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     parser = {
         "profile.csv": _profile,
+        "email addresses.csv": _emails,
         "connections.csv": _connections,
         "messages.csv": _messages,
         "invitations.csv": _invitations,
@@ -138,19 +162,39 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     yield from parser(file, options)
 
 
+def _own_emails(file: InputFile) -> list[str]:
+    """Your addresses from ``Email Addresses.csv`` beside ``Profile.csv``, if present."""
+    sibling = file.sibling("Email Addresses.csv")
+    if sibling is None:
+        return []
+    return [e for _, e in _email_rows(sibling)]
+
+
+def _email_rows(file: InputFile) -> Iterator[tuple[int, str]]:
+    for line, row, ix in _rows(file, ("email address",)):
+        if "@" in (address := cell(row, ix, "email address")):
+            yield line, address
+
+
+def _emails(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    for line, address in _email_rows(file):
+        yield Person(PersonRef((identity("", "email", address),), is_self=True), line=line)
+
+
 def _profile(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     for line, row, ix in _rows(file, ("first name", "last name")):
         me = _person(cell(row, ix, "first name"), cell(row, ix, "last name"))
-        keys = list(me.keys)
+        keys = [identity("", "email", e) for e in _own_emails(file)]
         for handle in re.split(r"[,\s]+", cell(row, ix, "twitter handles")):
-            if handle:
+            if handle := _unbracket(handle):
                 keys.append(identity("x", "handle", handle))
         for site in cell(row, ix, "websites").split(","):
-            url = site.split(":", 1)[1] if re.match(r"^[A-Z_]+:", site.strip()) else site
+            site = _unbracket(site)
+            url = site.split(":", 1)[1] if re.match(r"^[A-Za-z_]+:(?!//)", site) else site
             if url.strip():
                 keys.extend(url_keys(url.strip()))
         location = cell(row, ix, "geo location") or cell(row, ix, "location")
-        ref = PersonRef(tuple(keys), me.name, is_self=True)
+        ref = PersonRef((*keys, *me.keys), me.name, is_self=True)
         yield Person(ref, me.name, cell(row, ix, "headline") or None, location or None, line)
 
 
@@ -183,7 +227,10 @@ def _direction_refs(src: PersonRef, dst: PersonRef, direction: str) -> tuple[Per
 def _messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     for line, row, ix in _rows(file, ("from", "to", "date")):
         at = time_field(file, line, "Date", cell(row, ix, "date"))
+        conversation = cell(row, ix, "conversation id")
         src = _named(cell(row, ix, "from"), cell(row, ix, "sender profile url"))
+        if not src.keys:
+            src = _departed(conversation, line)
         urls = cell(row, ix, "recipient profile urls").split(",")
         names = [n for n in cell(row, ix, "to").split(",") if n.strip()] if urls[0] else []
         if not names:
@@ -192,9 +239,8 @@ def _messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         digest = hashlib.blake2b(content.encode(), digest_size=8).hexdigest()
         for i, name in enumerate(names):
             url = urls[i].strip() if i < len(urls) and len(urls) == len(names) else ""
-            a, b = _direction_refs(src, _named(name, url), cell(row, ix, "direction"))
-            if not b.keys and not b.is_self:
-                continue
+            dst = _named(name, url) if name.strip() or url else _departed(conversation, line)
+            a, b = _direction_refs(src, dst, cell(row, ix, "direction"))
             yield Interaction(
                 a,
                 b,
@@ -203,7 +249,7 @@ def _messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 channel="linkedin",
                 subject=cell(row, ix, "subject") or None,
                 body=(content or None) if options.bodies else None,
-                ref=cell(row, ix, "conversation id") or None,
+                ref=conversation or None,
                 fingerprint=digest,
                 line=line,
             )

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from salon.errors import SalonError
 from salon.identity import (
@@ -25,6 +25,7 @@ from salon.identity import (
     duplicate_candidates,
     merge_plan,
 )
+from salon.model import account_slot
 from salon.store.database import Store
 from salon.store.schema import affiliations, identities, merges, organizations, people
 
@@ -167,17 +168,14 @@ def _facts(connection: Connection) -> list[PersonFacts]:
         .join(people, people.c.id == identities.c.person_id)
         .where(
             or_(people.c.name.is_not(None), people.c.merged_into.is_not(None)),
-            or_(
-                identities.c.kind == "email",
-                and_(identities.c.kind == "id", identities.c.platform != "vcard"),
-            ),
+            identities.c.kind.in_(("email", "id", "handle", "url")),
         )
     ):
         pid = mapping.get(pid, pid)
         if kind == "email":
             emails.setdefault(pid, set()).add(value)
-        else:
-            ids.setdefault(pid, set()).add((platform, value))
+        elif slot := account_slot((platform, kind, value)):
+            ids.setdefault(pid, set()).add((slot, value))
     return [
         PersonFacts(
             pid,
@@ -190,7 +188,7 @@ def _facts(connection: Connection) -> list[PersonFacts]:
     ]
 
 
-def _undone_pairs(connection: Connection) -> set[tuple[int, int]]:
+def undone_pairs(connection: Connection) -> set[tuple[int, int]]:
     rows = connection.execute(
         select(merges.c.kept_id, merges.c.merged_id).where(merges.c.undone_at.is_not(None))
     )
@@ -213,7 +211,7 @@ class Duplicate:
 
 
 def find_duplicates_in(connection: Connection, *, min_score: float = CANDIDATE) -> list[Candidate]:
-    blocked = _undone_pairs(connection)
+    blocked = undone_pairs(connection)
     return [
         c
         for c in duplicate_candidates(_facts(connection), min_score=min_score)
@@ -244,7 +242,7 @@ def find_duplicates(store: Store, *, min_score: float = CANDIDATE) -> list[Dupli
 def auto_merge(connection: Connection, *, threshold: float = AUTO_MERGE) -> int:
     """Merge every pair the plan takes at or above ``threshold``; returns how many merges."""
     facts = _facts(connection)
-    blocked = _undone_pairs(connection)
+    blocked = undone_pairs(connection)
     candidates = [
         c for c in duplicate_candidates(facts, min_score=threshold) if (c.a, c.b) not in blocked
     ]

@@ -1,16 +1,15 @@
 """The one writer: records in, rows out, inside the caller's transaction.
 
-Every :class:`~salon.model.PersonRef` is resolved through exact identity keys: the first key
-already known names the person; a ref with no known key creates a person; its unknown keys
-become that person's identities. Rows are upserted on stable keys, so writing the same records
-twice changes nothing. Records are buffered and written in batches.
+Every :class:`~salon.model.PersonRef` is resolved to a person by :mod:`salon.store.resolve`
+(strong keys name people, names only hint, each export has one owner). Rows are upserted on
+stable keys, so writing the same records twice changes nothing. Records are buffered and
+written in batches.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, case, func, select, text, update
@@ -20,7 +19,6 @@ from salon.model import (
     IdentityKey,
     Interaction,
     InteractionBatch,
-    Meeting,
     Person,
     PersonRef,
     Post,
@@ -30,7 +28,7 @@ from salon.model import (
     identity,
 )
 from salon.store.bulk import bulk_insert, dialect_insert, digest, interaction_key
-from salon.store.merges import canonical, merge_in
+from salon.store.resolve import IDENTITIES, PEOPLE, PROVENANCE, PeopleMixin, allocate_ids
 from salon.store.schema import (
     affiliations,
     identities,
@@ -49,22 +47,10 @@ Batch = list[tuple[Record, int]]
 Resolve = Callable[[PersonRef], int]
 
 
-def _ref_key(ref: PersonRef | None) -> str:
-    """The stable text of a ref for row keys: the self marker or its strongest identity."""
-    if ref is None:
-        return ""
-    if ref.is_self:
-        return "@self"
-    return ":".join(ref.keys[0])
-
-
 def organization_key(name: str) -> str:
     return " ".join(name.replace(",", " ").split()).lower().rstrip(". ")
 
 
-PROVENANCE = ("import_id", "file_id", "line")
-PEOPLE = ("id", "name", "headline", "location", "is_self", *PROVENANCE)
-IDENTITIES = ("id", "person_id", "platform", "kind", "value", *PROVENANCE)
 ORGANIZATIONS = ("id", "name", "key", *PROVENANCE)
 AFFILIATIONS = (
     "person_id",
@@ -107,10 +93,15 @@ POSTS = (
 SNAPSHOTS = ("owner_id", "platform", "list", "taken_at", "count", *PROVENANCE)
 
 
-class Writer(EventsMixin):
-    """Writes records for one import; call :meth:`add` for each, then :meth:`flush`."""
+class Writer(PeopleMixin, EventsMixin):
+    """Writes records for one import; call :meth:`add` for each, then :meth:`flush`.
 
-    def __init__(self, connection: Connection, import_id: int, *, batch: int = BATCH):
+    ``mine`` makes every export's owner you (``salon import --mine``).
+    """
+
+    def __init__(
+        self, connection: Connection, import_id: int, *, batch: int = BATCH, mine: bool = False
+    ):
         self.connection = connection
         self.import_id = import_id
         self.batch = batch
@@ -119,16 +110,22 @@ class Writer(EventsMixin):
         self.loaded_platforms: set[str] = set()
         self.organization_of: dict[str, int] | None = None
         self.place_of: dict[str, int] | None = None
-        self.self_id: int | None = None
         self.warnings: list[str] = []
-        self.merged = 0
+        self.self_interactions = 0
         if connection.dialect.name == "postgresql":
             # One import at a time writes a store: ids are allocated here, not by sequences.
             connection.execute(text("SELECT pg_advisory_xact_lock(7357001)"))
-        self._next_id = {
-            t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1
-            for t in (people, identities, organizations, places)
-        }
+        self._next_id = allocate_ids(connection, (people, identities, organizations, places))
+        self._init_people(mine=mine)
+
+    def begin_export(self, label: str) -> None:
+        self.flush()
+        super().begin_export(label)
+
+    def _allocate(self, table: Table, n: int = 1) -> int:
+        first = self._next_id[table.name]
+        self._next_id[table.name] = first + n
+        return first
 
     # -- public -----------------------------------------------------------------------------
 
@@ -209,107 +206,6 @@ class Writer(EventsMixin):
         ]
         bulk_insert(self.connection, interactions, INTERACTIONS, rows, conflict=["key"])
 
-    # -- identities -------------------------------------------------------------------------
-
-    def _allocate(self, table: Table, n: int = 1) -> int:
-        first = self._next_id[table.name]
-        self._next_id[table.name] = first + n
-        return first
-
-    def _load_identities(self, batch: list[tuple[Record, int]]) -> None:
-        self._load_platforms({key[0] for ref in _refs(batch) for key in ref.keys})
-
-    def _load_platforms(self, platforms: set[str]) -> None:
-        wanted = platforms - self.loaded_platforms
-        if not wanted:
-            return
-        query = select(
-            identities.c.platform, identities.c.kind, identities.c.value, identities.c.person_id
-        ).where(identities.c.platform.in_(sorted(wanted)))
-        for platform, kind, value, person_id in self.connection.execute(query):
-            self.identity_of[(platform, kind, value)] = person_id
-        self.loaded_platforms |= wanted
-
-    def _self(self, line: int, file_id: int, name: str | None) -> int:
-        if self.self_id is None:
-            found = self.connection.execute(select(people.c.id).where(people.c.is_self)).scalar()
-            if found is None:
-                found = self._allocate(people)
-                row = (found, name, None, None, True, self.import_id, file_id, line)
-                bulk_insert(self.connection, people, PEOPLE, [row])
-            self.self_id = found
-        return self.self_id
-
-    def _resolve(self, batch: list[tuple[Record, int]]) -> Callable[[PersonRef], int]:
-        """Resolve every ref of the batch, creating people and identities as needed."""
-        new_people: list[tuple[Any, ...]] = []
-        new_identities: list[tuple[Any, ...]] = []
-        names: dict[int, dict[str, Any]] = {}
-        known = self.identity_of
-        resolved: dict[PersonRef, int] = {}
-        self_conflicts: list[tuple[int, IdentityKey]] = []
-        import_id = self.import_id
-
-        for record, file_id in batch:
-            for ref in _record_refs(record):
-                if ref in resolved:
-                    continue
-                line = record.line
-                if ref.is_self:
-                    pid = self._self(line, file_id, ref.name)
-                else:
-                    pid = next((known[k] for k in ref.keys if k in known), None)
-                    if pid is None:
-                        pid = self._allocate(people)
-                        new_people.append(
-                            (pid, ref.name, None, None, False, import_id, file_id, line)
-                        )
-                    elif ref.name:
-                        names.setdefault(pid, {"name": ref.name})
-                for key in ref.keys:
-                    owner = known.get(key)
-                    if owner is None:
-                        known[key] = pid
-                        new_identities.append(
-                            (self._allocate(identities), pid, *key, import_id, file_id, line)
-                        )
-                    elif owner != pid and ref.is_self:
-                        self_conflicts.append((owner, key))
-                resolved[ref] = pid
-
-        bulk_insert(self.connection, people, PEOPLE, new_people)
-        bulk_insert(self.connection, identities, IDENTITIES, new_identities)
-        for other, key in self_conflicts:
-            # A key of yours already named someone: that someone was you all along.
-            if self.self_id is not None and canonical(self.connection, other) != self.self_id:
-                merge_in(
-                    self.connection,
-                    self.self_id,
-                    other,
-                    reason="self",
-                    evidence={"identity": ":".join(key)},
-                )
-                self.merged += 1
-        if self.self_id is not None:
-            names.pop(self.self_id, None)
-        self._fill_people(names)
-        return resolved.__getitem__
-
-    def _fill_people(self, values: dict[int, dict[str, Any]]) -> None:
-        """Set people's missing name, headline or location (never overwrite)."""
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for pid, fields in values.items():
-            fields = {k: v for k, v in fields.items() if v}
-            if fields:
-                by_columns[tuple(sorted(fields))].append({"pid": pid, **fields})
-        for columns, rows in by_columns.items():
-            stmt = (
-                update(people)
-                .where(people.c.id == bindparam("pid"))
-                .values({c: func.coalesce(people.c[c], bindparam(c)) for c in columns})
-            )
-            self.connection.execute(stmt, rows)
-
     # -- rows --------------------------------------------------------------------------------
 
     def _write_people(self, batch: Batch, resolve: Resolve) -> None:
@@ -339,9 +235,8 @@ class Writer(EventsMixin):
         for r, file_id in batch:
             if isinstance(r, Affiliation) and r.organization.strip():
                 org = self._organization(r.organization, file_id, r.line)
-                key = digest(
-                    _ref_key(r.person), organization_key(r.organization), r.kind, r.title, r.start
-                )
+                who = self.ref_text(r.person, file_id, r.line)
+                key = digest(who, organization_key(r.organization), r.kind, r.title, r.start)
                 rows.append(
                     (
                         resolve(r.person),
@@ -404,14 +299,23 @@ class Writer(EventsMixin):
         import_id = self.import_id
         for r, file_id in batch:
             if type(r) is Interaction:
-                src, dst = r.src, r.dst
+                src, dst = resolve(r.src), resolve(r.dst) if r.dst is not None else None
+                if src == dst:
+                    self.self_interactions += 1  # a self-reply or self-mention: a post, no edge
+                    continue
                 key = interaction_key(
-                    r.kind, _ref_key(src), _ref_key(dst), r.at, r.ref, r.channel, r.fingerprint
+                    r.kind,
+                    self.ref_text(r.src, file_id, r.line),
+                    self.ref_text(r.dst, file_id, r.line),
+                    r.at,
+                    r.ref,
+                    r.channel,
+                    r.fingerprint,
                 )
                 rows.append(
                     (
-                        resolve(src),
-                        resolve(dst) if dst is not None else None,
+                        src,
+                        dst,
                         r.kind,
                         r.at,
                         r.channel,
@@ -489,30 +393,6 @@ class Writer(EventsMixin):
             rows,
             conflict=["owner_id", "platform", "list", "taken_at"],
         )
-
-
-def _record_refs(record: Record) -> Iterable[PersonRef]:
-    if isinstance(record, Interaction):
-        return (record.src,) if record.dst is None else (record.src, record.dst)
-    if isinstance(record, Tie):
-        return (record.src, record.dst)
-    if isinstance(record, Person):
-        return (record.ref,)
-    if isinstance(record, Affiliation):
-        return (record.person,)
-    if isinstance(record, Post):
-        return () if record.author is None else (record.author,)
-    if isinstance(record, Snapshot):
-        return (record.owner,)
-    if isinstance(record, Meeting):
-        refs = [ref for ref, _ in record.attendees]
-        return refs if record.organizer is None else [record.organizer, *refs]
-    return ()
-
-
-def _refs(batch: list[tuple[Record, int]]) -> Iterable[PersonRef]:
-    for record, _ in batch:
-        yield from _record_refs(record)
 
 
 def _least(a: int | None, b: int | None) -> int | None:
