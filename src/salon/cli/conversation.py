@@ -23,6 +23,7 @@ from salon.cli.app import (
 )
 from salon.dates import parse_time
 from salon.errors import SalonError
+from salon.store.profiles import make_you
 
 
 @app.command()
@@ -119,12 +120,32 @@ def _print_where(result: dict) -> None:  # type: ignore[type-arg]
 
 
 @app.command()
-def me(as_json: JsonOption = False) -> None:
+def me(
+    is_: Annotated[
+        str | None,
+        typer.Option(
+            "--is",
+            help="Say which account is yours (a handle, address, profile URL or person id): "
+            "its person, and every export it owns, becomes you.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """Your own conversation health: how much of your posting is conversation (replies, posts
     others answered) rather than broadcast or self-promotion, per channel.
 
-    Example: salon me
+    Example: salon me --is @larsbrinkhoff
     """
+    if is_ is not None:
+        with _store() as store:
+            said = make_you(store, is_)
+        if said["merged"] is None:
+            console.print(f"Person {said['you']} is you.")
+        else:
+            console.print(
+                f"Person {said['merged']} is now part of you (person {said['you']}); "
+                f"'salon unmerge {said['merged']}' undoes it."
+            )
     with _store() as store, busy("Reading your posts…"):
         result = insights.me(store)
     if as_json:

@@ -69,15 +69,25 @@ def import_(
         bool,
         typer.Option("--bodies", help="Keep message bodies (by default only headers are stored)."),
     ] = False,
+    mine: Annotated[
+        bool,
+        typer.Option(
+            "--mine",
+            help="These exports are yours: their owner is you, even when no account of "
+            "theirs is known to be yours yet.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import exports into the store: all of it in one transaction, or nothing.
 
-    Re-importing an export adds nothing; a newer export adds only what is new.
+    Re-importing an export adds nothing; a newer export adds only what is new. The first
+    export's owner is you; a later export's owner is you when one of its accounts is yours
+    (or with --mine); otherwise it is imported as its owner's, and the report says so.
 
     Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
     """
-    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind)
+    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine)
     with _store() as store:
         if as_json or not console.is_terminal:
             report = import_paths(store, paths, source=source, options=options)

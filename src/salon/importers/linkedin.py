@@ -224,13 +224,37 @@ def _direction_refs(src: PersonRef, dst: PersonRef, direction: str) -> tuple[Per
     return src, dst
 
 
+def _owner_url(file: InputFile) -> str | None:
+    """Your profile URL in today's layout (no DIRECTION column): the one URL present in
+    more than half of the conversations (at least two); None in the 2018 layout."""
+    seen: dict[str, set[str]] = {}
+    conversations: set[str] = set()
+    for _, row, ix in _rows(file, ("from", "to", "date")):
+        if "direction" in ix or "conversation id" not in ix:
+            return None
+        conversation = cell(row, ix, "conversation id")
+        conversations.add(conversation)
+        urls = [cell(row, ix, "sender profile url")]
+        urls += cell(row, ix, "recipient profile urls").split(",")
+        for url in filter(None, (u.strip() for u in urls)):
+            seen.setdefault(url, set()).add(conversation)
+    if not seen:
+        return None
+    url, where = max(seen.items(), key=lambda item: len(item[1]))
+    return url if len(where) >= 2 and len(where) * 2 > len(conversations) else None
+
+
 def _messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    mine = _owner_url(file)
     for line, row, ix in _rows(file, ("from", "to", "date")):
         at = time_field(file, line, "Date", cell(row, ix, "date"))
         conversation = cell(row, ix, "conversation id")
-        src = _named(cell(row, ix, "from"), cell(row, ix, "sender profile url"))
+        sender = cell(row, ix, "sender profile url")
+        src = _named(cell(row, ix, "from"), sender)
         if not src.keys:
             src = _departed(conversation, line)
+        elif mine and sender == mine:
+            src = PersonRef(src.keys, src.name, is_self=True)
         urls = cell(row, ix, "recipient profile urls").split(",")
         names = [n for n in cell(row, ix, "to").split(",") if n.strip()] if urls[0] else []
         if not names:
@@ -240,6 +264,8 @@ def _messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         for i, name in enumerate(names):
             url = urls[i].strip() if i < len(urls) and len(urls) == len(names) else ""
             dst = _named(name, url) if name.strip() or url else _departed(conversation, line)
+            if mine and url == mine:
+                dst = PersonRef(dst.keys, dst.name, is_self=True)
             a, b = _direction_refs(src, dst, cell(row, ix, "direction"))
             yield Interaction(
                 a,

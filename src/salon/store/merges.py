@@ -233,10 +233,26 @@ def find_duplicates(store: Store, *, min_score: float = CANDIDATE) -> list[Dupli
             if ids
             else {}
         )
+        weak = _name_only(connection, ids)
     return [
-        Duplicate(c.a, c.b, names.get(c.a) or "", names.get(c.b) or "", c.score, c.evidence)
+        Duplicate(
+            c.a, c.b, names.get(c.a) or "", names.get(c.b) or "", c.score, {**c.evidence, **why}
+        )
         for c in found
+        for why in [weak.get(c.a) or weak.get(c.b) or {}]
     ]
+
+
+def _name_only(connection: Connection, ids: set[int]) -> dict[int, dict[str, str]]:
+    """Why a person known only by a name was not linked: how many people carry the name."""
+    from salon.store.names import carriers, placeholders
+
+    held = {pid: name for pid, name in placeholders(connection).items() if pid in ids}
+    found = carriers(connection, held)
+    return {
+        pid: {"reason": f"known only by the name, which {len(found.get(name, ()))} people carry"}
+        for pid, name in held.items()
+    }
 
 
 def auto_merge(connection: Connection, *, threshold: float = AUTO_MERGE) -> int:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, or_, select
+from sqlalchemy import Connection, Table, func, or_, select, update
 
 from salon.dates import iso
 from salon.errors import SalonError
+from salon.model import identity
 from salon.store.database import Store
-from salon.store.merges import canonical_map, groups
+from salon.store.merges import canonical_map, groups, merge_in
 from salon.store.schema import (
     affiliations,
     files,
@@ -48,6 +49,41 @@ def resolve_person(connection: Connection, who: str) -> int:
             shown = ", ".join(f"{pid} ({name})" for pid, name in found[:5])
             raise SalonError(f"'{who}' names {len(ids)} people: {shown}. Give the id instead.")
     raise SalonError(f"Nobody called '{who}'. Run 'salon people --query {who}' to search.")
+
+
+def _by_identity(connection: Connection, value: str) -> set[int]:
+    """People holding an identity with this value (a handle, address, URL or account id)."""
+    wanted = {identity("", "handle", value)[2], identity("", "url", value)[2]}
+    rows = connection.execute(
+        select(identities.c.person_id).where(
+            identities.c.value.in_(sorted(wanted)), identities.c.kind != "name"
+        )
+    )
+    mapping = canonical_map(connection)
+    return {mapping.get(pid, pid) for pid in rows.scalars()}
+
+
+def make_you(store: Store, who: str) -> dict[str, Any]:
+    """`salon me --is WHO`: the person holding an account (or an id, a name) is you.
+
+    Their exports' rows become yours: the person is merged into you (reversibly, reason
+    ``self``), or becomes you when the store has no "you" yet.
+    """
+    with store.engine.begin() as connection:
+        found = _by_identity(connection, who)
+        if len(found) > 1:
+            raise SalonError(f"'{who}' is an account of {len(found)} people. Give an id instead.")
+        pid = found.pop() if found else resolve_person(connection, who)
+        you = connection.execute(
+            select(people.c.id).where(people.c.is_self, people.c.merged_into.is_(None))
+        ).scalar()
+        if you == pid:
+            return {"you": pid, "merged": None}
+        if you is None:
+            connection.execute(update(people).where(people.c.id == pid).values(is_self=True))
+            return {"you": pid, "merged": None}
+        merge = merge_in(connection, you, pid, reason="self", evidence={"said": who})
+        return {"you": you, "merged": pid, "merge": merge}
 
 
 def _source(table: Table) -> list[Any]:

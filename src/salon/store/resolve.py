@@ -36,6 +36,7 @@ from salon.model import (
     Record,
     Snapshot,
     Tie,
+    account_slot,
     identity,
     is_weak,
 )
@@ -74,12 +75,14 @@ class PeopleMixin:
         self.owners: list[dict[str, Any]] = []
         self._you: int | None = None
         self._you_loaded = False
+        self._slots_of: dict[int, dict[str, set[str]]] = {}
         self.begin_export("")
 
     def begin_export(self, label: str) -> None:
         """Records from here on come from the export ``label``: its owner is decided anew."""
         self.export_label = label
         self.owner: int | None = None
+        self.owner_yours = False
         self.owner_text = SELF_TEXT
 
     # -- keys in row digests ------------------------------------------------------------------
@@ -128,6 +131,8 @@ class PeopleMixin:
 
     def _claim(self, key: IdentityKey, pid: int, file_id: int, line: int) -> None:
         self.identity_of[key] = pid
+        if pid in self._slots_of and (slot := _slot(key)):
+            self._slots_of[pid][slot].add(key[2])
         row = (self._allocate(identities), pid, *key, self.import_id, file_id, line)
         self._new_identities.append(row)
 
@@ -161,15 +166,48 @@ class PeopleMixin:
         strong = [k for k in keys if not is_weak(k)]
         # A name links only a ref that has nothing stronger; it is never a strong person's key.
         used = strong or keys[:1]
-        pid = next((known[k] for k in used if k in known), None)
+        new = [k for k in used if k not in known]
+        pid = next(
+            (
+                p
+                for p in dict.fromkeys(known[k] for k in used if k in known)
+                if not new or not self._contradicts(p, new)
+            ),
+            None,
+        )
         if pid is None:
             pid = self._new_person(ref.name, file_id, line, is_self=False)
         elif ref.name:
             names.setdefault(pid, {"name": ref.name})
-        for key in used:
-            if key not in known:
-                self._claim(key, pid, file_id, line)
+        for key in new:
+            self._claim(key, pid, file_id, line)
         return pid
+
+    def _slots(self, pid: int) -> dict[str, set[str]]:
+        """The account slots a person holds (loaded once per person, kept up to date)."""
+        held = self._slots_of.get(pid)
+        if held is None:
+            held = self._slots_of[pid] = defaultdict(set)
+            rows = self.connection.execute(
+                select(identities.c.platform, identities.c.kind, identities.c.value).where(
+                    identities.c.person_id == pid
+                )
+            )
+            pending = [tuple(r[2:5]) for r in self._new_identities if r[1] == pid]
+            for key in [*map(tuple, rows), *pending]:
+                if slot := _slot(key):
+                    held[slot].add(key[2])
+        return held
+
+    def _contradicts(self, pid: int, keys: list[IdentityKey]) -> bool:
+        """Whether ``keys`` put a second account in one of ``pid``'s slots (cannot-link):
+        a record sharing a switchboard number with someone is not them when its e-mail at
+        the same company differs."""
+        held = self._slots(pid)
+        return any(
+            (slot := _slot(k)) is not None and held.get(slot) and k[2] not in held[slot]
+            for k in keys
+        )
 
     def _owner_of(self, ref: PersonRef, file_id: int, line: int) -> int:
         strong = [k for k in ref.keys if not is_weak(k)]
@@ -181,7 +219,7 @@ class PeopleMixin:
             holder = self.identity_of.get(key)
             if holder is None:
                 self._claim(key, owner, file_id, line)
-            elif holder != owner and owner == self._you:
+            elif holder != owner and self.owner_yours:
                 # The owner's own key named someone: that someone was you all along.
                 self._self_conflicts.append((holder, key))
         return owner
@@ -191,37 +229,39 @@ class PeopleMixin:
     ) -> None:
         you = self._stored_you()
         held = [(k, self.identity_of[k]) for k in strong if k in self.identity_of]
-        theirs = {canonical(self.connection, pid) for _, pid in held}
         if you is None:
             you = self._you = self._new_person(ref.name, file_id, line, is_self=True)
             self._you_loaded = True
-            owner, why = you, "the store's first owner"
+            owner, yours, why = you, True, "the store's first owner"
         elif not strong:
-            owner, why = you, "the export names no account"
-        elif you in theirs:
-            owner, why = you, "an account of yours"
-        elif self.mine:
-            owner, why = you, "--mine"
+            owner, yours, why = you, True, "the export names no account"
         elif held:
-            owner, why = min(theirs), "someone else's account"
+            # Rows stay with the person who first held the account, merged into you or not.
+            owner = held[0][1]
+            yours = canonical(self.connection, owner) == you
+            why = "an account of yours" if yours else "someone else's account"
+            if not yours and self.mine:
+                yours, why = True, "--mine"
+                self._self_conflicts.append(held[0])
+        elif self.mine:
+            owner, yours, why = you, True, "--mine"
         else:
-            owner, why = self._new_person(ref.name, file_id, line, is_self=False), "new account"
-        self.owner = owner
-        # Rows keyed "@self" stay yours; an export first read as someone else's keeps its keys.
-        direct = any(pid == you for _, pid in held)
-        if strong and (owner != you or (held and not direct)):
+            owner = self._new_person(ref.name, file_id, line, is_self=False)
+            yours, why = False, "new account"
+        self.owner, self.owner_yours = owner, yours
+        if owner != you:
             self.owner_text = "@owner:" + ":".join(strong[0])
         label = ref.name or (":".join(strong[0][1:]) if strong else None)
         self.owners.append(
             {
                 "export": self.export_label,
-                "person": owner,
+                "person": you if yours else owner,
                 "name": label,
-                "yours": owner == you,
+                "yours": yours,
                 "why": why,
             }
         )
-        if owner != you:
+        if not yours:
             shown = strong[0][2]
             self.warnings.append(
                 f"'{self.export_label}' is the export of {label or shown} (person {owner}), "
@@ -251,6 +291,14 @@ class PeopleMixin:
                 .values({c: func.coalesce(people.c[c], bindparam(c)) for c in columns})
             )
             self.connection.execute(stmt, rows)
+
+
+def _slot(key: IdentityKey) -> str | None:
+    """A key's account slot; an e-mail's is its domain (two addresses at one domain, two
+    people, as in :func:`salon.identity._veto`)."""
+    if key[1] == "email" and "@" in key[2]:
+        return "email@" + key[2].rsplit("@", 1)[1]
+    return account_slot(key)
 
 
 def record_refs(record: Record) -> Iterable[PersonRef]:
