@@ -239,7 +239,9 @@ class Place:
 class Meeting:
     """A calendar event: one occurrence, with its organiser and attendees.
 
-    ``key`` is stable across re-imports (the event's UID and the occurrence's start).
+    ``key`` is stable across re-imports (the event's UID and the occurrence's start). What
+    follows an event across exports: its ``calendar``, its ``event`` (UID, or UID@original
+    start for an occurrence of a series) and ``modified`` (LAST-MODIFIED).
     """
 
     key: str
@@ -251,6 +253,9 @@ class Meeting:
     organizer: PersonRef | None = None
     attendees: tuple[tuple[PersonRef, str | None], ...] = ()
     line: int = 0
+    calendar: str | None = None
+    event: str | None = None
+    modified: int | None = None
 
 
 @dataclass(slots=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -45,16 +44,6 @@ _KINDS = (
 )
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
 _ADDRESS = re.compile(r"[^@\s:<>]+@[^@\s:<>]+")
-
-
-@dataclass(slots=True)
-class CalendarMeeting(Meeting):
-    """A meeting with what follows it across exports: its ``calendar``, its ``event`` (UID, or
-    UID@original start for an occurrence of a series) and ``modified`` (LAST-MODIFIED)."""
-
-    calendar: str | None = None
-    event: str | None = None
-    modified: int | None = None
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -197,7 +186,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         yield meeting
 
 
-def _meeting(uid: str, event: Any, line: int) -> CalendarMeeting:
+def _meeting(uid: str, event: Any, line: int) -> Meeting:
     begins = _epoch(event.decoded("DTSTART", None))
     ends = _epoch(event.decoded("DTEND", None)) if event.get("DTEND") else None
     title = str(event.get("SUMMARY", "")).strip() or None
@@ -207,7 +196,7 @@ def _meeting(uid: str, event: Any, line: int) -> CalendarMeeting:
     people = [p for a in attendees if (p := _person(a))]
     organizer = _person(event["ORGANIZER"]) if event.get("ORGANIZER") else None
     location = str(event.get("LOCATION", "")).strip() or None
-    return CalendarMeeting(
+    return Meeting(
         key=f"{uid}@{begins}",
         title=title,
         kind=guess_kind(title),

@@ -97,10 +97,10 @@ class EventsMixin:
             place = self._place(r.place, file_id, r.line) if r.place and r.place.strip() else None
             organizer = resolve(r.organizer) if r.organizer is not None else None
             key = digest("meeting", r.key)
-            calendar = getattr(r, "calendar", None)
+            calendar = r.calendar
             if calendar:
                 state.seen.setdefault(calendar, set()).add(key)
-                state.events.setdefault(calendar, set()).add(getattr(r, "event", None))
+                state.events.setdefault(calendar, set()).add(r.event)
             found[key] = (r, file_id, (r.title, r.kind, r.start, r.end, place), organizer)
         if not found:
             return
@@ -110,9 +110,9 @@ class EventsMixin:
                 *values,
                 organizer,
                 key,
-                getattr(r, "calendar", None),
-                getattr(r, "event", None),
-                getattr(r, "modified", None),
+                r.calendar,
+                r.event,
+                r.modified,
                 self.import_id,
                 file_id,
                 r.line,
@@ -163,7 +163,7 @@ class EventsMixin:
             stored.update({row.key: row for row in self.connection.execute(query)})
         by_event: dict[tuple[str, str], bytes] = {}
         for key, (r, *_) in found.items():
-            calendar, event = getattr(r, "calendar", None), getattr(r, "event", None)
+            calendar, event = r.calendar, r.event
             if key not in stored and calendar and event:
                 by_event[(calendar, event)] = key
         for calendar in {c for c, _ in by_event}:
@@ -188,7 +188,7 @@ class EventsMixin:
     def _update_meeting(
         self, key: bytes, row: Any, r: Meeting, file_id: int, values: tuple[Any, ...], state: Any
     ) -> None:
-        modified = getattr(r, "modified", None)
+        modified = r.modified
         old = {c: row._mapping[c] for c in COMPARED}
         changed = {c: old[c] for c, v in zip(COMPARED, values, strict=True) if old[c] != v}
         older = modified is not None and row.modified is not None and modified < row.modified
@@ -196,8 +196,8 @@ class EventsMixin:
         if not changed or older:
             if row.calendar is None:  # a row from before calendars were kept: name it now
                 label = {
-                    "calendar": getattr(r, "calendar", None),
-                    "event": getattr(r, "event", None),
+                    "calendar": r.calendar,
+                    "event": r.event,
                 }
                 self.connection.execute(update(meetings).where(where).values(**label))
             return
@@ -211,8 +211,8 @@ class EventsMixin:
             .values(
                 **dict(zip(COMPARED, values, strict=True)),
                 key=key,
-                calendar=getattr(r, "calendar", None),
-                event=getattr(r, "event", None),
+                calendar=r.calendar,
+                event=r.event,
                 modified=modified,
                 history=json.dumps(history),
                 import_id=self.import_id,
