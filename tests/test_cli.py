@@ -1,4 +1,9 @@
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 from tests.conftest import run_cli, shared
 
@@ -86,3 +91,24 @@ def test_every_command_has_an_example():
 
     for command in app.registered_commands:
         assert "Example: salon" in (command.callback.__doc__ or ""), command.callback.__name__
+
+
+def test_ctrl_c_during_an_import_says_so_and_changes_nothing(tmp_path):
+    edges = tmp_path / "big.txt"
+    edges.write_text("".join(f"{i % 5000} {i % 7919} {1341100000 + i}\n" for i in range(2_000_000)))
+    db = tmp_path / "s.db"
+    env = {**os.environ, "SALON_DB": str(db), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "salon", "import", str(edges)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Interrupted: nothing was changed." in err
+    counts = json.loads(run_cli("stats", "--json", db=db).stdout)["tables"]
+    assert counts["interactions"] == 0 and counts["people"] == 0

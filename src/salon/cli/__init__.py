@@ -26,7 +26,7 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Entry point: run the app; SalonErrors become one message and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except SalonError as exc:
         if _state["traceback"]:
             raise
@@ -48,3 +48,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    # Typer reports Ctrl-C (and a command's own exit code) by return value, not by raising.
+    if code == 130:
+        errors.print("Interrupted: nothing was changed.")
+    sys.exit(code if isinstance(code, int) else 0)
