@@ -17,9 +17,12 @@ FORMATS = (
     "%d %b %Y",  # LinkedIn today: 22 Dec 2025
     "%b %d, %Y",  # Sep 23, 1997
     "%Y-%m-%d",
+    "%Y-%m",
     "%b %Y",  # Jun 2018
     "%Y",
 )
+#: Times outside years 1–9999 are not times (a 50-digit number, ``1e30``).
+_LIMIT = 253_402_300_800
 
 
 def parse_time(text: str) -> int | None:
@@ -32,16 +35,24 @@ def parse_time(text: str) -> int | None:
     1515435240
     >>> parse_time("2012-07-01T00:02:52Z")
     1341100972
+    >>> parse_time("2004"), parse_time("2018-06")  # years are years, not epoch seconds
+    (1072915200, 1527811200)
     """
     text = text.strip()
     if not text:
         return None
-    if text.isdigit() or (text[0] == "-" and text[1:].isdigit()):
-        return int(text)
+    if len(text) == 4 and text.isdigit():
+        return int(datetime(int(text), 1, 1, tzinfo=UTC).timestamp())  # a year, not 1970
+    if len(text) <= 20 and (text.isdigit() or (text[0] == "-" and text[1:].isdigit())):
+        return _bounded(int(text), text)
     try:
-        return int(float(text))
+        number = float(text)
     except ValueError:
         pass
+    else:
+        if number != number or abs(number) >= _LIMIT:  # NaN, infinities, years past 9999
+            raise ValueError(f"{text[:40]!r} is not a time")
+        return int(number)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     for fmt in FORMATS:
@@ -59,6 +70,12 @@ def parse_time(text: str) -> int | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())
+
+
+def _bounded(value: int, text: str) -> int:
+    if abs(value) >= _LIMIT:
+        raise ValueError(f"{text[:40]!r} is not a time")
+    return value
 
 
 def iso(epoch: int | None) -> str | None:
