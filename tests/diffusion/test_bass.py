@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from salon.diffusion.bass import backtest, fit_bass, ols_estimate, predicted
+from salon.diffusion.bass import (
+    backtest,
+    fit_bass,
+    fit_bass_many,
+    ols_estimate,
+    predicted,
+    unconverged,
+)
+from salon.errors import ConvergenceError, SalonError
 
 # Published series and estimates ------------------------------------------------------------
 # 1. Ten years of sales from 1979, fitted by NLS of m·f(t) in R (C. Wang, "Bass diffusion
@@ -54,3 +62,57 @@ def test_backtest_reports_error_and_coverage():
 def test_too_short():
     with pytest.raises(ValueError):
         fit_bass(np.array([1.0, 2.0]))
+
+
+# Bounds, convergence -----------------------------------------------------------------------
+# A segment of 480 people early in its take-off: unbounded, the anchored curve forecast 489.
+TAKE_OFF = np.array([14.0, 0, 15, 20, 35, 55, 66, 88])
+# Pure exponential growth: nothing in the data bounds the market.
+EXPONENTIAL = np.array([1.0, 2, 3, 5, 8, 12, 18, 27, 40, 60])
+
+
+def test_forecast_never_exceeds_the_segment():
+    fit = fit_bass(TAKE_OFF, m_max=480, bootstrap=200, seed=1)
+    unanchored = TAKE_OFF.sum() + float((fit.cumulative(14) - fit.cumulative(8))[0])
+    assert unanchored > 480  # what the forecast said before it was bounded
+    for horizon in (6, 12):
+        forecast = fit.forecast(horizon)
+        assert forecast["low"] <= forecast["adopters"] <= forecast["high"] <= 480
+    assert fit.forecast(6)["at_segment_size"] is True
+    (hit,) = fit.bounds_hit()
+    assert hit["parameter"] == "m" and hit["bound"] == "upper"
+    assert "m is at its upper bound" in hit["note"]
+    assert "the data do not pin the market size" in hit["note"]
+    low, high = fit.interval("m")
+    assert high == 480 and low < 470  # widened to the bound, not a zero-width interval
+
+
+def test_market_at_the_internal_cap_is_unbounded():
+    fit = fit_bass(EXPONENTIAL, bootstrap=200)
+    assert fit.m == pytest.approx(20 * EXPONENTIAL.sum(), rel=1e-3)
+    assert [h["parameter"] for h in fit.bounds_hit()] == ["m"]
+    assert "internal cap" in fit.bounds_hit()[0]["note"]
+    low, high = fit.interval("m")
+    assert high is None and low < 0.9 * fit.m  # reported unbounded, not [m, m]
+    assert fit.forecast(6)["unbounded"] is True
+
+
+def test_a_fit_inside_its_bounds_says_nothing():
+    truth = predicted(np.array([0.02, 0.4, 1000.0]), 12)[0]
+    fit = fit_bass(truth, m_max=5000, bootstrap=50)
+    assert fit.bounds_hit() == [] and fit.converged
+    assert "unbounded" not in fit.forecast(6) and "at_segment_size" not in fit.forecast(6)
+
+
+def test_no_convergence_raises_with_advice():
+    with pytest.raises(ConvergenceError, match="--period week") as error:
+        fit_bass(EXPONENTIAL, bootstrap=0, iterations=20)
+    assert isinstance(error.value, SalonError) and "longer history" in str(error.value)
+    assert fit_bass(EXPONENTIAL, bootstrap=0).converged  # given the steps it needs
+
+
+def test_batched_fit_reports_the_series_that_did_not_converge():
+    good = predicted(np.array([0.02, 0.4, 1000.0]), 10)[0]
+    fits = fit_bass_many([good, EXPONENTIAL, 2 * good], bootstrap=0, iterations=60)
+    assert unconverged(fits) == [1]
+    assert fits[0].m == pytest.approx(1000, rel=1e-3) and fits[2].converged

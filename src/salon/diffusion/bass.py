@@ -21,31 +21,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
 
-Q_MAX = 3.0
-_ITERATIONS = 60
+from salon.diffusion.lm import (  # noqa: F401  (re-exported: the curve lives with the solver)
+    MAX_ITERATIONS,
+    Q_MAX,
+    bass_cdf,
+    bass_density,
+    fit_many,
+    predicted,
+)
+from salon.errors import ConvergenceError
 
-
-def bass_cdf(t: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Share of the eventual adopters who have adopted by time ``t`` (broadcasts)."""
-    e = np.exp(-(p + q) * t)
-    return (1 - e) / (1 + (q / p) * e)
-
-
-def bass_density(t: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    e = np.exp(-(p + q) * t)
-    return ((p + q) ** 2 / p) * e / (1 + (q / p) * e) ** 2
-
-
-def predicted(params: np.ndarray, periods: int, form: str = "interval") -> np.ndarray:
-    """Adoptions per period 1..periods for parameter rows ``(p, q, m)``."""
-    params = np.atleast_2d(params)
-    p, q, m = (params[:, i : i + 1] for i in range(3))
-    t = np.arange(periods + 1, dtype=np.float64)[None, :]
-    if form == "density":
-        return m * bass_density(t[:, 1:], p, q)
-    return m * np.diff(bass_cdf(t, p, q), axis=1)
+#: Without a segment, m is capped at this many times the adopters so far (an internal cap).
+M_CAP_FACTOR = 20
 
 
 def ols_estimate(adoptions: np.ndarray) -> tuple[float, float, float] | None:
@@ -68,73 +56,16 @@ def ols_estimate(adoptions: np.ndarray) -> tuple[float, float, float] | None:
     return float(p), float(p + b), float(m)
 
 
-def _to_params(z: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    s = expit(z)
-    p = np.clip(s[:, 0], 1e-9, 1.0)  # p > 0 keeps F(t) defined
-    return np.column_stack([p, Q_MAX * s[:, 1], low + (high - low) * s[:, 2]])
-
-
-def _from_params(params: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    def logit(x: np.ndarray) -> np.ndarray:
-        x = np.clip(x, 1e-9, 1 - 1e-9)
-        return np.log(x / (1 - x))
-
-    return np.column_stack(
-        [
-            logit(params[:, 0]),
-            logit(params[:, 1] / Q_MAX),
-            logit((params[:, 2] - low) / np.maximum(high - low, 1e-12)),
-        ]
-    )
-
-
-def fit_many(
-    observed: np.ndarray,
-    start: np.ndarray,
-    m_max: np.ndarray,
-    *,
-    form: str = "interval",
-    iterations: int = _ITERATIONS,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares fits of many series at once (rows of ``observed``); returns the
-    parameters ``(p, q, m)`` and the sums of squared residuals."""
-    observed = np.atleast_2d(np.asarray(observed, dtype=np.float64))
-    b, periods = observed.shape
-    low = np.maximum(observed.sum(axis=1), 1e-9)
-    high = np.maximum(np.asarray(m_max, dtype=np.float64) * np.ones(b), low * (1 + 1e-9))
-    z = _from_params(np.asarray(start, dtype=np.float64) * np.ones((b, 3)), low, high)
-    damping = np.full(b, 1e-3)
-
-    def residuals(zz: np.ndarray) -> np.ndarray:
-        return predicted(_to_params(zz, low, high), periods, form) - observed
-
-    r = residuals(z)
-    cost = (r**2).sum(axis=1)
-    for _ in range(iterations):
-        jac = np.empty((b, periods, 3))
-        for k in range(3):  # forward differences: one evaluation a parameter
-            step = np.zeros(3)
-            step[k] = 1e-6
-            jac[:, :, k] = (residuals(z + step) - r) / 1e-6
-        jtj = np.einsum("bti,btj->bij", jac, jac)
-        jtr = np.einsum("bti,bt->bi", jac, r)
-        scale = np.einsum("bii->bi", jtj) + 1e-12
-        system = jtj + damping[:, None, None] * np.einsum("bi,ij->bij", scale, np.eye(3))
-        delta = np.linalg.solve(system, -jtr[:, :, None])[:, :, 0]
-        trial = z + delta
-        r_trial = residuals(trial)
-        cost_trial = (r_trial**2).sum(axis=1)
-        better = cost_trial < cost
-        z = np.where(better[:, None], trial, z)
-        r = np.where(better[:, None], r_trial, r)
-        cost = np.where(better, cost_trial, cost)
-        damping = np.where(better, damping / 3, damping * 4)
-    return _to_params(z, low, high), cost
+#: A parameter within this share of its range from a bound is reported as at the bound.
+_AT_BOUND = 1e-3
 
 
 @dataclass
 class BassFit:
-    """A fitted Bass curve with bootstrap intervals, for ``periods`` observed periods."""
+    """A fitted Bass curve with bootstrap intervals, for ``periods`` observed periods.
+
+    ``cap`` is the upper bound m was fitted under; ``segment`` the segment's size when the
+    cap is the segment (forecasts never exceed it), ``None`` when it is the internal cap."""
 
     p: float
     q: float
@@ -143,6 +74,10 @@ class BassFit:
     observed: np.ndarray
     form: str = "interval"
     replicates: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    cap: float = float("inf")
+    segment: float | None = None
+    converged: bool = True
+    unconverged_replicates: int = 0
 
     @property
     def params(self) -> np.ndarray:
@@ -152,14 +87,76 @@ class BassFit:
         rows = self.params if params is None else params
         return rows[:, 2] * bass_cdf(np.float64(at), rows[:, 0], rows[:, 1])
 
-    def forecast(self, horizon: int, *, level: float = 0.9) -> dict[str, float]:
+    def limits(self, name: str) -> tuple[float, float]:
+        """The bounds a parameter was fitted within."""
+        return {
+            "p": (0.0, 1.0),
+            "q": (0.0, Q_MAX),
+            "m": (float(self.observed.sum()), self.cap),
+        }[name]
+
+    def at_bound(self, name: str) -> str | None:
+        """``"lower"`` or ``"upper"`` when the fitted parameter sits at a bound."""
+        value = {"p": self.p, "q": self.q, "m": self.m}[name]
+        low, high = self.limits(name)
+        width = high - low
+        if width <= 0:
+            return "upper" if name == "m" else None
+        lower_tol = 1e-6 if name == "p" else _AT_BOUND * width
+        if value <= low + lower_tol:
+            return "lower"
+        if value >= high - _AT_BOUND * width:
+            return "upper"
+        return None
+
+    def bounds_hit(self) -> list[dict[str, object]]:
+        """Each parameter at a bound, with what it means (empty when none is)."""
+        out: list[dict[str, object]] = []
+        for name in ("p", "q", "m"):
+            side = self.at_bound(name)
+            if side:
+                out.append({"parameter": name, "bound": side, "note": self._bound_note(name, side)})
+        return out
+
+    def _bound_note(self, name: str, side: str) -> str:
+        if name == "m" and side == "upper":
+            what = (
+                f"the segment's {self.segment:,.0f} people"
+                if self.segment
+                else f"{M_CAP_FACTOR} × the adopters so far, an internal cap"
+            )
+            return f"m is at its upper bound ({what}): the data do not pin the market size"
+        if name == "m":
+            return (
+                "m is at its lower bound (the adopters so far): the fit sees no one else "
+                "adopting, and would miss a later upturn"
+            )
+        low, high = self.limits(name)
+        meaning = {
+            ("p", "lower"): "adoption looks driven by imitation alone",
+            ("p", "upper"): "everyone adopts at once",
+            ("q", "lower"): "no imitation effect is seen",
+            ("q", "upper"): "imitation is faster than the periods can show",
+        }[(name, side)]
+        bound = low if side == "lower" else high
+        return f"{name} is at its {side} bound ({bound:g}): {meaning}; the data do not pin {name}"
+
+    def unbounded(self) -> bool:
+        """True when m sits at the internal cap: nothing in the data bounds the market."""
+        return self.segment is None and self.at_bound("m") == "upper"
+
+    def forecast(self, horizon: int, *, level: float = 0.9) -> dict[str, object]:
         """Cumulative adopters ``horizon`` periods after the last observed one: the adopters
         counted so far plus the curve's new adopters from now on (anchored on what happened,
-        so a forecast never falls below today)."""
+        so a forecast never falls below today), never above the segment's size.
+
+        When m is at the internal cap the upper end is not pinned by the data: ``high`` is
+        the value at the cap and ``unbounded`` is true."""
         now, at = self.periods, self.periods + horizon
         observed = float(self.observed.sum())
+        ceiling = self.segment if self.segment else float("inf")
         point = observed + float((self.cumulative(at) - self.cumulative(now))[0])
-        out = {"horizon": horizon, "adopters": point}
+        out: dict[str, object] = {"horizon": horizon, "adopters": min(point, ceiling)}
         if len(self.replicates):
             values = (
                 observed
@@ -171,22 +168,59 @@ class BassFit:
             residuals = self.observed - predicted(self.params, self.periods, self.form)[0]
             rng = np.random.default_rng(len(self.replicates))
             draws = rng.choice(residuals, size=(len(values), horizon)).sum(axis=1)
-            values = np.maximum(values + draws, observed)
+            values = np.clip(values + draws, observed, ceiling)
             tail = (1 - level) / 2
-            out["low"], out["high"] = (float(v) for v in np.quantile(values, [tail, 1 - tail]))
+            low, high = (float(v) for v in np.quantile(values, [tail, 1 - tail]))
+            out["low"], out["high"] = min(low, out["adopters"]), max(high, out["adopters"])
+        if self.segment and out["adopters"] >= self.segment:
+            out["at_segment_size"] = True
+        if self.unbounded():
+            out["unbounded"] = True
         return out
 
-    def interval(self, name: str, level: float = 0.9) -> tuple[float, float] | None:
+    def interval(self, name: str, level: float = 0.9) -> tuple[float, float | None] | None:
+        """The bootstrap interval of a parameter. At a bound it is widened to that bound
+        (``None`` above: unbounded, when m sits at the internal cap), and to both bounds when
+        the replicates all sat at the bound too (a zero-width interval would be false)."""
         if not len(self.replicates):
             return None
         column = {"p": 0, "q": 1, "m": 2}[name]
         tail = (1 - level) / 2
-        low, high = np.quantile(self.replicates[:, column], [tail, 1 - tail])
-        return float(low), float(high)
+        low, high = (float(v) for v in np.quantile(self.replicates[:, column], [tail, 1 - tail]))
+        side = self.at_bound(name)
+        if side is None:
+            return low, high
+        lower, upper = self.limits(name)
+        if high - low <= _AT_BOUND * max(upper - lower, 1e-12):
+            low, high = lower, upper
+        elif side == "upper":
+            high = upper
+        else:
+            low = lower
+        return low, (None if name == "m" and self.unbounded() else high)
 
     def peak(self) -> float:
         """Time of the adoption peak, in periods since launch."""
         return float(np.log(self.q / self.p) / (self.p + self.q)) if self.q > self.p else 0.0
+
+
+def _not_converged(what: str, iterations: int) -> ConvergenceError:
+    return ConvergenceError(
+        f"The Bass fit {what} did not converge in {iterations} steps (the parameters kept "
+        "moving). Try a longer history, --period week (or day) for more periods, or fewer "
+        "periods (a later start) if the series has a long flat lead-in."
+    )
+
+
+def _starts(n: np.ndarray, cap: float) -> np.ndarray:
+    starts = [s for s in (ols_estimate(n),) if s is not None]
+    starts += [(0.01, 0.3, min(2 * n.sum(), cap)), (0.03, 0.1, min(5 * n.sum(), cap))]
+    return np.array(
+        [
+            (p, min(max(q, 1e-4), Q_MAX * 0.99), min(max(m, n.sum() * 1.01), cap))
+            for p, q, m in starts
+        ]
+    )
 
 
 def fit_bass(
@@ -196,9 +230,13 @@ def fit_bass(
     bootstrap: int = 200,
     form: str = "interval",
     seed: int = 0,
+    iterations: int = MAX_ITERATIONS,
 ) -> BassFit:
     """Fit ``(p, q, m)`` to adoptions per period; ``bootstrap`` residual resamples give the
     intervals. ``m_max`` caps the market (the segment's size), default 20× adopters so far.
+
+    Raises :class:`~salon.errors.ConvergenceError` when no start converges; bootstrap refits
+    that do not converge are left out (counted in ``unconverged_replicates``).
 
     Examples
     --------
@@ -210,31 +248,37 @@ def fit_bass(
     n = np.asarray(adoptions, dtype=np.float64)
     if len(n) < 3 or n.sum() <= 0:
         raise ValueError("a Bass fit needs at least 3 periods with some adoption")
-    cap = float(m_max) if m_max else 20 * n.sum()
-    starts = [s for s in (ols_estimate(n),) if s is not None]
-    starts += [(0.01, 0.3, min(2 * n.sum(), cap)), (0.03, 0.1, min(5 * n.sum(), cap))]
-    candidates = np.array(
-        [
-            (p, min(max(q, 1e-4), Q_MAX * 0.99), min(max(m, n.sum() * 1.01), cap))
-            for p, q, m in starts
-        ]
-    )
-    params, cost = fit_many(
+    cap = float(m_max) if m_max else M_CAP_FACTOR * n.sum()
+    candidates = _starts(n, cap)
+    params, cost, done = fit_many(
         np.repeat(n[None, :], len(candidates), axis=0),
         candidates,
         np.full(len(candidates), cap),
         form=form,
+        iterations=iterations,
     )
-    best = params[int(np.argmin(cost))]
-    fit = BassFit(float(best[0]), float(best[1]), float(best[2]), len(n), n, form)
+    if not done.any():
+        raise _not_converged(f"of {len(n)} periods", iterations)
+    best = params[int(np.argmin(np.where(done, cost, np.inf)))]
+    fit = BassFit(
+        float(best[0]),
+        float(best[1]),
+        float(best[2]),
+        len(n),
+        n,
+        form,
+        cap=cap,
+        segment=float(m_max) if m_max else None,
+    )
     if bootstrap:
         rng = np.random.default_rng(seed)
         fitted = predicted(best, len(n), form)[0]
         residual = n - fitted
         samples = np.clip(fitted + rng.choice(residual, size=(bootstrap, len(n))), 0, None)
-        fit.replicates, _ = fit_many(
+        replicates, _, ok = fit_many(
             samples, np.repeat(best[None, :], bootstrap, axis=0), np.full(bootstrap, cap), form=form
         )
+        fit.replicates, fit.unconverged_replicates = replicates[ok], int((~ok).sum())
     return fit
 
 
@@ -245,6 +289,7 @@ class Backtest:
     forecast: float
     low: float | None
     high: float | None
+    unbounded: bool = False
 
     @property
     def error(self) -> float:
@@ -255,7 +300,7 @@ class Backtest:
     def covered(self) -> bool | None:
         if self.low is None or self.high is None:
             return None
-        return self.low <= self.actual <= self.high
+        return self.low <= self.actual and (self.unbounded or self.actual <= self.high)
 
 
 def backtest(
@@ -269,9 +314,14 @@ def backtest(
     """Hide the last ``hidden`` periods, fit the rest, forecast the cumulative total."""
     n = np.asarray(adoptions, dtype=np.float64)
     fit = fit_bass(n[:-hidden], m_max=m_max, bootstrap=bootstrap, form=form)
-    forecast = fit.forecast(hidden)
+    f = fit.forecast(hidden)
     return Backtest(
-        hidden, float(n.sum()), forecast["adopters"], forecast.get("low"), forecast.get("high")
+        hidden,
+        float(n.sum()),
+        float(f["adopters"]),  # type: ignore[arg-type]
+        f.get("low"),  # type: ignore[arg-type]
+        f.get("high"),  # type: ignore[arg-type]
+        bool(f.get("unbounded", False)),
     )
 
 
@@ -283,16 +333,17 @@ def fit_bass_many(
     form: str = "interval",
     seed: int = 0,
     chunk: int = 100_000,
+    iterations: int = MAX_ITERATIONS,
 ) -> list[BassFit]:
     """:func:`fit_bass` for many series of one length at once: every point estimate in one
     batch, then every bootstrap replicate in batches of ``chunk`` rows (refits start from the
-    point estimate, so 12 iterations suffice)."""
+    point estimate). A series whose fit did not converge comes back with ``converged`` false
+    (see :func:`unconverged`) instead of raising, so one bad series does not stop the batch."""
     data = np.asarray(series, dtype=np.float64)
     count, periods = data.shape
     totals = data.sum(axis=1)
-    caps = np.array(
-        [c if c else 20 * t for c, t in zip(m_max or [None] * count, totals, strict=True)]
-    )
+    given = m_max or [None] * count
+    caps = np.array([c if c else M_CAP_FACTOR * t for c, t in zip(given, totals, strict=True)])
     starts = []
     for n, cap in zip(data, caps, strict=True):
         ols = ols_estimate(n)
@@ -300,11 +351,25 @@ def fit_bass_many(
         for p, q, m in (first, (0.01, 0.3, 2 * n.sum()), (0.03, 0.1, 5 * n.sum())):
             starts.append((p, min(max(q, 1e-4), Q_MAX * 0.99), min(max(m, n.sum() * 1.01), cap)))
     repeated = np.repeat(data, 3, axis=0)
-    params, cost = fit_many(repeated, np.array(starts), np.repeat(caps, 3), form=form)
-    best = params.reshape(count, 3, 3)[np.arange(count), cost.reshape(count, 3).argmin(axis=1)]
+    params, cost, done = fit_many(
+        repeated, np.array(starts), np.repeat(caps, 3), form=form, iterations=iterations
+    )
+    cost = np.where(done, cost, np.inf).reshape(count, 3)
+    best = params.reshape(count, 3, 3)[np.arange(count), cost.argmin(axis=1)]
+    ok = np.isfinite(cost).any(axis=1)
     fits = [
-        BassFit(float(b[0]), float(b[1]), float(b[2]), periods, n, form)
-        for b, n in zip(best, data, strict=True)
+        BassFit(
+            float(b[0]),
+            float(b[1]),
+            float(b[2]),
+            periods,
+            n,
+            form,
+            cap=float(cap),
+            segment=float(c) if c else None,
+            converged=bool(good),
+        )
+        for b, n, cap, c, good in zip(best, data, caps, given, ok, strict=True)
     ]
     if not bootstrap:
         return fits
@@ -322,17 +387,21 @@ def fit_bass_many(
     starts_b = np.repeat(best, bootstrap, axis=0)
     caps_b = np.repeat(caps, bootstrap)
     replicates = np.empty((count * bootstrap, 3))
+    converged = np.empty(count * bootstrap, dtype=bool)
     for i in range(0, len(samples), chunk):
-        replicates[i : i + chunk], _ = fit_many(
-            samples[i : i + chunk],
-            starts_b[i : i + chunk],
-            caps_b[i : i + chunk],
-            form=form,
-            iterations=12,
+        replicates[i : i + chunk], _, converged[i : i + chunk] = fit_many(
+            samples[i : i + chunk], starts_b[i : i + chunk], caps_b[i : i + chunk], form=form
         )
     for j, fit in enumerate(fits):
-        fit.replicates = replicates[j * bootstrap : (j + 1) * bootstrap]
+        rows = slice(j * bootstrap, (j + 1) * bootstrap)
+        fit.replicates = replicates[rows][converged[rows]]
+        fit.unconverged_replicates = int((~converged[rows]).sum())
     return fits
+
+
+def unconverged(fits: list[BassFit]) -> list[int]:
+    """Indices of the series whose point fit did not converge (from :func:`fit_bass_many`)."""
+    return [i for i, fit in enumerate(fits) if not fit.converged]
 
 
 @dataclass
