@@ -41,6 +41,10 @@ PROFILE_HOSTS = frozenset(
 )
 #: Platforms whose ids are per record, not per account (an address book's card UID).
 RECORD_ID_PLATFORMS = frozenset({"vcard", "contacts"})
+#: Kinds of tie or interaction that are symmetric by nature: a pair is named once, in an
+#: arbitrary direction, and the graph snapshot reads it both ways (``link`` is an edge list's
+#: undirected edge).
+SYMMETRIC_KINDS = frozenset({"met", "contact", "co-attendance", "connection", "meeting", "link"})
 
 
 def identity(platform: str, kind: str, value: str) -> IdentityKey:

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import salon
-from salon.importers.edges import _layout, namespace_of
+from salon.importers.edges import _layout, describe, namespace_of
 from salon.importers.files import input_files
-from salon.store.schema import interactions, ties
+from salon.store.schema import identities, interactions, ties
 from tests.conftest import data_counts, shared
 
 
@@ -126,3 +126,75 @@ def test_duplicate_static_edges_merge_into_one_tie(fresh_store, tmp_path):
     assert report.added["ties"] == 2
     with fresh_store.engine.connect() as c:
         assert Counter(c.execute(select(ties.c.kind)).scalars()) == {"follow": 2}
+
+
+def _pairs_seconds(path) -> Counter:
+    """Seconds of contact per unordered pair, counted straight from a t i j file."""
+    seconds: Counter = Counter()
+    with gzip.open(path, "rt") as f:
+        for line in f:
+            _, i, j = line.split()
+            seconds[tuple(sorted((i, j), key=int))] += 20
+    return seconds
+
+
+def _tie_weights(store, namespace: str) -> dict[tuple[str, str], float]:
+    with store.engine.connect() as c:
+        value = dict(
+            c.execute(
+                select(identities.c.person_id, identities.c.value).where(
+                    identities.c.platform == namespace
+                )
+            ).all()
+        )
+        rows = c.execute(select(ties.c.src_id, ties.c.dst_id, ties.c.kind, ties.c.weight)).all()
+    assert {kind for *_, kind, _ in rows} == {"contact"}
+    return {(value[s], value[d]): w for s, d, _, w in rows}
+
+
+def test_sociopatterns_tij_is_read_as_time_and_a_pair(fresh_store):
+    path = shared("sociopatterns/SFHH_tij.dat.gz")
+    file = input_files(path)[0]
+    assert describe(file, salon.ImportOptions()) == (
+        "read as SocioPatterns t i j, 20 s per row, undirected"
+    )
+    report = salon.import_paths(fresh_store, [path])
+    expected = _pairs_seconds(path)
+    # 403 badges (the time column is no person), 9,565 pairs, 390.3 hours of contact
+    assert report.added["people"] == 403 == len({p for pair in expected for p in pair})
+    assert report.added["ties"] == len(expected) == 9_565
+    got = _tie_weights(fresh_store, "sfhh_tij")
+    assert got == dict(expected)  # one tie per pair, smaller id first, weight = seconds
+    assert sum(got.values()) == 70_261 * 20 == 1_405_220
+    assert got[("1467", "1591")] == expected[("1467", "1591")] > 20  # named both ways in the file
+
+
+def test_tij_declared_detected_or_refused(fresh_store, tmp_path):
+    path = tmp_path / "contacts.dat"
+    path.write_text("0 7 3\n20 3 7\n20 5 7\n40 7 5\n")
+    assert _layout(input_files(path)[0]) is not None  # also a plain edge list by shape
+    report = salon.import_paths(fresh_store, [path], options=salon.ImportOptions(namespace="c"))
+    assert report.added["people"] == 3 and report.added["ties"] == 2
+    assert _tie_weights(fresh_store, "c") == {("3", "7"): 40.0, ("5", "7"): 40.0}
+    plain = salon.ImportOptions(layout="edges")
+    assert describe(input_files(path)[0], plain) == "read as source target weight, directed"
+    odd = tmp_path / "odd.txt"  # times not in 20 s steps: not detected, refused when declared
+    odd.write_text("1 7 3\n2 3 7\n")
+    assert describe(input_files(odd)[0], salon.ImportOptions()).startswith("read as source")
+    odd.write_text("1 7 3\n2 3 x\n")
+    with pytest.raises(salon.ExportFormatError, match="line 2: expected three whole numbers"):
+        salon.import_paths(fresh_store, [odd], options=salon.ImportOptions(layout="tij"))
+
+
+def test_undirected_edge_list_names_each_pair_once(fresh_store, tmp_path):
+    path = tmp_path / "pairs.txt"
+    path.write_text("b a\na b\n10 9\n9 10\n")
+    options = salon.ImportOptions(namespace="u", undirected=True)
+    assert describe(input_files(path)[0], options) == "read as source target, undirected"
+    assert salon.import_paths(fresh_store, [path], options=options).added["ties"] == 2
+    with fresh_store.engine.connect() as c:
+        assert Counter(c.execute(select(ties.c.kind)).scalars()) == {"link": 2}
+    friends = salon.ImportOptions(namespace="f", undirected=True, kind="friend")
+    path.write_text("# friends\n" + path.read_text())
+    # a kind the snapshot reads as directed is written both ways
+    assert salon.import_paths(fresh_store, [path], options=friends).added["ties"] == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +19,10 @@ from salon.cli.app import (
     busy,
     console,
 )
-from salon.importers import IMPORTERS, ImportReport, import_paths
+from salon.importers import IMPORTERS, ImportReport, import_paths, importer_named
 from salon.importers.base import ImportOptions
+from salon.importers.edges import LAYOUTS
+from salon.importers.files import input_files
 from salon.store import open_store
 from salon.store.queries import export_all, find_people, follow_history, stats
 
@@ -77,6 +80,21 @@ def import_(
             "theirs is known to be yours yet.",
         ),
     ] = False,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout",
+            help="Layout of an edge list: auto (detected), tij (SocioPatterns 't i j' contact "
+            "rows, 20 s each) or edges (source target [weight] [time] [kind]).",
+        ),
+    ] = "auto",
+    undirected: Annotated[
+        bool,
+        typer.Option(
+            "--undirected",
+            help="An edge list names each pair once, in no particular direction.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import exports into the store: all of it in one transaction, or nothing.
@@ -88,13 +106,18 @@ def import_(
     Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
     """
     options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine)
+    if layout not in LAYOUTS:
+        raise typer.BadParameter(f"use one of {', '.join(LAYOUTS)}", param_hint="--layout")
+    options = replace(options, layout=layout, undirected=undirected)
     with _store() as store:
         if as_json or not console.is_terminal:
             report = import_paths(store, paths, source=source, options=options)
+            how = _how_read(paths, report, options)
             if as_json:
-                _print_json(report.to_dict())
+                _print_json({**report.to_dict(), "read_as": how})
             else:
                 _print_report(report)
+                _print_how(how)
             return
         columns = (
             TextColumn("{task.description}"),
@@ -112,6 +135,25 @@ def import_(
 
             report = import_paths(store, paths, source=source, options=options, progress=progress)
         _print_report(report)
+        _print_how(_how_read(paths, report, options))
+
+
+def _how_read(paths: list[Path], report: ImportReport, options: ImportOptions) -> dict[str, str]:
+    """How each file was read, for importers that say (an edge list's layout and direction)."""
+    modules = {f.file: importer_named(f.importer) for f in report.files}
+    if not any(hasattr(m, "describe") for m in modules.values()):
+        return {}
+    return {
+        file.display: modules[file.display].describe(file, options)
+        for path in paths
+        for file in input_files(path)
+        if hasattr(modules.get(file.display), "describe")
+    }
+
+
+def _print_how(how: dict[str, str]) -> None:
+    for name, words in how.items():
+        console.print(f"'{Path(name).name}' {words}.")
 
 
 @app.command()

@@ -11,21 +11,34 @@ repost, mention and reply, as in SNAP's Higgs data).
 Edges with a time become interactions (yielded in columns, :class:`InteractionBatch`); edges
 without one become ties. People are identity keys in the import's namespace (``--namespace``,
 by default the file's name).
+
+SocioPatterns contact lists (``t i j``: one row per 20-second window in which badges ``i`` and
+``j`` faced each other, ``t`` in seconds from the start of the study) are detected (three
+integer columns, the first non-decreasing, below Unix times and in steps of 20 s) or declared
+(``--layout tij``). Their rows are summed per unordered pair into one ``contact`` tie whose
+weight is the contact time in seconds (rows × 20 s); ``t`` is no calendar time, so it is not
+kept. ``--undirected`` reads any edge list as naming each pair once, in no particular
+direction: pairs are written smaller id first, as a ``link`` unless ``--kind`` names another
+relation (a kind the snapshot reads as directed is then written both ways).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from salon.dates import parse_time
 from salon.errors import SalonError
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, text_lines
-from salon.model import InteractionBatch, PersonRef, Record, Tie, identity
+from salon.model import SYMMETRIC_KINDS, InteractionBatch, PersonRef, Record, Tie, identity
 
 NAME = "edges"
-DESCRIPTION = "Directed edge lists: SNAP/KONECT text or CSV (source, target, weight, time, kind)"
+DESCRIPTION = (
+    "Edge lists: SNAP/KONECT text or CSV (source, target, weight, time, kind); "
+    "SocioPatterns t i j contacts"
+)
 FILES = "*.txt, *.csv, *.tsv, *.edges, *.edgelist, out.* (optionally .gz)"
 
 KIND_CODES = {"rt": "repost", "mt": "mention", "re": "reply"}
@@ -42,6 +55,11 @@ _SAMPLE = 200
 _MIN_TIME = 100_000_000  # 1973-03-03: integers from here on are read as Unix times
 #: Timed edges are written in columns, this many at a time.
 BATCH = 50_000
+#: Seconds each row of a SocioPatterns ``t i j`` file stands for (the badges' resolution).
+TIJ_STEP = 20
+#: ``--layout`` values: detected, SocioPatterns contact rows, plain edges.
+LAYOUTS = ("auto", "tij", "edges")
+_NAMES = {"src": "source", "dst": "target", "weight": "weight", "at": "time", "kind": "kind"}
 
 
 def namespace_of(file: InputFile) -> str:
@@ -68,13 +86,41 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _layout(file: InputFile) -> tuple[dict[str, int], bool] | None:
-    """Column positions (src, dst, weight, at, kind) and whether line one is a header."""
+def _sample(file: InputFile) -> list[list[str]]:
     sample = []
     for _, line in _data_lines(file):
         sample.append(_SPLIT.split(line))
         if len(sample) >= _SAMPLE:
             break
+    return sample
+
+
+def _looks_tij(sample: list[list[str]]) -> bool:
+    """Three integer columns, the first a non-decreasing time in 20 s steps from the study's
+    start (far below Unix times), two different people on each row: SocioPatterns ``t i j``."""
+    if not sample or any(len(r) != 3 or not all(t.isdigit() for t in r) for r in sample):
+        return False
+    times = [int(r[0]) for r in sample]
+    return (
+        all(a <= b for a, b in pairwise(times))
+        and times[-1] < _MIN_TIME
+        and len(set(times)) > 1
+        and all(t % TIJ_STEP == 0 for t in times)
+        and all(r[1] != r[2] for r in sample)
+    )
+
+
+def is_tij(file: InputFile, options: ImportOptions | None = None) -> bool:
+    """Whether ``file`` is read as SocioPatterns ``t i j`` rows (declared, else detected)."""
+    layout = (options.layout if options else None) or "auto"
+    if layout != "auto":
+        return layout == "tij"
+    return _looks_tij(_sample(file))
+
+
+def _layout(file: InputFile) -> tuple[dict[str, int], bool] | None:
+    """Column positions (src, dst, weight, at, kind) and whether line one is a header."""
+    sample = _sample(file)
     if not sample:
         return None
     first = [t.lower().strip('"') for t in sample[0]]
@@ -114,7 +160,78 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
         return False
 
 
+def describe(file: InputFile, options: ImportOptions) -> str:
+    """How ``file`` is read, in words (for the import report)."""
+    if is_tij(file, options):
+        return f"read as SocioPatterns t i j, {TIJ_STEP} s per row, undirected"
+    found = _layout(file)
+    if found is None:
+        return "not read: no edge list layout found"
+    layout, has_header = found
+    columns = " ".join(_NAMES[f] for f, _ in sorted(layout.items(), key=lambda item: item[1]))
+    kind = options.kind or ("link" if options.undirected else "edge")
+    if options.undirected:
+        way = "undirected"
+    elif "kind" not in layout and kind in SYMMETRIC_KINDS:
+        way = f"undirected ({kind} is symmetric)"
+    else:
+        way = "directed"
+    return f"read as {columns}{' (header row)' if has_header else ''}, {way}"
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    """A pair in one order whatever the file's: the smaller id first (as numbers if both are)."""
+    if a.isdigit() and b.isdigit():
+        return (a, b) if int(a) <= int(b) else (b, a)
+    return (a, b) if a <= b else (b, a)
+
+
+def _pair_ties(a: PersonRef, b: PersonRef, kind: str, weight: float, line: int) -> Iterator[Tie]:
+    """An undirected pair: one tie of a symmetric kind, else a tie each way."""
+    yield Tie(a, b, kind, weight=weight, line=line)
+    if kind not in SYMMETRIC_KINDS:
+        yield Tie(b, a, kind, weight=weight, line=line)
+
+
+class _Refs(dict[str, PersonRef]):
+    """People by id in one namespace, each reference made once."""
+
+    def __init__(self, namespace: str) -> None:
+        super().__init__()
+        self.namespace = namespace
+
+    def __missing__(self, token: str) -> PersonRef:
+        person = self[token] = PersonRef((identity(self.namespace, "id", token),))
+        return person
+
+
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    if is_tij(file, options):
+        yield from _parse_tij(file, options)
+    else:
+        yield from _parse_edges(file, options)
+
+
+def _parse_tij(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    """SocioPatterns ``t i j``: one tie per unordered pair, weighted by seconds of contact."""
+    pairs: dict[tuple[str, str], list[int]] = {}  # pair -> [rows, first line]
+    for line_no, line in _data_lines(file):
+        row = _SPLIT.split(line)
+        if len(row) != 3 or not all(t.isdigit() for t in row):
+            raise file.error(
+                f"line {line_no}",
+                f"expected three whole numbers 't i j', found {line[:60]!r}",
+                "This is no SocioPatterns contact list; import it without --layout tij.",
+            )
+        if row[1] != row[2]:
+            pairs.setdefault(_ordered(row[1], row[2]), [0, line_no])[0] += 1
+    refs = _Refs(options.namespace or namespace_of(file))
+    kind = options.kind or "contact"
+    for (a, b), (rows, line_no) in pairs.items():
+        yield from _pair_ties(refs[a], refs[b], kind, float(rows * TIJ_STEP), line_no)
+
+
+def _parse_edges(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     found = _layout(file)
     if found is None:
         raise file.error(
@@ -122,20 +239,13 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         )
     layout, has_header = found
     namespace = options.namespace or namespace_of(file)
-    default_kind = options.kind or "edge"
+    undirected = options.undirected
+    default_kind = options.kind or ("link" if undirected else "edge")
     src_col, dst_col = layout["src"], layout["dst"]
     w_col, at_col, kind_col = layout.get("weight"), layout.get("at"), layout.get("kind")
     width = max(layout.values()) + 1
-    refs: dict[str, PersonRef] = {}
-    seen: dict[tuple[str, str, str, str], int] = {}
-
-    def ref(token: str) -> PersonRef:
-        person = refs.get(token)
-        if person is None:
-            person = refs[token] = PersonRef((identity(namespace, "id", token),))
-        return person
-
-    batch = InteractionBatch(namespace)
+    refs = _Refs(namespace)
+    events = _Events(namespace)
     lines = _data_lines(file)
     if has_header:
         next(lines, None)
@@ -155,26 +265,52 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         if kind_col is not None:
             code = row[kind_col].lower()
             kind = KIND_CODES.get(code, code)
+        src, dst = row[src_col], row[dst_col]
+        if undirected:
+            src, dst = _ordered(src, dst)
         if at_col is None:
-            yield Tie(ref(row[src_col]), ref(row[dst_col]), kind, weight=weight, line=line_no)
+            if undirected:
+                yield from _pair_ties(refs[src], refs[dst], kind, weight, line_no)
+            else:
+                yield Tie(refs[src], refs[dst], kind, weight=weight, line=line_no)
             continue
         raw_at = row[at_col]
         try:
             at = int(raw_at) if raw_at.isdigit() else parse_time(raw_at)
         except ValueError:
             raise file.error(f"line {line_no}", f"time {raw_at!r} is not a date") from None
-        event = (row[src_col], row[dst_col], raw_at, kind)
-        repeat = seen.get(event, 0)
-        seen[event] = repeat + 1
-        batch.src.append(row[src_col])
-        batch.dst.append(row[dst_col])
+        events.add(src, dst, kind, at, raw_at, weight, line_no)
+        if undirected and kind not in SYMMETRIC_KINDS:
+            events.add(dst, src, kind, at, raw_at, weight, line_no)
+        if events.batch.size >= BATCH:
+            yield events.take()
+    if events.batch.size:
+        yield events.take()
+
+
+class _Events:
+    """Timed edges in columns; repeated identical lines are told apart by a count."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.batch = InteractionBatch(namespace)
+        self.seen: dict[tuple[str, str, str, str], int] = {}
+
+    def add(
+        self, src: str, dst: str, kind: str, at: int, raw_at: str, weight: float, line: int
+    ) -> None:
+        event = (src, dst, raw_at, kind)
+        repeat = self.seen.get(event, 0)
+        self.seen[event] = repeat + 1
+        batch = self.batch
+        batch.src.append(src)
+        batch.dst.append(dst)
         batch.kinds.append(kind)
         batch.at.append(at)
         batch.weights.append(weight)
         batch.fingerprints.append(str(repeat) if repeat else None)
-        batch.lines.append(line_no)
-        if batch.size >= BATCH:
-            yield batch
-            batch = InteractionBatch(namespace)
-    if batch.size:
-        yield batch
+        batch.lines.append(line)
+
+    def take(self) -> InteractionBatch:
+        batch, self.batch = self.batch, InteractionBatch(self.namespace)
+        return batch
