@@ -24,7 +24,7 @@ from salon.cli.app import (
     console,
 )
 from salon.dates import iso
-from salon.diffusion.plot import forecast_svg
+from salon.diffusion.plot import forecast_label, forecast_svg, plural
 from salon.errors import SalonError
 from salon.store.adoptions import list_innovations
 
@@ -94,9 +94,10 @@ def adoption(
         _print_json(result)
         return
     console.print(
-        f"{result['adopters']:,} adopters of {innovation}; stages by "
+        f"{plural(result['adopters'], 'adopter')} of {innovation}; stages by "
         f"{result['method']}: " + ", ".join(f"{k} {v:.0%}" for k, v in result["shares"].items())
     )
+    _print_cautions(result)
     _section(
         "Adopters (first 30)",
         ("adopted", "who", "stage"),
@@ -123,7 +124,7 @@ def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption 
 
 
 def _print_innovators(result: dict, title: str) -> None:  # type: ignore[type-arg]
-    console.print(f"Over {result['innovations']} innovations adopted in the segment.")
+    console.print(f"Over {plural(result['innovations'], 'innovation')} adopted in the segment.")
     _section(
         title,
         ("#", "who", "innovativeness", "innovations"),
@@ -190,32 +191,47 @@ def forecast(
         console.print(f"Chart written to {plot}.")
 
 
+def _print_cautions(result: dict) -> None:  # type: ignore[type-arg]
+    """What limits the answer: a fit at a bound, a censoring window, a fit that failed."""
+    bass = result.get("bass") or {}
+    censored = result.get("censoring") or {}
+    for note in [h["note"] for h in bass.get("at_bounds", [])] + censored.get("notes", []):
+        console.print(f"  [yellow]Caution:[/] {note}")
+    for note in result.get("notes", []):
+        console.print(f"  [yellow]Caution:[/] {note}")
+
+
+def _interval(bounds: list[float | None] | None) -> str:
+    if not bounds:
+        return ""
+    low, high = bounds
+    return f" (90% {low:,.0f}–{high:,.0f})" if high is not None else f" (90% ≥ {low:,.0f})"
+
+
 def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
     innovation, period = result["innovation"], result["period"]
     bass = result["bass"]
     console.print(
-        f"{innovation}: {result['adopters']:,} adopters over {bass['periods']} "
-        f"{period}s. Bass p={bass['p']:.4f} q={bass['q']:.3f} m={bass['m']:,.0f}"
-        + (
-            f" (90% {bass['m_interval'][0]:,.0f}–{bass['m_interval'][1]:,.0f})"
-            if bass["m_interval"]
-            else ""
-        )
+        f"{innovation}: {plural(result['adopters'], 'adopter')} over "
+        f"{plural(bass['periods'], period)}. Bass p={bass['p']:.4f} q={bass['q']:.3f} "
+        f"m={bass['m']:,.0f}{_interval(bass['m_interval'])}"
     )
     for f in result["forecasts"]:
-        band = f" (90% {f['low']:,.0f}–{f['high']:,.0f})" if "low" in f else ""
-        console.print(f"  +{f['horizon']} {period}s: {f['adopters']:,.0f} adopters{band}")
+        console.print(f"  {forecast_label(f, period)}")
+    _print_cautions(result)
     check = result["model_check"]
-    if check["recommended"] != "bass":
+    if "note" in check:
+        console.print(f"  [yellow]Caution:[/] the model check could not run: {check['note']}")
+    elif check["recommended"] != "bass":
         console.print(
-            f"  [yellow]Caution:[/] on the last {check['held_out_periods']} {period}s, "
+            f"  [yellow]Caution:[/] on the last {plural(check['held_out_periods'], period)}, "
             f'Bass missed by {check["bass_error"]:.0%} where "no growth" missed by '
             f"{check['no_growth_error']:.0%}; expect little growth beyond today."
         )
     if "backtest" in result:
         b = result["backtest"]
         console.print(
-            f"  backtest, last {b['hidden']} hidden: forecast {b['forecast']:,.0f} "
+            f"  backtest, last {plural(b['hidden'], period)} hidden: forecast {b['forecast']:,.0f} "
             f"vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
             f"{'inside' if b['covered'] else 'outside'} the interval)"
         )

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from salon.dates import iso
 from salon.diffusion.bass import BassFit, backtest, choose_model, fit_bass
+from salon.diffusion.censoring import Window, censoring
 from salon.diffusion.imm import Cascade, imm, monte_carlo_spread
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
+from salon.errors import ConvergenceError, SalonError
 from salon.graph.influence import agenda_setters
 from salon.graph.snapshot import SnapshotSpec
 from salon.insights.who import _segment_error, context, names_of
 from salon.store.adoptions import adoption_times, list_innovations
 from salon.store.database import Store
-from salon.store.schema import people
+from salon.store.schema import interactions, people, posts, ties
 from salon.store.segments import Segment, segment_members, segment_rule
 
 PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
@@ -46,15 +49,18 @@ def adoption(
     spreading in the segment (enough periods, and a fitted market beyond today's adopters)."""
     times, size, chosen = _segment_times(store, innovation, segment)
     if not times:
-        from salon.errors import SalonError
-
         raise SalonError(
             f"Nobody{' in the segment' if segment else ''} has adopted "
             f"'{innovation}'. Run 'salon innovations' to see what can be dated."
         )
     people_ids = np.array(list(times), dtype=np.int64)
     values = np.array(list(times.values()))
-    fit = _fit(values, size, period)
+    notes: list[str] = []
+    try:
+        fit = _fit(values, size, period)
+    except ConvergenceError as error:
+        fit = None
+        notes.append(f"Stages from the sample, not the Bass curve: {error}")
     spreading = fit is not None and fit.m > len(values) * 1.05
     result = adoption_stages(
         people_ids, values, method=method, log_time=log_time, eventual=fit.m if spreading else None
@@ -69,6 +75,8 @@ def adoption(
         "method": result.method,
         "bass": _fit_dict(fit) if fit else None,
         "shares": result.shares(),
+        "censoring": _censoring(store, innovation, values, period),
+        "notes": notes,
         "people": [
             {
                 "person": int(people_ids[i]),
@@ -93,6 +101,58 @@ def _fit(times: np.ndarray, size: int | None, period: str, bootstrap: int = 200)
         return None
 
 
+def _window(store: Store, innovation: str) -> Window | None:
+    """The first and last record the store holds of the innovation's namespace or platform:
+    the platforms a tag was used on, the platform itself, a channel's platforms and (for
+    edge lists, whose namespace is their channel) its interactions; every dated follow."""
+    kind, _, value = innovation.partition(":")
+    with store.engine.connect() as c:
+        if kind == "follows":
+            at = func.coalesce(ties.c.since, ties.c.first_seen)
+            row = c.execute(select(func.min(at), func.max(at)).where(ties.c.kind == "follow"))
+            return _as_window([row.one()], "the dated follows")
+        if kind == "tag":
+            tagged = posts.c.tags.like(f"%{json.dumps(value.lower().lstrip('#'))}%")
+            platforms = set(c.execute(select(posts.c.platform).where(tagged).distinct()).scalars())
+        elif kind == "platform":
+            platforms = {value}
+        else:
+            platforms = set(
+                c.execute(
+                    select(posts.c.platform).where(posts.c.channel == value).distinct()
+                ).scalars()
+            )
+        channels = {value} if kind in ("platform", "channel") else set()
+        rows = [
+            c.execute(
+                select(func.min(posts.c.at), func.max(posts.c.at)).where(
+                    posts.c.platform.in_(platforms)
+                )
+            ).one(),
+            c.execute(
+                select(func.min(interactions.c.at), func.max(interactions.c.at)).where(
+                    interactions.c.channel.in_(channels)
+                )
+            ).one(),
+        ]
+    return _as_window(rows, " and ".join(sorted(platforms | channels)) or value)
+
+
+def _as_window(rows: list[Any], of: str) -> Window | None:
+    starts = [r[0] for r in rows if r[0] is not None]
+    ends = [r[1] for r in rows if r[1] is not None]
+    return Window(float(min(starts)), float(max(ends)), of) if starts and ends else None
+
+
+def _censoring(
+    store: Store, innovation: str, times: np.ndarray, period: str
+) -> dict[str, Any] | None:
+    window = _window(store, innovation)
+    if window is None or not len(times):
+        return None
+    return censoring(times, window, PERIODS[period], period)
+
+
 def _fit_dict(fit: BassFit) -> dict[str, Any]:
     return {
         "p": fit.p,
@@ -103,6 +163,8 @@ def _fit_dict(fit: BassFit) -> dict[str, Any]:
         "m_interval": fit.interval("m"),
         "periods": fit.periods,
         "peak_period": fit.peak(),
+        "at_bounds": fit.bounds_hit(),
+        "unconverged_replicates": fit.unconverged_replicates,
     }
 
 
@@ -116,9 +178,8 @@ def forecast(
     backtest_periods: int = 0,
 ) -> dict[str, Any]:
     """Bass fit of the segment's adoption, forecasts at +6 and +horizon periods with 90 %
-    bootstrap intervals, and (optionally) a backtest hiding the last periods."""
-    from salon.errors import SalonError
-
+    bootstrap intervals, and (optionally) a backtest hiding the last periods. Forecasts
+    never exceed the segment; a fit at a bound and a censoring window are said."""
     times, size, chosen = _segment_times(store, innovation, segment)
     values = np.array(list(times.values()))
     fit = _fit(values, size, period) if len(values) else None
@@ -137,14 +198,9 @@ def forecast(
         "observed": fit.observed.tolist(),
         "bass": _fit_dict(fit),
         "forecasts": [fit.forecast(h) for h in horizons],
+        "censoring": _censoring(store, innovation, values, period),
     }
-    check = choose_model(fit.observed, m_max=size)
-    out["model_check"] = {
-        "recommended": check.model,
-        "held_out_periods": check.held_out,
-        "bass_error": check.bass_error,
-        "no_growth_error": check.flat_error,
-    }
+    out["model_check"] = _model_check(fit, size)
     if backtest_periods:
         result = backtest(fit.observed, backtest_periods, m_max=size)
         out["backtest"] = {
@@ -155,9 +211,23 @@ def forecast(
             "high": result.high,
             "error": result.error,
             "covered": result.covered,
+            "unbounded": result.unbounded,
         }
     out["_fit"] = fit
     return out
+
+
+def _model_check(fit: BassFit, size: int | None) -> dict[str, Any]:
+    try:
+        check = choose_model(fit.observed, m_max=size)
+    except ConvergenceError as error:
+        return {"recommended": "bass", "held_out_periods": 0, "note": str(error)}
+    return {
+        "recommended": check.model,
+        "held_out_periods": check.held_out,
+        "bass_error": check.bass_error,
+        "no_growth_error": check.flat_error,
+    }
 
 
 def innovators(
