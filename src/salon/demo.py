@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from salon import insights
+from salon.graph.snapshot import forget_store
 from salon.importers import ImportReport, import_paths
 from salon.importers.base import ImportOptions
 from salon.store import Store
@@ -53,6 +54,15 @@ def sample_paths() -> list[tuple[Path, str | None, str]]:
 
 
 def run_demo(store: Store) -> DemoResult:
+    """Import the samples into ``store`` (a temporary one) and run every analysis on them; the
+    store's cached snapshots are deleted at the end, since the store goes away with the demo."""
+    try:
+        return _run(store)
+    finally:
+        forget_store(store)
+
+
+def _run(store: Store) -> DemoResult:
     reports = []
     for path, namespace, what in sample_paths():
         report = import_paths(store, [path], options=ImportOptions(namespace=namespace))

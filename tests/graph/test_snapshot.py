@@ -1,8 +1,16 @@
+import gzip
+from collections import Counter
+
 import numpy as np
+from sqlalchemy import select
 
 import salon
-from salon.graph.snapshot import SnapshotSpec, build_snapshot
+from salon.demo import run_demo
+from salon.graph import snapshot as snapshot_module
+from salon.graph.influence import pagerank
+from salon.graph.snapshot import SnapshotSpec, build_snapshot, store_identity
 from salon.store.merges import merge_people
+from salon.store.schema import identities
 from tests.conftest import ROOT, shared
 
 
@@ -40,3 +48,90 @@ def test_meetings_link_attendees(fresh_store, tmp_path, monkeypatch):
     g = build_snapshot(fresh_store, SnapshotSpec(kinds=("meeting",)))
     assert g.n > 10 and set(g.kinds) == {"meeting"}
     assert abs(g.matrix - g.matrix.T).max() < 1e-12  # meeting attention is mutual
+
+
+def _top(store, k: int = 5) -> list[str]:
+    """The k people of highest PageRank, by their id in the file."""
+    g = build_snapshot(store)
+    with store.engine.connect() as c:
+        value = dict(c.execute(select(identities.c.person_id, identities.c.value)).all())
+    return [value[int(p)] for p in g.people[pagerank(g).top(k)]]
+
+
+def test_contact_direction_and_row_order_do_not_decide_who_ranks_first(tmp_path):
+    path = shared("sociopatterns/SFHH_tij.dat.gz")
+    with gzip.open(path, "rt") as f:
+        rows = [line.split()[1:] for line in f]
+    first: dict[frozenset, tuple[str, str]] = {}
+    seconds: Counter = Counter()
+    for i, j in rows:
+        first.setdefault(frozenset((i, j)), (i, j))
+        seconds[frozenset((i, j))] += 20
+    as_named = [f"{i} {j} {seconds[frozenset((i, j))]}\n" for i, j in first.values()]
+    swapped = [f"{j} {i} {seconds[frozenset((i, j))]}\n" for i, j in reversed(first.values())]
+    tops, graphs = [], []
+    for name, lines in (("named", as_named), ("swapped", swapped)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sfhh.txt").write_text("".join(lines))
+        with salon.open_store(str(tmp_path / name / "s.db")) as store:
+            options = salon.ImportOptions(namespace="sfhh", kind="contact")
+            salon.import_paths(store, [tmp_path / name / "sfhh.txt"], options=options)
+            tops.append(_top(store))
+            graphs.append(build_snapshot(store))
+    for g in graphs:  # each contact both ways, with its seconds
+        assert g.n == 403 and g.edges == 2 * 9_565
+        assert abs(g.matrix - g.matrix.T).max() == 0
+        assert g.matrix.sum() == 2 * 1_405_220
+    assert tops[0] == tops[1]
+    # the t i j file itself, rows reversed and i, j swapped: the same ties, the same ranking
+    flipped = tmp_path / "flipped" / "SFHH_tij.dat"
+    flipped.parent.mkdir()
+    with gzip.open(path, "rt") as f:
+        tij = [line.split() for line in f]
+    flipped.write_text("".join(f"{t} {j} {i}\n" for t, i, j in reversed(tij)))
+    with salon.open_store(str(flipped.parent / "s.db")) as store:
+        options = salon.ImportOptions(namespace="sfhh", layout="tij")
+        salon.import_paths(store, [flipped], options=options)
+        assert _top(store) == tops[0]
+
+
+def test_store_recreated_at_the_same_path_is_a_new_graph(tmp_path):
+    path = tmp_path / "s.db"
+    (tmp_path / "a.txt").write_text("1 2\n2 3\n3 1\n")
+    (tmp_path / "b.txt").write_text("7 8\n")
+    options = salon.ImportOptions(namespace="n")
+    with salon.open_store(str(path)) as store:
+        salon.import_paths(store, [tmp_path / "a.txt"], options=options)
+        first = store_identity_of(store)
+        assert build_snapshot(store).n == 3
+    for leftover in tmp_path.glob("s.db*"):
+        leftover.unlink()
+    with salon.open_store(str(path)) as store:  # same URL, same import and merge counters
+        salon.import_paths(store, [tmp_path / "b.txt"], options=options)
+        assert store_identity_of(store) != first
+        g = build_snapshot(store)
+    assert (g.n, g.edges) == (2, 1)
+
+
+def store_identity_of(store) -> str:
+    with store.engine.connect() as c:
+        found = store_identity(c)
+    assert len(found) == 36  # a UUID
+    return found
+
+
+def test_demo_leaves_no_cached_snapshots_behind(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SALON_CACHE", str(cache))
+    with salon.open_store(str(tmp_path / "other.db")) as other:
+        salon.import_paths(other, [ROOT / "tests/data/sample.mbox"])
+        build_snapshot(other)
+    kept = sorted(cache.glob("snapshots/*.npz"))
+    assert len(kept) == 1
+    built = []
+    real = snapshot_module._save
+    monkeypatch.setattr(snapshot_module, "_save", lambda s, p: built.append(p) or real(s, p))
+    with salon.open_store(str(tmp_path / "demo.db")) as store:
+        run_demo(store)
+    assert built  # the demo did cache snapshots of its store…
+    assert sorted(cache.glob("snapshots/*.npz")) == kept  # …and removed them; others stay

@@ -1,7 +1,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 import salon
 from salon.store.database import default_url, normalise_url
@@ -66,3 +66,22 @@ def test_default_url_honours_salon_db(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_url() == f"sqlite:///{tmp_path}/salon/salon.db"
     assert normalise_url("~/a.db").startswith("sqlite:////")
+
+
+def test_each_store_has_its_own_identity_also_when_migrated(tmp_path):
+    from alembic import command
+
+    from salon.graph.snapshot import store_identity
+    from salon.store.database import _alembic_config
+
+    a, b = salon.open_store(str(tmp_path / "a.db")), salon.open_store(str(tmp_path / "b.db"))
+    with a, b:
+        with a.engine.connect() as ca, b.engine.connect() as cb:
+            first, second = store_identity(ca), store_identity(cb)
+        assert len(first) == len(second) == 36 and first != second
+        with a.engine.begin() as connection:  # a store written before schema 0005
+            command.downgrade(_alembic_config(connection), "0004")
+            assert "store_meta" not in inspect(connection).get_table_names()
+    with salon.open_store(str(tmp_path / "a.db")) as a, a.engine.connect() as connection:
+        upgraded = store_identity(connection)
+    assert len(upgraded) == 36 and upgraded not in (first, second)

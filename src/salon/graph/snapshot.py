@@ -3,9 +3,15 @@
 A snapshot is the attention graph for one choice of kinds, time window and weights: an edge
 u → v when u pays attention to v, weighted by kind (:data:`ATTENTION_WEIGHTS`; a repost or a
 list says more than a follow, after Cha et al. 2010) and summed over ties and events. Nodes are
-canonical people (merged people are one node). Meetings link every pair of their attendees
-both ways. Snapshots are cached on disk (``$SALON_CACHE``, else ``~/.cache/salon``) under a key
-of the choice and the store's state, so a snapshot is rebuilt only when the store changed.
+canonical people (merged people are one node). Kinds that are symmetric by nature
+(:data:`salon.model.SYMMETRIC_KINDS`: contact, connection, met, co-attendance, an undirected
+edge list's link) name a pair once in an arbitrary direction: each such tie or interaction is
+added both ways, each with its weight, so the file's row order or direction never decides who
+ranks first. Meetings link every pair of their attendees both ways. Snapshots are cached on
+disk (``$SALON_CACHE``, else ``~/.cache/salon``) under a key of the store's identity (a UUID
+written when it was created), its URL, the choice and the store's state, so a snapshot is
+rebuilt when the store changed, and a store recreated at the same path is never served the
+old one's graph.
 
 Analytics (:mod:`salon.graph.influence`, :mod:`salon.graph.communities`) are pure functions of
 a :class:`GraphSnapshot`; only this module reads the store.
@@ -24,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 from sqlalchemy import Connection, func, select
 
+from salon.model import SYMMETRIC_KINDS
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.schema import (
@@ -33,6 +40,7 @@ from salon.store.schema import (
     meetings,
     merges,
     posts,
+    store_meta,
     ties,
 )
 
@@ -153,6 +161,30 @@ def store_state(connection: Connection) -> str:
     return json.dumps([last_import, *merge_state])
 
 
+def store_identity(connection: Connection) -> str:
+    """The UUID written when the store was created (or migrated to schema 0005)."""
+    found = connection.execute(
+        select(store_meta.c.value).where(store_meta.c.key == "identity")
+    ).scalar()
+    return found or ""
+
+
+def _store_key(store: Store, connection: Connection) -> str:
+    """Names a store's cache files: its identity and URL (a copy elsewhere is another store)."""
+    return hashlib.sha256(f"{store_identity(connection)}|{store.url}".encode()).hexdigest()[:16]
+
+
+def forget_store(store: Store) -> int:
+    """Delete the cached snapshots of ``store`` (a temporary store that is going away)."""
+    with store.engine.connect() as connection:
+        prefix = _store_key(store, connection)
+    removed = 0
+    for path in cache_dir().glob(f"{prefix}-*.npz"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def cache_dir() -> Path:
     base = os.environ.get("SALON_CACHE") or Path.home() / ".cache" / "salon"
     return Path(base) / "snapshots"
@@ -203,15 +235,12 @@ def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray]
                 stmt = stmt.where(time_filter <= spec.until)
             for chunk in _rows(connection, stmt):
                 block = np.array(chunk, dtype=np.float64)
+                src, dst = block[:, 0].astype(np.int64), block[:, 1].astype(np.int64)
                 weight = np.clip(block[:, 2], 0, None) * spec.weight(kind)
-                parts.append(
-                    (
-                        block[:, 0].astype(np.int64),
-                        block[:, 1].astype(np.int64),
-                        weight,
-                        np.full(len(block), code(kind), np.int16),
-                    )
-                )
+                kind_col = np.full(len(block), code(kind), np.int16)
+                parts.append((src, dst, weight, kind_col))
+                if kind in SYMMETRIC_KINDS:  # named once, meant both ways
+                    parts.append((dst, src, weight, kind_col))
     for kind, column in (("reply", posts.c.reply_to), ("repost", posts.c.repost_of)):
         if wanted is None or kind in wanted:
             parts.extend(_post_edges(connection, spec, kind, column, code))
@@ -301,9 +330,8 @@ def build_snapshot(
         state = store_state(connection)
         # One file per store and choice; the store's state is in the name, so a changed store
         # misses the cache and the rebuilt snapshot replaces the stale one.
-        choice = hashlib.sha256(f"{store.url}|{spec.key()}".encode()).hexdigest()[:16]
         version = hashlib.sha256(state.encode()).hexdigest()[:12]
-        path = cache_dir() / f"{choice}-{version}.npz"
+        path = cache_dir() / f"{_store_key(store, connection)}-{spec.key()}-{version}.npz"
         if use_cache and path.exists():
             return _load(path)
         (src, dst, weight, kind), kind_names = _edges(connection, spec)
@@ -325,8 +353,8 @@ def build_snapshot(
 
 def _save(snapshot: GraphSnapshot, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    choice = path.name.split("-")[0]
-    for stale in path.parent.glob(f"{choice}-*.npz"):
+    store_key, choice, _ = path.name.split("-", 2)
+    for stale in path.parent.glob(f"{store_key}-{choice}-*.npz"):
         stale.unlink(missing_ok=True)
     arrays = {
         "people": snapshot.people,

@@ -247,6 +247,15 @@ segments = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
+#: Facts about the store itself: ``identity`` is a UUID written when the store was created (or
+#: migrated to schema 0005), so a store deleted and recreated at the same path is another store.
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 #: Tables that hold the user's data, in an order that satisfies foreign keys.
 DATA_TABLES = (
     imports,
