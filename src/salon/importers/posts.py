@@ -11,10 +11,21 @@ Columns (CSV header or JSON keys; only ``id`` and ``author`` are required):
 ``channel``    where it was posted: a forum, a tag, an instance, a community
 ``reply_to``   the id of the post it answers
 ``repost_of``  the id of the post it reposts or quotes
+``reply_to_author``  the author of the post it answers (also ``in_reply_to_user``)
+``repost_of_author`` the author of the post it reposts or quotes
+``mentions``   handles it mentions: a JSON list, or in CSV words as ``tags``
+``author_handle`` the author's handle (so mentions of it link to the author)
 ``tags``       a JSON list, or in CSV words separated by spaces, commas, ``;`` or ``|``
 ``url``        a link to the post
 ``platform``   the platform (else ``--namespace``, else the file's name)
 =============  ===============================================================================
+
+Each ``@handle`` in the text (``@ana``, ``@ana@fosstodon.org``, ``@ana.bsky.social``; not an
+e-mail address) and each handle of ``mentions`` is a ``mention`` interaction from the author
+to the person with that handle, once a post, so people who are only mentioned appear. A parent
+author (a value starting with ``@`` is a handle, else an id like ``author``) is a ``reply`` or
+``repost`` interaction from the author to them when the parent post is not in the file (when
+it is, the post itself links the two, and an interaction would count the reply twice).
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from salon.dates import parse_time
 from salon.importers.base import ImportOptions
 from salon.importers.edges import namespace_of
 from salon.importers.files import InputFile, csv_rows, parse_json, text_lines
-from salon.model import Person, PersonRef, Post, Record, identity
+from salon.model import Interaction, Person, PersonRef, Post, Record, identity
 
 NAME = "posts"
 DESCRIPTION = "Posts as CSV or JSON Lines (id, author, time, text, channel, reply_to, tags)"
@@ -36,6 +47,16 @@ FILES = "*.csv, *.jsonl, *.ndjson (optionally .gz)"
 
 _TIME_KEYS = ("time", "created_at", "timestamp", "date")
 _TAG_SPLIT = re.compile(r"[\s,;|]+")
+#: ``@handle`` not inside a word or an e-mail address; a Mastodon handle keeps its instance.
+_MENTION = re.compile(
+    r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+    r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
+)
+#: Columns naming the author of the post a post answers or reposts, by interaction kind.
+_PARENT_AUTHOR = {
+    "reply": ("reply_to", ("reply_to_author", "in_reply_to_user")),
+    "repost": ("repost_of", ("repost_of_author",)),
+}
 
 
 def _is_jsonl(file: InputFile) -> bool:
@@ -70,38 +91,102 @@ def _time(file: InputFile, where: str, value: Any) -> int | None:
         raise file.error(where, f"unrecognised time {value!r}") from None
 
 
-def _records(
-    file: InputFile, where: str, line: int, item: dict[str, Any], namespace: str
-) -> Iterator[Record]:
-    post_id, author_id = str(item.get("id") or ""), str(item.get("author") or "")
-    if not post_id or not author_id:
-        raise file.error(where, "a post needs both 'id' and 'author'")
-    platform = str(item.get("platform") or namespace)
-    name = item.get("author_name") or None
-    author = PersonRef((identity(platform, "id", author_id),), name)
-    if name:
-        yield Person(author, name, line=line)
-    raw_time = next((item[k] for k in _TIME_KEYS if item.get(k) not in (None, "")), None)
-    tags = item.get("tags") or ()
-    if isinstance(tags, str):
-        tags = [t for t in _TAG_SPLIT.split(tags) if t]
-    yield Post(
-        platform,
-        post_id,
-        author,
-        _time(file, where, raw_time),
-        item.get("text") or None,
-        item.get("channel") or None,
-        str(item["reply_to"]) if item.get("reply_to") not in (None, "") else None,
-        str(item["repost_of"]) if item.get("repost_of") not in (None, "") else None,
-        item.get("url") or None,
-        tuple(str(t).lstrip("#").lower() for t in tags),
-        line,
-    )
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [t for t in _TAG_SPLIT.split(value) if t]
+    return [str(t) for t in value or () if str(t)]
+
+
+def _value(item: dict[str, Any], key: str) -> str | None:
+    return str(item[key]) if item.get(key) not in (None, "") else None
+
+
+def _person(platform: str, value: str) -> PersonRef:
+    """A parent author: ``@name`` is a handle, anything else an id like ``author``."""
+    if value.startswith("@"):
+        return PersonRef((identity(platform, "handle", value),))
+    return PersonRef((identity(platform, "id", value),))
+
+
+class _Reader:
+    """Posts of one file, and the interactions they imply (see the module's notes)."""
+
+    def __init__(self, file: InputFile, namespace: str) -> None:
+        self.file, self.namespace = file, namespace
+        self.seen: set[tuple[str, str]] = set()
+        self.waiting: list[tuple[str, str, Interaction]] = []  # parent's platform, id, event
+
+    def records(self, where: str, line: int, item: dict[str, Any]) -> Iterator[Record]:
+        post_id, author_id = str(item.get("id") or ""), str(item.get("author") or "")
+        if not post_id or not author_id:
+            raise self.file.error(where, "a post needs both 'id' and 'author'")
+        platform = str(item.get("platform") or self.namespace)
+        name = item.get("author_name") or None
+        keys = [identity(platform, "id", author_id)]
+        if handle := _value(item, "author_handle"):
+            keys.append(identity(platform, "handle", handle))
+        author = PersonRef(tuple(keys), name)
+        if name:
+            yield Person(author, name, line=line)
+        raw_time = next((item[k] for k in _TIME_KEYS if item.get(k) not in (None, "")), None)
+        post = Post(
+            platform,
+            post_id,
+            author,
+            _time(self.file, where, raw_time),
+            item.get("text") or None,
+            item.get("channel") or None,
+            _value(item, "reply_to"),
+            _value(item, "repost_of"),
+            item.get("url") or None,
+            tuple(str(t).lstrip("#").lower() for t in _words(item.get("tags"))),
+            line,
+        )
+        yield post
+        self.seen.add((platform, post_id))
+        yield from self._mentions(post, item)
+        self._parents(post, item)
+
+    def _mentions(self, post: Post, item: dict[str, Any]) -> Iterator[Interaction]:
+        named = _MENTION.findall(post.text or "") + _words(item.get("mentions"))
+        handles = dict.fromkeys(h.lstrip("@").lower() for h in named if h.lstrip("@"))
+        for handle in handles:
+            who = PersonRef((identity(post.platform, "handle", handle),))
+            yield Interaction(
+                post.author, who, "mention", post.at, post.platform, ref=post.key, line=post.line
+            )
+
+    def _parents(self, post: Post, item: dict[str, Any]) -> None:
+        for kind, (parent_column, columns) in _PARENT_AUTHOR.items():
+            parent = _value(item, parent_column)
+            whom = next((v for c in columns if (v := _value(item, c))), None)
+            if whom is None:
+                continue
+            event = Interaction(
+                post.author,
+                _person(post.platform, whom),
+                kind,
+                post.at,
+                post.platform,
+                ref=post.key,
+                line=post.line,
+            )
+            self.waiting.append((post.platform, parent or "", event))
+
+    def orphans(self) -> Iterator[Interaction]:
+        """Replies and reposts whose parent post is not in the file, to the parent's author."""
+        for platform, parent, event in self.waiting:
+            if not parent or (platform, parent) not in self.seen:
+                yield event
 
 
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
-    namespace = options.namespace or namespace_of(file)
+    reader = _Reader(file, options.namespace or namespace_of(file))
+    yield from _items(file, reader)
+    yield from reader.orphans()
+
+
+def _items(file: InputFile, reader: _Reader) -> Iterator[Record]:
     if _is_jsonl(file):
         for line, text in text_lines(file):
             if not text.strip():
@@ -109,7 +194,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             item = parse_json(file, text, offset_lines=line - 1)
             if not isinstance(item, dict):
                 raise file.error(f"line {line}", "expected a JSON object")
-            yield from _records(file, f"line {line}", line, item, namespace)
+            yield from reader.records(f"line {line}", line, item)
         return
     rows = csv_rows(file)
     _, header = next(rows, (1, []))
@@ -123,6 +208,4 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 f"expected {len(names)} columns, found {len(row)}",
                 "The file looks truncated; export it again.",
             )
-        yield from _records(
-            file, f"line {line}", line, dict(zip(names, row, strict=True)), namespace
-        )
+        yield from reader.records(f"line {line}", line, dict(zip(names, row, strict=True)))
