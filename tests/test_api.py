@@ -3,6 +3,8 @@ import doctest
 import salon
 import salon.dates
 import salon.model
+from salon.importers.base import ImportOptions
+from tests.conftest import shared
 
 
 def test_public_api():
@@ -40,3 +42,13 @@ def test_errors_form_one_tree():
         salon.StoreError,
     ):
         assert issubclass(error, salon.SalonError)
+
+
+def test_a_file_read_before_is_skipped_unless_forced(fresh_store):
+    vcards = shared("exports/vcard_vobject")
+    first = salon.import_paths(fresh_store, [vcards])
+    again = salon.import_paths(fresh_store, [vcards])
+    assert again.import_id is None and again.files == []
+    assert sorted(again.skipped) == sorted(f.file for f in first.files)
+    forced = salon.import_paths(fresh_store, [vcards], options=ImportOptions(force=True))
+    assert len(forced.files) == len(first.files) and forced.import_id is None

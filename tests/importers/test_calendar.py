@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 import salon
+from salon.importers.base import ImportOptions
 from salon.importers.calendar import MAX_OCCURRENCES, guess_kind
 from salon.store.schema import identities, meeting_attendees, meetings, people
 from tests.conftest import ROOT, shared
@@ -128,7 +129,10 @@ def test_newer_export_updates_and_keeps_what_it_lacks(fresh_store):
     assert salon.import_paths(fresh_store, [GOOGLE_MAY]).import_id is None
     older = salon.import_paths(fresh_store, [GOOGLE_APRIL])
     assert older.import_id is None and not older.updated
-    assert older.warnings == [
+    assert older.skipped == [str(GOOGLE_APRIL)]  # read before, byte for byte
+    forced = salon.import_paths(fresh_store, [GOOGLE_APRIL], options=ImportOptions(force=True))
+    assert forced.import_id is None and not forced.updated
+    assert forced.warnings == [
         "1 event of calendar 'kira@example.com' from an earlier import is not in this file: kept."
     ]
     assert _meetings(fresh_store) == found

@@ -39,6 +39,12 @@ def _print_report(report: ImportReport, title: str | None = None) -> None:
     console.print(f"Read {len(report.files)} file(s): {read}")
     if report.unused:
         console.print(f"[dim]Known but not used: {', '.join(Path(u).name for u in report.unused)}")
+    if report.skipped:
+        console.print(
+            f"[dim]Already imported, byte for byte ({len(report.skipped)}): "
+            f"{', '.join(Path(u).name for u in report.skipped[:8])}"
+            f"{' …' if len(report.skipped) > 8 else ''}. --force reads them again."
+        )
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     if report.import_id is None:
@@ -80,6 +86,10 @@ def import_(
             "theirs is known to be yours yet.",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Read files an earlier import already read, byte for byte."),
+    ] = False,
     layout: Annotated[
         str,
         typer.Option(
@@ -105,7 +115,7 @@ def import_(
 
     Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
     """
-    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine)
+    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine, force=force)
     if layout not in LAYOUTS:
         raise typer.BadParameter(f"use one of {', '.join(LAYOUTS)}", param_hint="--layout")
     options = replace(options, layout=layout, undirected=undirected)

@@ -89,6 +89,8 @@ class ImportReport:
     """Rows a newer export changed in place (meetings), their old values kept in history."""
     unused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Files an earlier import already read, byte for byte (``force`` reads them again)."""
     owners: list[dict] = field(default_factory=list)
     """Each export's owner: ``{"export", "person", "name", "yours", "why"}``."""
     seconds: float = 0.0
@@ -163,11 +165,13 @@ def _counts(connection: Connection) -> dict[str, int]:
     return counts
 
 
-def _file_id(connection: Connection, file: InputFile, importer: str, import_id: int) -> int:
-    sha = file.sha256()
+def _file_id(
+    connection: Connection, file: InputFile, sha: str, importer: str, import_id: int
+) -> tuple[int, bool]:
+    """The file's row (by content hash), and whether an earlier import had read it."""
     found = connection.execute(select(file_rows.c.id).where(file_rows.c.sha256 == sha)).scalar()
     if found is not None:
-        return found
+        return found, True
     row = {
         "sha256": sha,
         "name": file.display,
@@ -175,7 +179,7 @@ def _file_id(connection: Connection, file: InputFile, importer: str, import_id: 
         "importer": importer,
         "import_id": import_id,
     }
-    return connection.execute(file_rows.insert().values(row)).inserted_primary_key[0]
+    return connection.execute(file_rows.insert().values(row)).inserted_primary_key[0], False
 
 
 def import_paths(
@@ -215,7 +219,11 @@ def import_paths(
             if number != export:
                 export = number
                 writer.begin_export(str(paths[number]))
-            file_id = _file_id(connection, file, module.NAME, import_id)
+            file_id, seen = _file_id(connection, file, file.sha256(), module.NAME, import_id)
+            if seen and not options.force and file.basename.lower() not in _FIRST:
+                report.skipped.append(file.display)
+                done += file.size
+                continue
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
             shown = 0

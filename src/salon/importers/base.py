@@ -18,8 +18,9 @@ class ImportOptions:
     ``namespace`` names the platform of market data (edge lists, post dumps) so that files of
     one data set share people; ``bodies`` keeps message bodies (off: only headers are kept);
     ``kind`` names the relation of an edge list without a kind column; ``mine`` says every
-    export imported is the user's own (its owner becomes "you"). ``layout`` says how an edge
-    list is laid out (``None``: detected; ``"tij"``: SocioPatterns ``t i j`` contact rows;
+    export imported is the user's own (its owner becomes "you"); ``force`` reads files whose
+    exact content an earlier import already read (skipped otherwise). ``layout`` says how an
+    edge list is laid out (``None``: detected; ``"tij"``: SocioPatterns ``t i j`` contact rows;
     ``"edges"``: ``source target [weight] [time] [kind]``); ``undirected`` says an edge list
     names each pair once, in no particular direction.
     """
@@ -28,6 +29,7 @@ class ImportOptions:
     bodies: bool = False
     kind: str | None = None
     mine: bool = False
+    force: bool = False
     layout: str | None = None
     undirected: bool = False
 
