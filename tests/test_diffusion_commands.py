@@ -107,3 +107,23 @@ def test_higgs_collected_before_the_announcement(tmp_path):
     )
     assert out["censoring"]["right"] is True
     assert any("Right-censored" in n for n in out["censoring"]["notes"])
+
+
+def test_win_reports_an_independent_estimate_and_the_guarantee(tmp_path):
+    from tests.conftest import shared
+
+    db = tmp_path / "s.db"
+    run_cli(
+        "import",
+        "--namespace",
+        "radoslaw",
+        str(shared("radoslaw_email_konect/out.radoslaw_email_email")),
+        db=db,
+    )
+    out = json.loads(run_cli("win", "-s", "platform:radoslaw", "-k", "1", "--json", db=db).stdout)
+    assert out["expected_reach"] != out["selection_reach"] and out["bound_holds"] is True
+    assert out["guaranteed_reach"] < out["expected_reach"]
+    assert out["seeds"][-1]["cumulative_share"] == round(out["expected_share"], 4)
+    text = run_cli("win", "-s", "platform:radoslaw", "-k", "1", db=db).stdout
+    assert "Winning these 1 person" in text and "Guarantee: at least" in text
+    assert "1 people" not in text

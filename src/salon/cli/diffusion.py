@@ -277,11 +277,22 @@ def win(
 
 def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
     console.print(
-        f"Winning these {len(result['seeds'])} reaches an expected "
-        f"{result['expected_reach']:,.1f} of {result['segment_in_graph']:,} segment members "
-        f"({result['expected_share']:.1%}; Monte-Carlo check {result['monte_carlo_reach']:,.1f}) "
-        f"from {result['rr_sets']:,} reverse-reachable sets."
+        f"Winning these {plural(len(result['seeds']), 'person', 'people')} reaches an expected "
+        f"{result['expected_reach']:,.1f} of "
+        f"{plural(result['segment_in_graph'], 'segment member')} "
+        f"({result['expected_share']:.1%}; Monte-Carlo check {result['monte_carlo_reach']:,.1f}), "
+        f"estimated on {plural(result['rr_sets'], 'reverse-reachable set')} independent of "
+        "those that chose them."
     )
+    if "bound_holds" in result:
+        excluded = result["excluded"]
+        among = f" among the people left after {plural(excluded, 'exclusion')}" if excluded else ""
+        verdict = "holds" if result["bound_holds"] else "[yellow]does not hold[/] on this sample"
+        console.print(
+            f"  Guarantee: at least {result['guaranteed_reach']:,.1f} (1 - 1/e - "
+            f"{result['epsilon']:g} of the best reach{among}, bounded below by "
+            f"{result['opt_lower_bound']:,.1f}): {verdict}."
+        )
     _section(
         title,
         ("#", "who", "adds", "reach so far"),

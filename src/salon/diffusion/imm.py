@@ -168,9 +168,33 @@ class Cascade:
         )
 
 
+@numba.njit(cache=True)
+def _first_cover(rr_ptr, rr_nodes, n, seeds):  # type: ignore[no-untyped-def]
+    """For seeds in order, how many RR sets each is the first of them to cover."""
+    rank = np.full(n, -1, np.int64)
+    for j in range(len(seeds)):
+        rank[seeds[j]] = j
+    gains = np.zeros(len(seeds), np.int64)
+    for s in range(len(rr_ptr) - 1):
+        best = -1
+        for i in range(rr_ptr[s], rr_ptr[s + 1]):
+            r = rank[rr_nodes[i]]
+            if r >= 0 and (best < 0 or r < best):
+                best = r
+        if best >= 0:
+            gains[best] += 1
+    return gains
+
+
 @dataclass
 class Seeds:
-    """The chosen nodes, each with its marginal gain, and the expected spread in S."""
+    """The chosen nodes, each with its marginal gain, and the expected spread in S.
+
+    ``spread`` and ``gains`` are estimated on RR sets independent of those the seeds were
+    selected on (``selection_spread`` is the selection sample's own, optimistic, figure).
+    ``opt_lower_bound`` is IMM's lower bound on the best spread among the allowed nodes (with
+    the same exclusions); the guarantee is ``spread ≥ (1 − 1/e − ε) · OPT``, and
+    ``bound_holds`` checks the estimate against ``(1 − 1/e − ε) · opt_lower_bound``."""
 
     nodes: list[int]
     gains: list[float]
@@ -178,14 +202,63 @@ class Seeds:
     segment: int
     rr_sets: int
     rr_bytes: int
+    selection_spread: float = 0.0
+    opt_lower_bound: float = 0.0
+    guarantee: float = 0.0
+    excluded: int = 0
 
     @property
     def share(self) -> float:
         return self.spread / self.segment if self.segment else 0.0
 
+    @property
+    def bound_holds(self) -> bool:
+        return bool(self.spread >= self.guarantee)
+
 
 def _log_choose(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+class _Sampler:
+    """RR sets rooted uniformly in the segment, each batch with its own random stream."""
+
+    def __init__(self, cascade: Cascade, targets: np.ndarray, seed: int) -> None:
+        self.cascade, self.targets, self.seed = cascade, targets, seed
+        self.rng = np.random.default_rng(seed)
+        self.batch = 0
+
+    def sample(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        roots = self.targets[self.rng.integers(0, len(self.targets), size=count)]
+        self.batch += 1
+        c = self.cascade
+        return _rr_sets(
+            c.out_ptr,
+            c.out_nodes,
+            c.out_probs,
+            roots.astype(np.int64),
+            self.seed * 1000 + self.batch,
+        )
+
+
+def _lower_bound(
+    sampler: _Sampler, n_nodes: int, k: int, allowed: np.ndarray, lam_prime: float, eps2: float
+) -> float:
+    """IMM's phase 1: a lower bound on OPT among the allowed nodes (Tang et al., Alg. 2)."""
+    n_s = len(sampler.targets)
+    ptr, nodes = np.zeros(1, np.int64), np.zeros(0, np.int32)
+    for i in range(1, max(int(math.log2(n_s)), 1)):
+        x = n_s / 2**i
+        need = math.ceil(lam_prime / x) - (len(ptr) - 1)
+        if need > 0:
+            more_ptr, more_nodes = sampler.sample(need)
+            ptr = np.concatenate([ptr, more_ptr[1:] + len(nodes)])
+            nodes = np.concatenate([nodes, more_nodes])
+        _, gains = _greedy(ptr, nodes, n_nodes, k, allowed.copy())
+        covered = gains.sum() / (len(ptr) - 1)
+        if n_s * covered >= (1 + eps2) * x:
+            return n_s * covered / (1 + eps2)
+    return 1.0
 
 
 def imm(
@@ -200,6 +273,11 @@ def imm(
     cascade: Cascade | None = None,
 ) -> Seeds:
     """IMM seeds for the segment ``targets`` (node indices).
+
+    The final greedy selection runs on θ fresh RR sets, not on those phase 1 sampled to
+    bound OPT (reusing them breaks the martingale argument: W. Chen, "An issue in the
+    martingale analysis of the influence maximization algorithm IMM", arXiv:1808.09363), and
+    the reported spread and gains come from a third, independent sample of θ sets.
 
     Examples
     --------
@@ -218,7 +296,7 @@ def imm(
     allowed = np.ones(n_nodes, dtype=np.bool_)
     if exclude is not None and len(exclude):
         allowed[np.asarray(exclude, dtype=np.int64)] = False
-    rng = np.random.default_rng(seed)
+    sampler = _Sampler(cascade, targets, seed)
     ell = ell * (1 + math.log(2) / math.log(max(n_s, 2)))
     log_n = math.log(max(n_s, 2))
     log_ck = _log_choose(max(n_nodes, k), k)
@@ -229,40 +307,31 @@ def imm(
         * n_s
         / eps2**2
     )
-    ptr, nodes = np.zeros(1, np.int64), np.zeros(0, np.int32)
-    batch = 0
-
-    def extend(total: int) -> None:
-        nonlocal ptr, nodes, batch
-        need = total - (len(ptr) - 1)
-        if need <= 0:
-            return
-        roots = targets[rng.integers(0, n_s, size=need)].astype(np.int64)
-        more_ptr, more_nodes = _rr_sets(
-            cascade.out_ptr, cascade.out_nodes, cascade.out_probs, roots, seed * 1000 + batch
-        )
-        batch += 1
-        ptr = np.concatenate([ptr, more_ptr[1:] + len(nodes)])
-        nodes = np.concatenate([nodes, more_nodes])
-
-    lower = 1.0
-    for i in range(1, max(int(math.log2(n_s)), 1)):
-        x = n_s / 2**i
-        extend(math.ceil(lam_prime / x))
-        _, gains = _greedy(ptr, nodes, n_nodes, k, allowed.copy())
-        covered = gains.sum() / (len(ptr) - 1)
-        if n_s * covered >= (1 + eps2) * x:
-            lower = n_s * covered / (1 + eps2)
-            break
+    lower = _lower_bound(sampler, n_nodes, k, allowed, lam_prime, eps2)
     alpha = math.sqrt(ell * log_n + math.log(2))
     beta = math.sqrt((1 - 1 / math.e) * (log_ck + ell * log_n + math.log(2)))
     lam_star = 2 * n_s * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
-    extend(math.ceil(lam_star / lower))
-    seeds, gains = _greedy(ptr, nodes, n_nodes, k, allowed.copy())
-    sets = len(ptr) - 1
+    theta = math.ceil(lam_star / lower)
+    ptr, nodes = sampler.sample(theta)  # fresh: independent of phase 1
+    seeds, picked = _greedy(ptr, nodes, n_nodes, k, allowed.copy())
     chosen = [int(s) for s in seeds if s >= 0]
-    marginal = [float(g) * n_s / sets for g in gains[: len(chosen)]]
-    return Seeds(chosen, marginal, float(sum(marginal)), n_s, sets, int(ptr.nbytes + nodes.nbytes))
+    selection = float(picked[: len(chosen)].sum()) * n_s / theta
+    held = int(ptr.nbytes + nodes.nbytes)
+    check_ptr, check_nodes = sampler.sample(theta)  # independent again: the estimate
+    gains = _first_cover(check_ptr, check_nodes, n_nodes, np.asarray(chosen, dtype=np.int64))
+    marginal = [float(g) * n_s / theta for g in gains]
+    return Seeds(
+        chosen,
+        marginal,
+        float(sum(marginal)),
+        n_s,
+        theta,
+        held,
+        selection_spread=selection,
+        opt_lower_bound=float(lower),
+        guarantee=float((1 - 1 / math.e - epsilon) * lower),
+        excluded=int((~allowed).sum()),
+    )
 
 
 def monte_carlo_spread(

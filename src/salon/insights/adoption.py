@@ -266,7 +266,9 @@ def win(
     spec: SnapshotSpec | None = None,
 ) -> dict[str, Any]:
     """The k people whose influence reaches most of the segment (IMM), each with the
-    marginal gain, and a Monte-Carlo check of the expected spread."""
+    marginal gain (estimated on RR sets independent of the selection), a Monte-Carlo check of
+    the expected spread, and whether it meets (1 − 1/e − ε) of IMM's lower bound on the best
+    reach among the people allowed (``--exclude-known`` bounds OPT with the same exclusions)."""
     ctx = context(store, segment, spec=spec)
     _segment_error(ctx)
     snapshot = ctx.snapshot
@@ -303,7 +305,12 @@ def win(
         "rr_bytes": chosen.rr_bytes,
         "expected_reach": chosen.spread,
         "expected_share": chosen.share,
+        "selection_reach": chosen.selection_spread,
         "monte_carlo_reach": checked,
+        "excluded": chosen.excluded,
+        "opt_lower_bound": chosen.opt_lower_bound,
+        "guaranteed_reach": chosen.guarantee,
+        "bound_holds": chosen.bound_holds,
         "seeds": [
             {
                 "rank": i + 1,
