@@ -10,7 +10,9 @@ on-topic posts in each channel:
 - **depth** — the share of posts that are replies, the mean thread length, and the pairs of
   people who answered each other (back-and-forth, not broadcast);
 - **breadth** — distinct participants, and the communities they come from;
-- **growth** — the posting rate in the last third of the period against the first two.
+- **growth** — the posting rate in the last third of the topic's whole time span against the
+  rate before it: one cut for every channel, so a channel that died early scores low even if
+  its own last days were busy.
 
 Each part is a z-score across channels (of log1p counts); the score is
 ``0.3 segment + 0.2 agenda-setters + 0.2 depth + 0.2 breadth + 0.1 growth``.
@@ -79,8 +81,9 @@ def rank_channels(
         for name in names:
             channels.setdefault(name, Channel(name)).posts.append(int(i))
     kept = [c for c in channels.values() if len(c.posts) >= min_posts]
+    span = _span(posts.times[on_topic])
     for channel in kept:
-        _measure(posts, roots, channel, segment, agenda_setters, communities)
+        _measure(posts, roots, channel, segment, agenda_setters, communities, span)
     if not kept:
         return []
     parts = {
@@ -105,6 +108,22 @@ def rank_channels(
     return kept
 
 
+def _span(times: np.ndarray) -> tuple[float, float] | None:
+    """The topic's whole time span, where growth is cut for every channel alike."""
+    times = times[~np.isnan(times)]
+    return (float(times.min()), float(times.max())) if len(times) >= 2 else None
+
+
+def growth(times: np.ndarray, span: tuple[float, float] | None) -> float:
+    """Posts per unit time in the last third of ``span`` against the rate before it."""
+    times = times[~np.isnan(times)]
+    if span is None or span[1] <= span[0] or not len(times):
+        return 1.0
+    cut = span[0] + (span[1] - span[0]) * 2 / 3
+    recent, earlier = (times >= cut).sum() / 1, (times < cut).sum() / 2
+    return float(recent / max(earlier, 0.5))
+
+
 def _measure(
     posts: PostTable,
     roots: np.ndarray,
@@ -112,6 +131,7 @@ def _measure(
     segment: set[int],
     setters: set[int],
     communities: dict[int, int],
+    span: tuple[float, float] | None = None,
 ) -> None:
     idx = np.array(channel.posts)
     authors = posts.authors[idx]
@@ -125,13 +145,7 @@ def _measure(
         if a != b and a >= 0 and b >= 0:
             answered.add((a, b))
     mutual = {frozenset(p) for p in answered if (p[1], p[0]) in answered}
-    times = posts.times[idx]
-    times = times[~np.isnan(times)]
-    growth = 1.0
-    if len(times) >= 2 and times.max() > times.min():
-        cut = times.min() + (times.max() - times.min()) * 2 / 3
-        recent, earlier = (times >= cut).sum() / 1, (times < cut).sum() / 2
-        growth = recent / max(earlier, 0.5)
+    rising = growth(posts.times[idx], span)
     people = {int(a) for a in authors if a >= 0}
     channel.evidence = {
         "posts": len(idx),
@@ -142,7 +156,7 @@ def _measure(
         "back_and_forth": len(mutual),
         "participants": len(people),
         "communities": len({communities[p] for p in people if p in communities}),
-        "growth": round(float(growth), 3),
+        "growth": round(rising, 3),
     }
     channel.agenda_setters = sorted(people & setters)
     biggest = sorted(threads.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]
