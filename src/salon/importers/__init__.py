@@ -243,8 +243,8 @@ def import_paths(
                 )
         writer.flush()
         report.updated = writer.finish_events()
-        link_names(connection)
-        auto_merge(connection)
+        link_names(connection, import_id=import_id)
+        auto_merge(connection, import_id=import_id)
         after = _counts(connection)
         report.added = {name: after[name] - before[name] for name in after if name != "files"}
         report.warnings.extend(dict.fromkeys(writer.warnings))

@@ -65,8 +65,12 @@ def merge_in(
     reason: str,
     score: float | None = None,
     evidence: dict[str, Any] | None = None,
+    import_id: int | None = None,
 ) -> int:
-    """Merge ``other`` (and all merged into it) into ``keep``; returns the merge's id."""
+    """Merge ``other`` (and all merged into it) into ``keep``; returns the merge's id.
+
+    ``import_id`` names the import that made an automatic merge (``salon imports remove``
+    undoes it with the import)."""
     for person in (keep, other):
         _exists(connection, person)
     kept, gone = canonical(connection, keep), canonical(connection, other)
@@ -93,6 +97,7 @@ def merge_in(
             evidence=json.dumps(evidence or {}, ensure_ascii=False),
             moved=json.dumps(moved),
             created_at=int(time.time()),
+            import_id=import_id,
         )
     ).inserted_primary_key[0]
 
@@ -255,7 +260,9 @@ def _name_only(connection: Connection, ids: set[int]) -> dict[int, dict[str, str
     }
 
 
-def auto_merge(connection: Connection, *, threshold: float = AUTO_MERGE) -> int:
+def auto_merge(
+    connection: Connection, *, threshold: float = AUTO_MERGE, import_id: int | None = None
+) -> int:
     """Merge every pair the plan takes at or above ``threshold``; returns how many merges."""
     facts = _facts(connection)
     blocked = undone_pairs(connection)
@@ -273,6 +280,7 @@ def auto_merge(connection: Connection, *, threshold: float = AUTO_MERGE) -> int:
             reason="fuzzy",
             score=candidate.score,
             evidence=candidate.evidence,
+            import_id=import_id,
         )
         done += 1
     return done

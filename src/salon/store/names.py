@@ -54,7 +54,7 @@ def carriers(connection: Connection, held: dict[int, str]) -> dict[str, set[int]
     return out
 
 
-def link_names(connection: Connection) -> int:
+def link_names(connection: Connection, *, import_id: int | None = None) -> int:
     """Merge each placeholder into the one person carrying its name; returns how many."""
     held = placeholders(connection)
     if not held:
@@ -79,6 +79,7 @@ def link_names(connection: Connection) -> int:
             reason="name",
             score=1.0,
             evidence={"name": text, "people carrying it": 1},
+            import_id=import_id,
         )
         done += 1
     return done

@@ -273,7 +273,12 @@ class PeopleMixin:
         for other, key in self._self_conflicts:
             if you is not None and canonical(self.connection, other) != you:
                 merge_in(
-                    self.connection, you, other, reason="self", evidence={"identity": ":".join(key)}
+                    self.connection,
+                    you,
+                    other,
+                    reason="self",
+                    evidence={"identity": ":".join(key)},
+                    import_id=self.import_id,
                 )
                 self.merged += 1
 

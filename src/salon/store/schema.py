@@ -236,6 +236,7 @@ merges = Table(
     Column("moved", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("undone_at", BigInteger),
+    Column("import_id", Integer, ForeignKey("imports.id")),
 )
 
 segments = Table(

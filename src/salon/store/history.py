@@ -1,0 +1,193 @@
+"""The imports a store holds, and taking one back: ``salon imports`` and ``imports remove``.
+
+Every row records the import that added it (provenance), so an import can be removed exactly:
+its rows go, the merges it made are undone, the meetings it updated get their earlier values
+back (from their ``history``), and what later imports still use stops the removal with a
+message saying which imports to remove first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, or_, select, update
+
+from salon.dates import iso
+from salon.errors import SalonError
+from salon.store.database import Store
+from salon.store.schema import (
+    affiliations,
+    files,
+    identities,
+    imports,
+    interactions,
+    meeting_attendees,
+    meetings,
+    merges,
+    organizations,
+    people,
+    places,
+    posts,
+    snapshots,
+    ties,
+)
+
+#: Rows an import adds, in the order they can be deleted (what refers to others first).
+ROWS = (
+    meeting_attendees,
+    interactions,
+    ties,
+    posts,
+    affiliations,
+    snapshots,
+    identities,
+)
+#: Who refers to a person, by table and column.
+_PERSON_COLUMNS = (
+    (interactions, "src_id"),
+    (interactions, "dst_id"),
+    (ties, "src_id"),
+    (ties, "dst_id"),
+    (posts, "author_id"),
+    (affiliations, "person_id"),
+    (snapshots, "owner_id"),
+    (identities, "person_id"),
+    (meeting_attendees, "person_id"),
+    (meetings, "organizer_id"),
+)
+
+
+def list_imports(store: Store) -> list[dict[str, Any]]:
+    """Every import kept, oldest first: when, the paths given, its files and what it added."""
+    with store.engine.connect() as connection:
+        names: dict[int, list[str]] = {}
+        for import_id, name in connection.execute(select(files.c.import_id, files.c.name)):
+            names.setdefault(import_id, []).append(name)
+        out = []
+        for row in connection.execute(select(imports).order_by(imports.c.id)).mappings():
+            report = json.loads(row["report"]) if row["report"] else {}
+            out.append(
+                {
+                    "id": row["id"],
+                    "started_at": iso(row["started_at"]),
+                    "paths": json.loads(row["paths"]),
+                    "files": names.get(row["id"], []),
+                    "added": {k: v for k, v in (report.get("added") or {}).items() if v},
+                }
+            )
+        return out
+
+
+def _users(connection: Connection, import_id: int, pids: list[int]) -> set[int]:
+    """Other imports whose rows refer to ``pids``."""
+    found: set[int] = set()
+    for i in range(0, len(pids), 500):
+        chunk = pids[i : i + 500]
+        for table, column in _PERSON_COLUMNS:
+            query = select(table.c.import_id).distinct()
+            query = query.where(table.c[column].in_(chunk), table.c.import_id != import_id)
+            found.update(connection.execute(query).scalars())
+    return found
+
+
+def _undo_merges(connection: Connection, import_id: int, pids: set[int]) -> int:
+    """Undo the merges the import made, and any that involve its people."""
+    rows = connection.execute(
+        select(merges).where(
+            or_(
+                merges.c.import_id == import_id,
+                merges.c.kept_id.in_(pids),
+                merges.c.merged_id.in_(pids),
+            )
+        )
+    ).mappings()
+    undone = 0
+    for row in sorted(rows, key=lambda r: -r["id"]):
+        moved = json.loads(row["moved"])
+        rest = [m for m in moved if m != row["merged_id"]]
+        connection.execute(
+            update(people).where(people.c.id == row["merged_id"]).values(merged_into=None)
+        )
+        if rest:
+            connection.execute(
+                update(people).where(people.c.id.in_(rest)).values(merged_into=row["merged_id"])
+            )
+        connection.execute(delete(merges).where(merges.c.id == row["id"]))
+        undone += 1
+    return undone
+
+
+def _restore_meetings(connection: Connection, import_id: int) -> int:
+    """Meetings this import updated get the values they had before it."""
+    restored = 0
+    query = select(meetings.c.id, meetings.c.history).where(
+        meetings.c.import_id == import_id, meetings.c.history.is_not(None)
+    )
+    for mid, text in connection.execute(query).all():
+        history = json.loads(text)
+        if not history:
+            continue
+        earlier = history.pop()
+        values = {k: v for k, v in earlier.items() if k in meetings.c}
+        values["history"] = json.dumps(history) if history else None
+        connection.execute(update(meetings).where(meetings.c.id == mid).values(**values))
+        restored += 1
+    return restored
+
+
+def _delete_unused(connection: Connection, table: Table, import_id: int, refs: list[Any]) -> int:
+    """Delete the import's rows of ``table`` that no remaining row refers to."""
+    used = select(table.c.id).where(table.c.import_id == import_id)
+    for column in refs:
+        used = used.where(table.c.id.not_in(select(column).where(column.is_not(None))))
+    ids = list(connection.execute(used).scalars())
+    if ids:
+        connection.execute(delete(table).where(table.c.id.in_(ids)))
+    return len(ids)
+
+
+def remove_import(store: Store, import_id: int) -> dict[str, int]:
+    """Remove exactly what import ``import_id`` added, in one transaction; rows removed per
+    table. Refused (nothing changes) while a later import uses people it added."""
+    with store.engine.begin() as connection:
+        row = connection.execute(select(imports).where(imports.c.id == import_id)).first()
+        if row is None:
+            raise SalonError(f"No import {import_id}. Run 'salon imports' to list them.")
+        pids = list(
+            connection.execute(select(people.c.id).where(people.c.import_id == import_id)).scalars()
+        )
+        users = _users(connection, import_id, pids)
+        if users:
+            later = ", ".join(str(u) for u in sorted(users, reverse=True))
+            raise SalonError(
+                f"Import {import_id} added people that import(s) {later} also use. "
+                f"Remove those first ('salon imports remove {max(users)}'), then this one."
+            )
+        removed: dict[str, int] = {}
+        removed["merges"] = _undo_merges(connection, import_id, set(pids))
+        removed["meetings restored"] = _restore_meetings(connection, import_id)
+        for table in ROWS:
+            result = connection.execute(delete(table).where(table.c.import_id == import_id))
+            removed[table.name] = result.rowcount
+        removed["meetings"] = _delete_unused(
+            connection, meetings, import_id, [meeting_attendees.c.meeting_id]
+        )
+        removed["organizations"] = _delete_unused(
+            connection, organizations, import_id, [affiliations.c.organization_id]
+        )
+        removed["places"] = _delete_unused(connection, places, import_id, [meetings.c.place_id])
+        if pids:
+            connection.execute(
+                update(people).where(people.c.merged_into.in_(pids)).values(merged_into=None)
+            )
+            result = connection.execute(delete(people).where(people.c.id.in_(pids)))
+            removed["people"] = result.rowcount
+        file_refs = [t.c.file_id for t in (*ROWS, meetings, organizations, places, people)]
+        removed["files"] = _delete_unused(connection, files, import_id, file_refs)
+        left = connection.execute(
+            select(func.count()).select_from(files).where(files.c.import_id == import_id)
+        ).scalar_one()
+        if not left:
+            connection.execute(delete(imports).where(imports.c.id == import_id))
+        return {k: v for k, v in removed.items() if v}

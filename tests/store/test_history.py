@@ -1,0 +1,64 @@
+"""`salon imports remove ID` takes back exactly what one import added."""
+
+import pytest
+from sqlalchemy import select
+
+import salon
+from salon.errors import SalonError
+from salon.store.history import list_imports, remove_import
+from salon.store.schema import people
+from tests.conftest import data_counts, run_cli, shared
+
+LINKEDIN = "exports/linkedin_export_2018_pseudonymised"
+VCARDS = "exports/vcard_vobject"
+
+
+def _snapshot(store) -> dict:
+    with store.engine.connect() as c:
+        merged = dict(c.execute(select(people.c.id, people.c.merged_into)).all())
+    return {**data_counts(store), "merged": merged}
+
+
+def test_removing_the_last_import_restores_the_store(any_store):
+    salon.import_paths(any_store, [shared(LINKEDIN)])
+    before = _snapshot(any_store)
+    second = salon.import_paths(any_store, [shared(VCARDS), shared("exports/ics_calendars")])
+    assert second.import_id == 2
+    removed = remove_import(any_store, 2)
+    assert removed["meetings"] == second.added["meetings"]
+    assert _snapshot(any_store) == before
+    assert [i["id"] for i in list_imports(any_store)] == [1]
+    # The files are forgotten too: importing them again adds the same rows.
+    again = salon.import_paths(any_store, [shared(VCARDS), shared("exports/ics_calendars")])
+    assert again.added == second.added
+
+
+def test_an_import_that_later_ones_use_is_not_removed(fresh_store, tmp_path):
+    salon.import_paths(fresh_store, [shared(LINKEDIN)])
+    mbox = tmp_path / "mail.mbox"
+    mbox.write_text(
+        "From a@b Mon Jan  1 00:00:00 2024\n"
+        "From: Henrik Dahlgaard <henrik.dahlgaard@signoffly.example>\n"
+        "To: someone@example.org\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n"
+        "Subject: hello\nMessage-ID: <1@x>\n\nbody\n"
+    )
+    salon.import_paths(fresh_store, [mbox])  # Henrik was added by import 1
+    before = _snapshot(fresh_store)
+    with pytest.raises(SalonError, match=r"import\(s\) 2 also use"):
+        remove_import(fresh_store, 1)
+    assert _snapshot(fresh_store) == before
+    remove_import(fresh_store, 2)
+    remove_import(fresh_store, 1)
+    assert not any(v for k, v in data_counts(fresh_store).items() if k != "segments")
+
+
+def test_cli_lists_and_removes(tmp_path):
+    db = tmp_path / "s.db"
+    run_cli("import", str(shared(VCARDS)), db=db)
+    listed = run_cli("imports", db=db)
+    assert listed.returncode == 0 and "radicale-1587.vcf" in listed.stdout
+    removed = run_cli("imports", "remove", "1", db=db)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith("Import 1 removed: ")
+    assert "No imports yet" in run_cli("imports", db=db).stdout
+    assert "No import 7" in run_cli("imports", "remove", "7", db=db).stderr
