@@ -70,3 +70,15 @@ def test_analytics_on_each_backend(any_store):
     assert channels["channels"]
     outlook = insights.forecast(any_store, "tag:quantum-gate", period="week")
     assert outlook["forecasts"][0]["adopters"] >= outlook["adopters"]  # never below today
+
+
+def test_communities_members_is_the_whole_partition(tmp_path):
+    db = tmp_path / "s.db"
+    path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    run_cli("import", "--namespace", "radoslaw", str(path), db=db)
+    out = json.loads(run_cli("communities", "--members", "-n", "1", "--json", db=db).stdout)
+    assert len(out["shown"]) == out["communities"]  # every community, not the top N
+    ids = [m["id"] for r in out["shown"] for m in r["members"]]
+    assert len(ids) == len(set(ids)) == out["nodes"] == sum(r["size"] for r in out["shown"])
+    text = run_cli("communities", "--members", db=db).stdout
+    assert f"Community 0 ({out['shown'][0]['size']} members): " in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -21,6 +23,8 @@ from salon.cli.app import (
     busy,
     console,
 )
+from salon.diffusion.plot import plural
+from salon.graph.communities import Progress
 from salon.store.segments import add_segment, list_segments, segment_members
 
 segment_app = typer.Typer(
@@ -142,6 +146,10 @@ def communities(
         typer.Option("--segment", "-s", help="Show this segment's share of each community."),
     ] = None,
     top: TopOption = 20,
+    members: Annotated[
+        bool,
+        typer.Option("--members", help="Every community with every member (the whole partition)."),
+    ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -150,21 +158,23 @@ def communities(
 
     Example: salon communities --segment buyers --seed 1
     """
-    with _store() as store, busy("Finding communities…"):
+    with _store() as store, _runs("Finding communities…") as progress:
         result = insights.communities(
             store,
             seed=seed,
             resolution=resolution,
             segment=segment,
             limit=top,
+            members=members,
             spec=_spec(weights),
+            progress=progress,
         )
     if as_json:
         _print_json(result)
         return
     console.print(
-        f"{result['communities']:,} communities among {result['nodes']:,} people "
-        f"(modularity {result['modularity']:.3f})."
+        f"{plural(result['communities'], 'community', 'communities')} among "
+        f"{plural(result['nodes'], 'person', 'people')} (modularity {result['modularity']:.3f})."
     )
     _section(
         "Communities",
@@ -176,9 +186,23 @@ def communities(
                 f"{r['segment_members']:,} ({r['segment_share']:.0%})" if segment else "—",
                 ", ".join(_who(m["name"], m["id"]) for m in r["top_members"][:3]),
             )
-            for r in result["shown"]
+            for r in result["shown"][:top]
         ],
     )
+    if members:
+        for r in result["shown"]:
+            who = ", ".join(_who(m["name"], m["id"]) for m in r["members"])
+            console.print(f"Community {r['community']} ({plural(r['size'], 'member')}): {who}")
+
+
+@contextmanager
+def _runs(message: str) -> Iterator[Progress]:
+    """A spinner that says which Leiden run is going (nothing when output is piped)."""
+    if not console.is_terminal:
+        yield lambda run, runs: None
+        return
+    with console.status(message) as status:
+        yield lambda run, runs: status.update(f"{message} Leiden run {run} of {runs}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ communities", Scientific Reports 9:5233 (2019).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import igraph
@@ -33,6 +34,23 @@ class Partition:
         return np.bincount(self.membership, minlength=self.count)
 
 
+#: Graphs with more nodes than this get :data:`LARGE_RUNS` Leiden runs instead of 10.
+LARGE_GRAPH = 100_000
+LARGE_RUNS = 3
+#: Leiden iterations per run (igraph's default; iterating until stable costs 10-20× more on
+#: a graph of 300,000 nodes for a modularity gain in the third decimal).
+ITERATIONS = 2
+
+#: Told (run, runs) as each Leiden run starts, e.g. to update a spinner.
+Progress = Callable[[int, int], None]
+
+
+def default_runs(n: int) -> int:
+    """Leiden runs for a graph of ``n`` nodes: 10, or :data:`LARGE_RUNS` above
+    :data:`LARGE_GRAPH` nodes (each run of a large graph costs seconds)."""
+    return LARGE_RUNS if n > LARGE_GRAPH else 10
+
+
 def undirected(matrix: sp.csr_matrix) -> igraph.Graph:
     """A weighted undirected igraph graph: w(u, v) = A[u, v] + A[v, u]."""
     sym = sp.triu(matrix + matrix.T, k=1).tocoo()
@@ -49,13 +67,16 @@ def leiden(
     resolution: float = 1.0,
     seed: int = 0,
     weighted: bool = True,
-    runs: int = 10,
+    runs: int | None = None,
+    progress: Progress | None = None,
 ) -> Partition:
     """Leiden communities maximising modularity (``resolution`` = γ), reproducible by ``seed``.
 
-    Leiden is randomised: it runs ``runs`` times (seeds ``seed × runs`` onwards) and keeps the
-    partition of highest modularity, which is both better and far more stable than one run.
-    A pair's weight is the attention both ways, so reciprocated ties bind more.
+    Leiden is randomised: it runs ``runs`` times (default :func:`default_runs`; seeds
+    ``seed × runs`` onwards), :data:`ITERATIONS` iterations each, and keeps the partition of
+    highest modularity, which is both better and far more stable than one run. A pair's
+    weight is the attention both ways, so reciprocated ties bind more. ``progress`` is told
+    each run as it starts.
 
     Examples
     --------
@@ -67,16 +88,19 @@ def leiden(
         return Partition(np.zeros(0, dtype=np.int64), 0.0)
     graph = undirected(snapshot.matrix)
     weights = "weight" if weighted else None
+    runs = max(default_runs(snapshot.n) if runs is None else runs, 1)
     best = None
     previous = random.getstate()
     try:
-        for run in range(max(runs, 1)):
-            igraph.set_random_number_generator(random.Random(seed * max(runs, 1) + run))
+        for run in range(runs):
+            if progress is not None:
+                progress(run + 1, runs)
+            igraph.set_random_number_generator(random.Random(seed * runs + run))
             found = graph.community_leiden(
                 objective_function="modularity",
                 weights=weights,
                 resolution=resolution,
-                n_iterations=-1,
+                n_iterations=ITERATIONS,
             )
             quality = graph.modularity(found.membership, weights=weights, resolution=resolution)
             if best is None or quality > best[0]:

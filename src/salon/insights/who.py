@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from salon.graph.communities import Partition, leiden
+from salon.graph.communities import Partition, Progress, leiden
 from salon.graph.features import engagement_from, person_features
 from salon.graph.influence import agenda_setters, k_core, pagerank
 from salon.graph.snapshot import GraphSnapshot, SnapshotSpec, build_snapshot
@@ -134,11 +134,16 @@ def communities(
     segment: str | None = None,
     top_members: int = 5,
     limit: int = 20,
+    members: bool = False,
     spec: SnapshotSpec | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Leiden communities with size, most central members and the segment's share."""
+    """Leiden communities with size, most central members and the segment's share.
+
+    With ``members``, every community is shown with every member: the whole partition.
+    """
     snapshot = build_snapshot(store, spec)
-    part = leiden(snapshot, seed=seed, resolution=resolution)
+    part = leiden(snapshot, seed=seed, resolution=resolution, progress=progress)
     rank = pagerank(snapshot).values if snapshot.n else np.zeros(0)
     in_segment = np.zeros(snapshot.n, dtype=bool)
     if segment is not None:
@@ -146,12 +151,14 @@ def communities(
         idx = snapshot.index(ctx.members)
         in_segment[idx[idx >= 0]] = True
     sizes = part.sizes()
-    rows = []
-    tops: list[list[int]] = []
-    for number in range(min(part.count, limit)):
-        nodes = np.flatnonzero(part.membership == number)
-        best = nodes[np.argsort(-rank[nodes], kind="stable")[:top_members]]
-        tops.append([int(snapshot.people[i]) for i in best])
+    # Nodes grouped by community, each group most central first: one sort, not one scan each.
+    order = np.lexsort((-rank, part.membership)) if snapshot.n else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    shown = part.count if members else min(part.count, limit)
+    rows, groups_ = [], []
+    for number in range(shown):
+        nodes = order[starts[number] : starts[number + 1]]
+        groups_.append(snapshot.people[nodes if members else nodes[:top_members]].tolist())
         rows.append(
             {
                 "community": number,
@@ -160,9 +167,12 @@ def communities(
                 "segment_share": float(in_segment[nodes].mean()),
             }
         )
-    names = names_of(store, [p for group in tops for p in group])
-    for row, group in zip(rows, tops, strict=True):
-        row["top_members"] = [{"id": p, "name": names.get(p)} for p in group]
+    names = _names_chunked(store, [p for group in groups_ for p in group])
+    for row, group in zip(rows, groups_, strict=True):
+        named = [{"id": int(p), "name": names.get(p)} for p in group]
+        row["top_members"] = named[:top_members]
+        if members:
+            row["members"] = named
     return {
         "communities": part.count,
         "modularity": part.modularity,
@@ -171,6 +181,13 @@ def communities(
         "nodes": snapshot.n,
         "shown": rows,
     }
+
+
+def _names_chunked(store: Store, ids: list[int], chunk: int = 20_000) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), chunk):
+        out.update(names_of(store, ids[i : i + chunk]))
+    return out
 
 
 def experts(
