@@ -112,3 +112,19 @@ def test_ctrl_c_during_an_import_says_so_and_changes_nothing(tmp_path):
     assert "Interrupted: nothing was changed." in err
     counts = json.loads(run_cli("stats", "--json", db=db).stdout)["tables"]
     assert counts["interactions"] == 0 and counts["people"] == 0
+
+
+def test_import_says_how_it_read_an_edge_list(tmp_path):
+    db = tmp_path / "s.db"
+    path = shared("sociopatterns/workplace_InVS_tij.dat.zip")
+    result = run_cli("import", "--json", str(path), db=db)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["read_as"] == {
+        f"{path}:tij_InVS.dat": "read as SocioPatterns t i j, 20 s per row, undirected"
+    }
+    assert report["added"]["people"] == 92  # the InVS13 office's 92 people, no times
+    shown = run_cli("import", "--layout", "tij", "--undirected", str(path), db=tmp_path / "t.db")
+    assert "'workplace_InVS_tij.dat.zip:tij_InVS.dat' read as SocioPatterns t i j" in shown.stdout
+    refused = run_cli("import", "--layout", "rows", str(path), db=db)
+    assert refused.returncode == 2 and "use one of auto, tij, edges" in refused.stderr
