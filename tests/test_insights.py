@@ -1,7 +1,11 @@
 import json
 
+from sqlalchemy import update
+
 import salon
 from salon import insights
+from salon.cli.analytics import lift, score
+from salon.store.schema import people
 from salon.store.segments import add_segment
 from tests.conftest import ROOT, run_cli, shared
 
@@ -82,3 +86,60 @@ def test_communities_members_is_the_whole_partition(tmp_path):
     assert len(ids) == len(set(ids)) == out["nodes"] == sum(r["size"] for r in out["shown"])
     text = run_cli("communities", "--members", db=db).stdout
     assert f"Community 0 ({out['shown'][0]['size']} members): " in text
+
+
+def _radoslaw(store):
+    path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    salon.import_paths(store, [path], options=salon.ImportOptions(namespace="radoslaw"))
+
+
+def test_agenda_setters_leave_you_out_and_warn_on_tiny_segments(fresh_store, tmp_path):
+    _radoslaw(fresh_store)
+    one = tmp_path / "one.txt"
+    one.write_text("1\n")
+    top = insights.influencers(fresh_store, str(one), top=3)["influencers"][0]["person"]
+    with fresh_store.engine.begin() as c:
+        c.execute(update(people).where(people.c.id == top).values(is_self=True))
+    found = insights.influencers(fresh_store, str(one), top=3)
+    assert top not in [r["person"] for r in found["influencers"]]  # you are left out
+    again = insights.influencers(fresh_store, str(one), top=3, include_self=True)
+    assert again["influencers"][0]["person"] == top
+    assert found["notes"] == [
+        "Segment 'one.txt' has only 1 person in the graph (fewer than 5): the answer "
+        "describes them, not a segment."
+    ]
+    everyone = insights.influencers(fresh_store, "all", top=3)
+    assert everyone["influencers"] == []
+    assert everyone["notes"][-1].startswith("Everyone in the graph is in segment 'all'")
+
+
+def test_tiny_scores_are_readable():
+    assert score(3.2e-07) == "3.20e-07" and score(0.01234) == "0.0123" and score(0) == "0"
+    assert lift(0.043) == "0.043x" and lift(0.0004) == "0.0004x" and lift(3.21) == "3.2x"
+
+
+def test_experts_on_an_edge_list_say_what_is_missing(fresh_store, tmp_path):
+    _radoslaw(fresh_store)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join(str(i) for i in range(1, 21)))
+    out = insights.experts(fresh_store, str(ids), top=50)
+    assert out["ranked"] and out["experts"]
+    assert out["substance_from"] == ["engagement_per_interaction", "reciprocated_ties", "k_core"]
+    assert out["visibility_from"] == ["interactions_sent", "audience"]
+    assert out["missing"]["meetings"] == "no meetings in the store"
+    assert out["missing"]["followers"] == "no follow ties in the store; using audience instead"
+    influential = insights.influencers(fresh_store, str(ids), top=1)["influencers"][0]
+    assert influential["person"] not in [r["person"] for r in out["experts"]]
+
+
+def test_where_ranks_channels_without_the_segment_last(fresh_store, tmp_path):
+    path = ROOT / "src/salon/data/quantumcomputing_posts.jsonl.gz"
+    salon.import_paths(fresh_store, [path], options=salon.ImportOptions(namespace="qc"))
+    seg = tmp_path / "seg.txt"
+    seg.write_text("7\n26\n23\n10\n55\n")
+    channels = insights.where(fresh_store, "#quantum-gate", segment=str(seg), top=100)["channels"]
+    present = [c["segment_present"] for c in channels]
+    assert present == sorted(present, reverse=True) and True in present and False in present
+    assert all(c["segment_present"] == (c["evidence"]["segment_posts"] > 0) for c in channels)
+    absent = [c["score"] for c in channels if not c["segment_present"]]
+    assert max(absent) > min(c["score"] for c in channels if c["segment_present"])

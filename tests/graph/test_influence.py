@@ -79,3 +79,14 @@ def test_agenda_setters_explain_themselves():
 def test_k_core():
     g = GraphSnapshot.from_edges([1, 2, 3, 1, 4], [2, 3, 1, 4, 5])
     assert k_core(g).tolist() == [2, 2, 2, 1, 1]
+
+
+def test_agenda_setters_one_definition_members_and_you_out():
+    # Segment {1, 2, 3}: 1 and 2 attend to 3 (a member), all three to 10, 10 to 11 ("you").
+    g = GraphSnapshot.from_edges([1, 2, 1, 2, 3, 10], [3, 3, 10, 10, 10, 11])
+    segment = np.array([1, 2, 3])
+    assert [f.person for f in agenda_setters(g, segment, top=2)] == [10, 11]  # members out
+    assert [f.person for f in agenda_setters(g, segment, top=1, exclude=[10])] == [11]
+    assert agenda_setters(g, segment, top=1, include_members=True)[0].person in (3, 10)
+    everyone = agenda_setters(g, np.array([1, 2, 3, 10, 11]), top=3)
+    assert everyone == []  # nobody outside a segment that is everyone

@@ -45,3 +45,29 @@ def test_bad_rules(fresh_store):
     assert str(error.value).startswith("'job:cto' is not a segment rule. Use KIND:VALUE")
     with pytest.raises(salon.SalonError, match="No segment 'buyers'"):
         segment_rule(fresh_store, "buyers")
+
+
+def test_community_rules_keep_their_seed_and_resolution(fresh_store):
+    add_segment(fresh_store, "c3", "community:3")
+    add_segment(fresh_store, "c1", "community:1 & tag:x", seed=2, resolution=0.5)
+    add_segment(fresh_store, "c4", "community:4@seed=7")
+    rules = {s.name: s.rule for s in list_segments(fresh_store)}
+    assert rules == {
+        "c3": "community:3@seed=0,resolution=1",
+        "c1": "community:1@seed=2,resolution=0.5 & tag:x",
+        "c4": "community:4@seed=7,resolution=1",
+    }
+    asked = []
+    segment_members(
+        fresh_store,
+        segment_rule(fresh_store, "c3"),
+        communities=lambda n, seed, res: asked.append((n, seed, res)) or set(),
+    )
+    segment_members(
+        fresh_store,
+        segment_rule(fresh_store, "community:5"),
+        communities=lambda n, seed, res: asked.append((n, seed, res)) or set(),
+    )
+    assert asked == [(3, 0, 1.0), (5, None, None)]  # in place: the command's own parameters
+    with pytest.raises(salon.SalonError, match="not a community rule"):
+        add_segment(fresh_store, "bad", "community:2@size=3")

@@ -46,16 +46,26 @@ def segment_add(
         ),
     ],
     replace: Annotated[bool, typer.Option("--replace", help="Change an existing segment.")] = False,
+    seed: Annotated[
+        int, typer.Option("--seed", help="The communities' seed, for community:N rules.")
+    ] = 0,
+    resolution: Annotated[
+        float,
+        typer.Option(
+            "--resolution", min=0.01, help="The communities' resolution, for community:N."
+        ),
+    ] = 1.0,
 ) -> None:
-    """Define a segment by a rule, for --segment on every analytics command.
+    """Define a segment by a rule, for --segment on every analytics command. A community:N
+    rule is stored with the seed and resolution of the communities it means.
 
     Example: salon segment add buyers "title:cto & org:acme"
     """
     with _store() as store:
-        segment = add_segment(store, name, rule, replace=replace)
+        segment = add_segment(store, name, rule, replace=replace, seed=seed, resolution=resolution)
         members = segment_members(store, segment) if "community:" not in rule else None
-    count = "" if members is None else f": {len(members):,} people"
-    console.print(f"Segment '{name}' = {rule}{count}.")
+    count = "" if members is None else f": {_people(len(members))}"
+    console.print(f"Segment '{name}' = {segment.rule}{count}.")
 
 
 @segment_app.command("list")
@@ -91,6 +101,9 @@ def influencers(
     members: Annotated[
         bool, typer.Option("--members", help="Rank the segment's own members too.")
     ] = False,
+    include_you: Annotated[
+        bool, typer.Option("--include-you", help="Rank yourself too (left out by default).")
+    ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -101,7 +114,12 @@ def influencers(
     """
     with _store() as store, busy("Ranking agenda-setters…"):
         result = insights.influencers(
-            store, segment, top=top, include_members=members, spec=_spec(weights)
+            store,
+            segment,
+            top=top,
+            include_members=members,
+            include_self=include_you,
+            spec=_spec(weights),
         )
     if as_json:
         _print_json(result)
@@ -111,16 +129,17 @@ def influencers(
 
 def _print_influencers(result: dict, title: str) -> None:  # type: ignore[type-arg]
     console.print(
-        f"Segment {result['segment']['name']}: {result['members']:,} people, "
-        f"{result['members_in_graph']:,} in a graph of {result['nodes']:,} people "
-        f"and {result['edges']:,} edges (* = in the segment)."
+        f"Segment {result['segment']['name']}: {_people(result['members'])}, "
+        f"{result['members_in_graph']:,} in a graph of {_people(result['nodes'])} "
+        f"and {plural(result['edges'], 'edge')} (* = in the segment)."
     )
+    _notes(result)
     rows = [
         (
             str(r["rank"]),
             _who(r["name"], r["person"], r["in_segment"]),
-            f"{r['ppr']:.4f}",
-            f"{r['lift']:.1f}x",
+            score(r["ppr"]),
+            lift(r["lift"]),
             _attention(r),
             f"{r['followers']:,}",
         )
@@ -129,9 +148,39 @@ def _print_influencers(result: dict, title: str) -> None:  # type: ignore[type-a
     _section(title, ("#", "who", "PPR", "lift", "attention from the segment", "followers"), rows)
 
 
+def _people(count: int) -> str:
+    return plural(count, "person", "people")
+
+
+def _notes(result: dict) -> None:  # type: ignore[type-arg]
+    for note in result.get("notes", []):
+        console.print(f"[yellow]{note}[/yellow]")
+
+
+def score(value: float) -> str:
+    """A probability-sized score: 0.0123, or 4.56e-07 when small (never 0.0000 for a
+    non-zero value)."""
+    if value == 0:
+        return "0"
+    return f"{value:.4f}" if abs(value) >= 0.001 else f"{value:.2e}"
+
+
+def lift(value: float) -> str:
+    """A ratio: 3.2x, or 0.043x when below 0.1 (never 0.0x for a non-zero value)."""
+    if value == 0:
+        return "0x"
+    return f"{value:.1f}x" if value >= 0.1 else f"{value:.2g}x"
+
+
+_PLURALS = {"reply": "replies", "email": "e-mails", "co-attendance": "co-attendances"}
+
+
 def _attention(row: dict) -> str:  # type: ignore[type-arg]
-    kinds = ", ".join(f"{n:,} {k}" for k, n in list(row["attention_from_segment"].items())[:3])
-    return f"{row['segment_members_attending']:,} people: {kinds}" if kinds else "—"
+    kinds = ", ".join(
+        plural(n, k, _PLURALS.get(k)) for k, n in list(row["attention_from_segment"].items())[:3]
+    )
+    attending = _people(row["segment_members_attending"])
+    return f"{attending}: {kinds}" if kinds else "—"
 
 
 @app.command()
@@ -237,9 +286,27 @@ def _print_experts(result: dict, title: str) -> None:  # type: ignore[type-arg]
         )
         for r in result["experts"]
     ]
+    _notes(result)
+    missing = result.get("missing", {})
+    if missing:
+        console.print(
+            "Missing evidence: "
+            + "; ".join(f"{k.replace('_', ' ')} ({why})" for k, why in missing.items())
+            + "."
+        )
     _section(title, ("#", "who", "substance", "visibility", "evidence"), rows)
-    if not rows:
-        console.print("No heads-down experts found around this segment.")
+    if rows:
+        return
+    if not result.get("ranked", True):
+        console.print(
+            "Nobody is ranked: without evidence of doing or of talking, a low score would be "
+            "a missing signal, not a heads-down expert."
+        )
+    else:
+        console.print(
+            f"No heads-down experts among {_people(result.get('candidates', 0))} around this "
+            "segment: nobody with substance in the top quarter talks less than the median."
+        )
 
 
 def _evidence(values: dict) -> str:  # type: ignore[type-arg]

@@ -22,6 +22,7 @@ from salon.cli.app import (
     console,
 )
 from salon.dates import parse_time
+from salon.diffusion.plot import plural
 from salon.errors import SalonError
 from salon.store.profiles import make_you
 
@@ -93,19 +94,36 @@ def where(
 def _print_where(result: dict) -> None:  # type: ignore[type-arg]
     topic = result["topic"]
     console.print(
-        f"{result['on_topic_posts']:,} posts on '{topic}' (by {result['method']}); "
-        f"segment {result['segment']['name']} of {result['segment_size']:,} people."
+        f"{plural(result['on_topic_posts'], 'post')} on '{topic}' (by {result['method']}); "
+        f"segment {result['segment']['name']} of "
+        f"{plural(result['segment_size'], 'person', 'people')}."
     )
+    for note in result.get("notes", []):
+        console.print(f"[yellow]{note}[/yellow]")
+    absent = [c["channel"] for c in result["channels"] if not c.get("segment_present", True)]
+    if absent and len(absent) == len(result["channels"]):
+        console.print(
+            f"[yellow]Segment {result['segment']['name']} has no post on '{topic}' in any of "
+            "these channels: they rank the conversation without it.[/yellow]"
+        )
+    elif absent:
+        console.print(
+            f"Segment {result['segment']['name']} has no post on '{topic}' in "
+            f"{plural(len(absent), 'channel')} (marked absent): ranked after the channels "
+            "where it is present."
+        )
     rows = []
     for c in result["channels"]:
         p, e = c["parts"], c["evidence"]
+        seg = f"{e['segment_posts']}" if c.get("segment_present", True) else "absent"
         rows.append(
             (
                 c["channel"],
                 f"{c['score']:+.2f}",
-                f"seg {p['segment']:+.1f} ({e['segment_posts']}), set {p['agenda_setters']:+.1f}, "
+                f"seg {p['segment']:+.1f} ({seg}), set {p['agenda_setters']:+.1f}, "
                 f"depth {p['depth']:+.1f} ({e['reply_share']:.0%} replies), breadth "
-                f"{p['breadth']:+.1f} ({e['participants']} people), growth {p['growth']:+.1f}",
+                f"{p['breadth']:+.1f} ({plural(e['participants'], 'person', 'people')}), "
+                f"growth {p['growth']:+.1f}",
                 ", ".join(_who(s["name"], s["id"]) for s in c["agenda_setters"][:2]) or "—",
             )
         )

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from sqlalchemy import func, select
 
+from salon.graph.influence import k_core
 from salon.graph.snapshot import GraphSnapshot
 from salon.graph.substance import Features
 from salon.store.database import Store
@@ -101,3 +102,29 @@ def engagement_from(
         if m is not None and len(sources):
             earned += np.asarray(m[sources].sum(axis=0)).ravel()
     return earned / np.maximum(posts, 1)
+
+
+def graph_features(snapshot: GraphSnapshot) -> dict[str, np.ndarray]:
+    """What an edge list holds about each node, beside the store's evidence.
+
+    ``reciprocated_ties``: how many people a node attends to attend back (a count, not a
+    share: one exchange of replies is not a record of reciprocity);
+    ``k_core``: its core number; ``interactions_sent``: the interactions it made (its talk,
+    where there are no posts); ``audience``: how many people pay it any attention (its
+    followers, where there are no follow ties). Empty for a graph without edges.
+    """
+    if snapshot.n == 0 or snapshot.matrix.nnz == 0:
+        return {}
+    binary = (snapshot.matrix > 0).astype(np.float64).tocsr()
+    binary.setdiag(0)
+    binary.eliminate_zeros()
+    mutual = np.asarray(binary.multiply(binary.T).sum(axis=1)).ravel()
+    sent = np.zeros(snapshot.n) if snapshot.kinds else np.diff(binary.indptr).astype(np.float64)
+    for m in snapshot.kinds.values():  # counts of interactions, by kind
+        sent += np.asarray(m.sum(axis=1)).ravel()
+    return {
+        "reciprocated_ties": mutual,
+        "k_core": k_core(snapshot).astype(np.float64),
+        "interactions_sent": sent,
+        "audience": np.diff(binary.tocsc().indptr).astype(np.float64),
+    }

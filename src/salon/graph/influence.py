@@ -71,7 +71,7 @@ def pagerank(
     Examples
     --------
     >>> g = GraphSnapshot.from_edges([1, 2, 3], [2, 3, 1])
-    >>> [round(x, 4) for x in pagerank(g).values]
+    >>> [round(float(x), 4) for x in pagerank(g).values]
     [0.3333, 0.3333, 0.3333]
     """
     n = snapshot.n
@@ -140,13 +140,17 @@ def agenda_setters(
     *,
     top: int = 20,
     alpha: float = 0.85,
-    include_members: bool = True,
+    include_members: bool = False,
+    exclude: np.ndarray | list[int] | None = None,
 ) -> list[Influencer]:
-    """People with the highest personalised PageRank restarting on ``members``.
+    """The segment's agenda-setters: the people outside it with the highest personalised
+    PageRank restarting on ``members`` (whom the segment listens to), best first.
 
-    Each comes with the lift of their PPR over global PageRank (why they matter to this
-    segment in particular), and the attention they receive from segment members by kind:
-    reposts, lists, replies and mentions say more than follower counts.
+    This is the one definition every command uses. ``include_members`` ranks the members
+    too; ``exclude`` (person ids, e.g. the user) are never ranked, though rank still flows
+    through them. Each comes with the lift of their PPR over global PageRank (why they
+    matter to this segment in particular), and the attention they receive from segment
+    members by kind: reposts, lists, replies and mentions say more than follower counts.
     """
     if snapshot.n == 0:
         return []
@@ -155,8 +159,13 @@ def agenda_setters(
     restart = segment_vector(snapshot, members)
     ppr = pagerank(snapshot, alpha=alpha, personalization=restart, matrix=prepared).values
     is_member = restart > 0
-    order = ppr.argsort()[::-1]
-    chosen = [int(i) for i in order if include_members or not is_member[i]][:top]
+    eligible = np.ones(snapshot.n, dtype=bool) if include_members else ~is_member
+    if exclude is not None and len(exclude):
+        left_out = snapshot.index(np.asarray(exclude, dtype=np.int64))
+        eligible[left_out[left_out >= 0]] = False
+    candidates = np.flatnonzero(eligible)
+    order = candidates[np.lexsort((candidates, -ppr[candidates]))]
+    chosen = [int(i) for i in order[:top]]
     followers = _in_degree(snapshot, "follow")
     columns = {kind: m.tocsc() for kind, m in snapshot.kinds.items()}
     out = []

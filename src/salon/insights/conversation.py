@@ -12,9 +12,8 @@ from salon.conversation.table import load_posts
 from salon.conversation.topics import tag_volumes, topic_matches
 from salon.errors import SalonError
 from salon.graph.communities import leiden
-from salon.graph.influence import agenda_setters
 from salon.graph.snapshot import SnapshotSpec
-from salon.insights.who import context, names_of
+from salon.insights.who import context, names_of, segment_agenda_setters, segment_warnings
 from salon.store.database import Store
 from salon.store.schema import people
 
@@ -46,8 +45,7 @@ def where(
             "longer description; 'salon topics' lists the tags."
         )
     ctx = context(store, segment, spec=spec, seed=seed)
-    leaders = agenda_setters(ctx.snapshot, ctx.members, top=20) if ctx.in_graph else []
-    setters = {f.person for f in leaders}
+    setters = {f.person for f in segment_agenda_setters(store, ctx, top=20)}
     partition = leiden(ctx.snapshot, seed=seed)
     communities = {
         int(p): int(c) for p, c in zip(ctx.snapshot.people, partition.membership, strict=True)
@@ -60,7 +58,10 @@ def where(
         agenda_setters=setters,
         communities=communities,
         topic_tag=tag,
-    )[:top]
+    )
+    # A channel where the segment has no on-topic post is not where its conversation is:
+    # it ranks below every channel where the segment is present, whatever its score.
+    ranked = sorted(ranked, key=lambda c: c.evidence["segment_posts"] == 0)[:top]
     names = names_of(store, sorted({p for c in ranked for p in c.agenda_setters}))
     return {
         "topic": topic,
@@ -68,9 +69,11 @@ def where(
         "on_topic_posts": int(on_topic.sum()),
         "segment": ctx.segment.to_dict(),
         "segment_size": len(ctx.members),
+        "notes": segment_warnings(ctx),
         "channels": [
             {
                 "channel": c.name,
+                "segment_present": c.evidence["segment_posts"] > 0,
                 "score": c.score,
                 "parts": c.parts,
                 "evidence": c.evidence,

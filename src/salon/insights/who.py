@@ -9,10 +9,10 @@ import numpy as np
 from sqlalchemy import select
 
 from salon.graph.communities import Partition, Progress, leiden
-from salon.graph.features import engagement_from, person_features
-from salon.graph.influence import agenda_setters, k_core, pagerank
+from salon.graph.features import engagement_from, graph_features, person_features
+from salon.graph.influence import Influencer, agenda_setters, k_core, pagerank
 from salon.graph.snapshot import GraphSnapshot, SnapshotSpec, build_snapshot
-from salon.graph.substance import heads_down_experts, substance_scores
+from salon.graph.substance import DOING, TALK, heads_down_experts, substance_scores
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
 from salon.store.schema import identities, people
@@ -65,12 +65,18 @@ def context(
 ) -> Context:
     snapshot = build_snapshot(store, spec)
     chosen = segment_rule(store, segment)
-    partition: list[Partition] = []
+    partitions: dict[tuple[int, float], Partition] = {}
 
-    def community(number: int) -> set[int]:
-        if not partition:
-            partition.append(leiden(snapshot, seed=seed, resolution=resolution))
-        nodes = np.flatnonzero(partition[0].membership == number)
+    def community(number: int, at_seed: int | None, at_resolution: float | None) -> set[int]:
+        # A stored rule says the seed and resolution it was made with; a rule in place
+        # takes the command's.
+        key = (
+            seed if at_seed is None else at_seed,
+            resolution if at_resolution is None else at_resolution,
+        )
+        if key not in partitions:
+            partitions[key] = leiden(snapshot, seed=key[0], resolution=key[1])
+        nodes = np.flatnonzero(partitions[key].membership == number)
         return set(snapshot.people[nodes].tolist())
 
     members = segment_members(store, chosen, communities=community)
@@ -82,9 +88,58 @@ def _segment_error(ctx: Context) -> None:
 
     if ctx.in_graph == 0:
         raise SalonError(
-            f"Segment '{ctx.segment.name}' ({ctx.segment.rule}) has {len(ctx.members)} people, "
+            f"Segment '{ctx.segment.name}' ({ctx.segment.rule}) has {_n(len(ctx.members))}, "
             "none of them in the attention graph. Check the rule with 'salon segment list'."
         )
+
+
+#: A segment with fewer members in the graph than this gets a warning: its "agenda-setters"
+#: are whom a handful of people attend to, not what a segment listens to.
+MIN_SEGMENT = 5
+
+
+def _n(count: int) -> str:
+    return f"{count:,} {'person' if count == 1 else 'people'}"
+
+
+def segment_warnings(ctx: Context) -> list[str]:
+    """What the user should know before trusting an answer about this segment."""
+    if 0 < ctx.in_graph < MIN_SEGMENT:
+        return [
+            f"Segment '{ctx.segment.name}' has only {_n(ctx.in_graph)} in the graph (fewer "
+            f"than {MIN_SEGMENT}): the answer describes them, not a segment."
+        ]
+    return []
+
+
+def yourself(store: Store) -> list[int]:
+    """Your canonical person id(s): ``people.is_self``."""
+    with store.engine.connect() as c:
+        mapping = canonical_map(c)
+        ids = c.execute(select(people.c.id).where(people.c.is_self)).scalars().all()
+    return sorted({mapping.get(p, p) for p in ids})
+
+
+def segment_agenda_setters(
+    store: Store,
+    ctx: Context,
+    *,
+    top: int = 20,
+    include_members: bool = False,
+    include_self: bool = False,
+) -> list[Influencer]:
+    """The segment's agenda-setters as every command sees them (influencers, experts,
+    lead-lag, where): the highest personalised PageRank over the segment among the people
+    outside it, you left out (``include_members`` and ``include_self`` put them back)."""
+    if ctx.in_graph == 0:
+        return []
+    return agenda_setters(
+        ctx.snapshot,
+        ctx.members,
+        top=top,
+        include_members=include_members,
+        exclude=None if include_self else yourself(store),
+    )
 
 
 def influencers(
@@ -93,16 +148,19 @@ def influencers(
     *,
     top: int = 20,
     include_members: bool = False,
+    include_self: bool = False,
     spec: SnapshotSpec | None = None,
 ) -> dict[str, Any]:
     """Agenda-setters of a segment: PPR over it, lift over PageRank, and the evidence.
 
-    By default the segment's own members are left out: the answer is whom, outside it, the
-    segment listens to.
+    By default the segment's own members and you are left out: the answer is whom, outside
+    it, the segment listens to (:func:`segment_agenda_setters`).
     """
     ctx = context(store, segment, spec=spec)
     _segment_error(ctx)
-    found = agenda_setters(ctx.snapshot, ctx.members, top=top, include_members=include_members)
+    found = segment_agenda_setters(
+        store, ctx, top=top, include_members=include_members, include_self=include_self
+    )
     core = k_core(ctx.snapshot) if ctx.snapshot.n else np.zeros(0)
     names = names_of(store, [f.person for f in found])
     rows = []
@@ -116,6 +174,12 @@ def influencers(
                 "k_core": int(core[i]) if i >= 0 else 0,
             }
         )
+    notes = segment_warnings(ctx)
+    if not rows and not include_members and ctx.in_graph == ctx.snapshot.n:
+        notes.append(
+            f"Everyone in the graph is in segment '{ctx.segment.name}', so nobody outside it "
+            "sets its agenda; --members ranks its own members."
+        )
     return {
         "segment": ctx.segment.to_dict(),
         "members": len(ctx.members),
@@ -123,6 +187,7 @@ def influencers(
         "nodes": ctx.snapshot.n,
         "edges": ctx.snapshot.edges,
         "influencers": rows,
+        "notes": notes,
     }
 
 
@@ -198,16 +263,24 @@ def experts(
     setters: int = 20,
     spec: SnapshotSpec | None = None,
 ) -> dict[str, Any]:
-    """Heads-down experts around a segment: high substance, low visibility, with evidence."""
+    """Heads-down experts around a segment: high substance, low visibility, with evidence.
+
+    Says which evidence the store lacks; with no input for substance or for visibility,
+    nobody is ranked (a missing signal is not evidence of quiet).
+    """
     ctx = context(store, segment, spec=spec)
     _segment_error(ctx)
     snapshot = ctx.snapshot
     features = person_features(store, snapshot)
-    leaders = agenda_setters(snapshot, ctx.members, top=setters)
+    features.values.update(graph_features(snapshot))
+    leaders = segment_agenda_setters(store, ctx, top=setters)
     sources = snapshot.index([f.person for f in leaders])
-    features.values["engagement_per_post"] = engagement_from(
-        snapshot, sources[sources >= 0], features.get("posts")
-    )
+    if len(leaders):
+        per = "posts" if "posts" in features.values else "interactions_sent"
+        name = "engagement_per_post" if per == "posts" else "engagement_per_interaction"
+        features.values[name] = engagement_from(snapshot, sources, features.get(per))
+    else:
+        features.why["engagement_per_post"] = "no agenda-setters outside the segment"
     scores = substance_scores(features)
     members = snapshot.index(ctx.members)
     members = members[members >= 0]
@@ -226,4 +299,13 @@ def experts(
         }
         for r, (i, pid) in enumerate(zip(chosen, ids, strict=True), start=1)
     ]
-    return {"segment": ctx.segment.to_dict(), "candidates": len(around), "experts": rows}
+    return {
+        "segment": ctx.segment.to_dict(),
+        "candidates": len(around),
+        "ranked": scores.rankable,
+        "substance_from": features.used(DOING),
+        "visibility_from": features.used(TALK),
+        "missing": features.missing,
+        "notes": segment_warnings(ctx),
+        "experts": rows,
+    }

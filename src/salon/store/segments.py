@@ -9,7 +9,8 @@ A rule is ``KIND:VALUE``; several joined by `` & `` must all hold.
 ``platform:NAME``      has an identity on that platform (``x``, ``mastodon``, a namespace)
 ``followers:WHO``      follows WHO (an id, a name, or a handle)
 ``tag:TAG``            posted with the tag TAG
-``community:N``        in community N of ``salon communities`` (same seed and resolution)
+``community:N``        in community N of ``salon communities``; stored as
+                       ``community:N@seed=S,resolution=R``, the parameters it was made with
 ``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line
 ``all``                everyone
 =====================  ========================================================================
@@ -52,8 +53,49 @@ RULE_KINDS = (
     "all",
 )
 
-#: Evaluates ``community:N`` rules: (community number) -> person ids. Set by the caller.
-CommunityLookup = Callable[[int], set[int]]
+#: Evaluates ``community:N`` rules: (community number, seed, resolution) -> person ids, with
+#: ``None`` for a parameter the rule does not fix (the command's own then). Set by the caller.
+CommunityLookup = Callable[[int, "int | None", "float | None"], set[int]]
+
+
+def community_clause(value: str) -> tuple[int, int | None, float | None]:
+    """``"3@seed=1,resolution=0.5"`` → ``(3, 1, 0.5)``; ``"3"`` → ``(3, None, None)``."""
+    number, _, params = value.partition("@")
+    seed: int | None = None
+    resolution: float | None = None
+    try:
+        for param in filter(None, (p.strip() for p in params.split(","))):
+            key, _, given = param.partition("=")
+            if key.strip() == "seed":
+                seed = int(given)
+            elif key.strip() == "resolution":
+                resolution = float(given)
+            else:
+                raise ValueError(key)
+        return int(number), seed, resolution
+    except ValueError:
+        raise SalonError(
+            f"'community:{value}' is not a community rule: use community:N, or "
+            "community:N@seed=S,resolution=R."
+        ) from None
+
+
+def pin_communities(rule: str, *, seed: int = 0, resolution: float = 1.0) -> str:
+    """The rule with every ``community:N`` clause carrying the seed and resolution it is
+    made with, so a stored segment always means the same partition."""
+    parts = parse_rule(rule)
+    if all(kind != "community" for kind, _ in parts):
+        return rule
+    clauses = []
+    for kind, value in parts:
+        if kind == "community":
+            number, s, r = community_clause(value)
+            s = seed if s is None else s
+            r = resolution if r is None else r
+            clauses.append(f"community:{number}@seed={s},resolution={r:g}")
+        else:
+            clauses.append(f"{kind}:{value}" if kind != "all" else "all")
+    return " & ".join(clauses)
 
 
 @dataclass
@@ -77,11 +119,23 @@ def parse_rule(rule: str) -> list[tuple[str, str]]:
                 f"{', '.join(RULE_KINDS)} (e.g. org:acme, title:cto, file:buyers.txt)."
             )
         parts.append((kind, value.strip()))
+        if kind == "community":
+            community_clause(value.strip())
     return parts
 
 
-def add_segment(store: Store, name: str, rule: str, *, replace: bool = False) -> Segment:
-    parse_rule(rule)
+def add_segment(
+    store: Store,
+    name: str,
+    rule: str,
+    *,
+    replace: bool = False,
+    seed: int = 0,
+    resolution: float = 1.0,
+) -> Segment:
+    """Store a segment; ``community:N`` clauses are stored with ``seed`` and ``resolution``
+    (:func:`pin_communities`) unless the rule gives them."""
+    rule = pin_communities(rule, seed=seed, resolution=resolution)
     with store.engine.begin() as c:
         exists = c.execute(select(segments.c.id).where(segments.c.name == name)).scalar()
         if exists and not replace:
@@ -129,7 +183,7 @@ def segment_members(
                     raise SalonError(
                         "community: rules need the communities; use them from an analytics command."
                     )
-                found = communities(int(value))
+                found = communities(*community_clause(value))
             else:
                 found = {mapping.get(p, p) for p in _match(c, kind, value)}
             result = found if result is None else result & found
