@@ -29,6 +29,15 @@ Measured through the product's own path: each source is imported with
 the canonical person holding its first key. Reported:
 
 - pairwise precision and recall of the people Salon made (pairs of records in one person);
+- recall on decidable pairs. A name alone is never evidence in Salon, so a true pair whose
+  records hold nothing but names in common cannot be found safely. Two records of one person
+  are *directly decidable* when they share a key (e-mail, phone, profile URL, handle), or both
+  name an organisation, or one holds an e-mail at a company domain (not a mail provider's)
+  whose label is the other's organisation's first k >= 1 words run together, normalised
+  (``harborwonka.example`` and "Harbor Wonka Software SA"). A true pair is *decidable* when
+  its two records are linked by a chain of directly decidable pairs of that person's records
+  (merging is transitive: a LinkedIn record with the company, the mail record with the work
+  e-mail and a phone, the address book record with that phone are all decidable pairs);
 - namesakes: pairs of records with the same normalised name that are truly different people,
   and how many of them Salon put in one person (target 0);
 - recall on true pairs whose normalised names differ (typos, nicknames, "Last, First");
@@ -36,7 +45,11 @@ the canonical person holding its first key. Reported:
   the cannot-link rule; target 0);
 - a baseline of exact keys alone (records sharing any e-mail, phone, URL or handle).
 
+The sweep re-runs the first seed with other values of ``salon.identity.MAX_NAMESAKES`` (the
+expected chance matches above which a pair is only a candidate) and reports the same figures.
+
 Usage: python bench/bench_identity.py [--records N] [--seed S ...] [--explain N]
+       [--sweep V ...] [--no-sweep] [--no-save]
 """
 
 from __future__ import annotations
@@ -59,7 +72,8 @@ from pathlib import Path
 import names as census_names
 from sqlalchemy import select
 
-from salon.identity import normalise_name
+from salon import identity as identity_rules
+from salon.identity import normalise_name, normalise_organization, organization_labels
 from salon.importers import import_paths
 from salon.importers.contacts import phone_key
 from salon.model import IdentityKey, account_slot, identity, url_keys
@@ -506,6 +520,44 @@ def salon(rows: list[Row], folder: Path) -> tuple[list[int], dict[str, float]]:
     return [holder[r.identity_keys()[0]] for r in rows], stats
 
 
+def names_organization(email: str, organization: str) -> bool:
+    """A work e-mail whose domain label is the organisation's first k words run together."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    if domain in PROVIDERS or not organization:
+        return False
+    label = domain.split(".")[-2]
+    return label in organization_labels(normalise_organization(organization))
+
+
+def directly_decidable(a: Row, b: Row) -> bool:
+    """Evidence beyond the name: a shared key, both organisations, or a domain naming one."""
+    if set(a.identity_keys()) & set(b.identity_keys()):
+        return True
+    if a.organization and b.organization:
+        return True
+    return any(names_organization(e, b.organization) for e in a.emails) or any(
+        names_organization(e, a.organization) for e in b.emails
+    )
+
+
+def decidable_pairs(rows: list[Row]) -> set[tuple[int, int]]:
+    """True pairs linked by a chain of directly decidable pairs of the person's records."""
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_person[r.person].append(i)
+    out: set[tuple[int, int]] = set()
+    for members in by_person.values():
+        if len(members) < 2:
+            continue
+        uf = UnionFind(len(members))
+        for (x, a), (y, b) in combinations(enumerate(members), 2):
+            if directly_decidable(rows[a], rows[b]):
+                uf.union(x, y)
+        labels = [uf.find(x) for x in range(len(members))]
+        out |= {(members[x], members[y]) for x, y in pairs_of(labels)}
+    return out
+
+
 def pairs_of(labels: list[int]) -> set[tuple[int, int]]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i, label in enumerate(labels):
@@ -520,25 +572,22 @@ class Scores:
     pairs: int
     namesakes_merged: int
     renamed_recall: float
+    decidable_recall: float
 
 
-def score(
-    predicted: set[tuple[int, int]],
-    true: set[tuple[int, int]],
-    namesakes: set[tuple[int, int]],
-    renamed: set[tuple[int, int]],
-) -> Scores:
-    hits = len(predicted & true)
-    return Scores(
-        hits / len(predicted) if predicted else 1.0,
-        hits / len(true) if true else 1.0,
-        len(predicted),
-        len(predicted & namesakes),
-        len(predicted & renamed) / len(renamed) if renamed else 1.0,
-    )
+@dataclass
+class Truth:
+    """What a generated data set truly holds."""
+
+    rows: list[Row]
+    true: set[tuple[int, int]]
+    namesakes: set[tuple[int, int]]
+    renamed: set[tuple[int, int]]
+    decidable: set[tuple[int, int]]
+    header: str
 
 
-def run(n_records: int, seed: int, explain: int) -> list[str]:
+def truth_of(n_records: int, seed: int) -> Truth:
     rows = generate(n_records, seed)
     truth = [r.person for r in rows]
     normal = [normalise_name(r.name) for r in rows]
@@ -546,42 +595,102 @@ def run(n_records: int, seed: int, explain: int) -> list[str]:
     same_name = pairs_of([hash(n) for n in normal])
     namesakes = {(a, b) for a, b in same_name if truth[a] != truth[b] and normal[a] == normal[b]}
     renamed = {(a, b) for a, b in true if normal[a] != normal[b]}
+    decidable = decidable_pairs(rows)
     by_name = Counter(normal)
-    lines = [
+    header = (
         f"seed {seed}: {len(rows):,} records of {len(set(truth)):,} people; {len(true):,} true "
-        f"pairs ({len(renamed):,} with different names); {len(namesakes):,} namesake pairs; "
+        f"pairs ({len(renamed):,} with different names; {len(decidable):,} decidable, "
+        f"{len(decidable) / len(true):.1%}); {len(namesakes):,} namesake pairs; "
         f"most common name {by_name.most_common(1)[0][0]!r} ×{by_name.most_common(1)[0][1]}"
-    ]
-    start = time.perf_counter()
-    base = score(pairs_of(baseline(rows)), true, namesakes, renamed)
-    base_seconds = time.perf_counter() - start
-    with tempfile.TemporaryDirectory(prefix="salon-bench-identity-") as folder:
-        labels, stats = salon(rows, Path(folder))
-    made = pairs_of(labels)
-    ours = score(made, true, namesakes, renamed)
-    lines.append(
-        f"  {'method':30} {'seconds':>8} {'precision':>9} {'recall':>7} {'pairs':>7} "
-        f"{'namesakes merged':>16} {'renamed recall':>14}"
     )
+    return Truth(rows, true, namesakes, renamed, decidable, header)
+
+
+def score(predicted: set[tuple[int, int]], t: Truth) -> Scores:
+    hits = len(predicted & t.true)
+    return Scores(
+        hits / len(predicted) if predicted else 1.0,
+        hits / len(t.true) if t.true else 1.0,
+        len(predicted),
+        len(predicted & t.namesakes),
+        len(predicted & t.renamed) / len(t.renamed) if t.renamed else 1.0,
+        len(predicted & t.decidable) / len(t.decidable) if t.decidable else 1.0,
+    )
+
+
+COLUMNS = (
+    f"{'precision':>9} {'recall':>7} {'decidable':>9} {'pairs':>7} {'namesakes merged':>16} "
+    f"{'renamed recall':>14}"
+)
+
+
+def figures(s: Scores, t: Truth) -> str:
+    return (
+        f"{s.precision:9.4f} {s.recall:7.4f} {s.decidable_recall:9.4f} {s.pairs:7,} "
+        f"{s.namesakes_merged:>8,} of {len(t.namesakes):<5,} {s.renamed_recall:14.4f}"
+    )
+
+
+def measure(t: Truth) -> tuple[Scores, dict[str, float], set[tuple[int, int]]]:
+    with tempfile.TemporaryDirectory(prefix="salon-bench-identity-") as folder:
+        labels, stats = salon(t.rows, Path(folder))
+    made = pairs_of(labels)
+    return score(made, t), stats, made
+
+
+def run(t: Truth, explain: int) -> tuple[list[str], Scores, dict[str, float]]:
+    lines = [t.header]
+    start = time.perf_counter()
+    base = score(pairs_of(baseline(t.rows)), t)
+    base_seconds = time.perf_counter() - start
+    ours, stats, made = measure(t)
+    lines.append(f"  {'method':30} {'seconds':>8} {COLUMNS}")
     for label, s, seconds in (
         ("exact keys (any shared key)", base, base_seconds),
         ("salon (import_paths)", ours, stats["seconds"]),
     ):
-        lines.append(
-            f"  {label:30} {seconds:8.2f} {s.precision:9.4f} {s.recall:7.4f} {s.pairs:7,} "
-            f"{s.namesakes_merged:>8,} of {len(namesakes):<5,} {s.renamed_recall:14.4f}"
-        )
+        lines.append(f"  {label:30} {seconds:8.2f} {figures(s, t)}")
     lines.append(
         f"  people with two keys in one account slot: {stats['cross_key_people']:.0f}; "
         f"fuzzy merges {stats['fuzzy_merges']:,.0f}, name merges {stats['name_merges']:,.0f}"
     )
     if explain:
-        wrong = sorted(made - true)[:explain]
-        missed = sorted(renamed - made)[:explain]
-        for title, chosen in (("wrongly merged", wrong), ("missed, names differ", missed)):
+        rows = t.rows
+        chosen_sets = (
+            ("namesakes merged", sorted(made & t.namesakes)[:explain]),
+            ("wrongly merged", sorted(made - t.true - t.namesakes)[:explain]),
+            ("missed, decidable", sorted(t.decidable - made)[:explain]),
+            ("missed, names differ", sorted(t.renamed - made)[:explain]),
+        )
+        for title, chosen in chosen_sets:
             lines.append(f"  {title}:")
             for a, b in chosen:
                 lines.append(f"    {_show(rows[a])}  |  {_show(rows[b])}")
+    return lines, ours, stats
+
+
+def sweep(t: Truth, values: list[float], known: dict[float, tuple[Scores, dict]]) -> list[str]:
+    """The same data set at other values of MAX_NAMESAKES."""
+    current = identity_rules.MAX_NAMESAKES
+    lines = [
+        f"MAX_NAMESAKES sweep on {t.header.split(':')[0]} (Salon's value: {current}):",
+        f"  {'MAX_NAMESAKES':>13} {'seconds':>8} {COLUMNS} {'cross-slot':>10}",
+    ]
+    print("\n".join(lines), flush=True)
+    try:
+        for value in values:
+            if value in known:
+                s, stats = known[value]
+            else:
+                identity_rules.MAX_NAMESAKES = value
+                s, stats, _ = measure(t)
+            lines.append(
+                f"  {value:13g} {stats['seconds']:8.2f} {figures(s, t)} "
+                f"{stats['cross_key_people']:10.0f}"
+            )
+            print(lines[-1], flush=True)
+    finally:
+        identity_rules.MAX_NAMESAKES = current
     return lines
 
 
@@ -609,6 +718,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, nargs="+", default=[7, 11, 42])
     parser.add_argument("--explain", type=int, default=0, help="show N wrong and missed pairs")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results")
+    parser.add_argument(
+        "--sweep",
+        type=float,
+        nargs="+",
+        default=[0.07, 0.02, 0.005],
+        help="MAX_NAMESAKES values to measure on the first seed",
+    )
+    parser.add_argument("--no-sweep", action="store_true", help="skip the MAX_NAMESAKES sweep")
     args = parser.parse_args()
     head = (
         f"bench_identity {datetime.date.today().isoformat()} · {os.cpu_count()} cores · "
@@ -616,13 +733,23 @@ def main() -> None:
     )
     print(head, flush=True)
     out = [head]
+    first: tuple[Truth, dict[float, tuple[Scores, dict]]] | None = None
     for seed in args.seed:
-        lines = run(args.records, seed, args.explain)
+        t = truth_of(args.records, seed)
+        lines, s, stats = run(t, args.explain)
         print("\n".join(lines), flush=True)
         out += lines
+        if first is None:
+            first = (t, {identity_rules.MAX_NAMESAKES: (s, stats)})
+    if first is not None and not args.no_sweep:
+        out += sweep(first[0], args.sweep, first[1])
     footer = (
         "targets: no person with two keys in one account slot; 0 namesakes merged; "
-        "precision >= 0.995 at recall >= 0.9"
+        "precision >= 0.995 at recall >= 0.9\n"
+        "decidable: recall on true pairs whose records are linked by evidence beyond the name "
+        "(a shared key, both organisations, or a work e-mail domain naming the other's "
+        "organisation; directly or through records of the same person); the other true pairs "
+        "share nothing but a name, which Salon never merges on"
     )
     print(footer)
     out.append(footer)

@@ -8,9 +8,17 @@ Scoring (each part in [0, 1]):
 
 - **name**: RapidFuzz ``token_sort_ratio`` of the normalised names (accents, case, titles and
   punctuation removed; "Last, First" turned around);
-- **organisation**: 1 for a shared organisation, the best fuzzy ratio of two organisations
-  otherwise, 0.9 when one's e-mail domain names the other's organisation; unknown when either
-  side has none;
+- **organisation**: 1 for a shared organisation, the fuzzy ratio of two spellings of one
+  organisation (word by word alike: "Acme Robotcs"; at least 0.95 when one is the other's
+  first words: "Acme"), 1 when one's e-mail domain names the other's organisation (the domain
+  is the organisation's own: its label is the organisation's first words run together,
+  ``harborwonka.example`` names "Harbor Wonka Software", ``acme.example`` "Acme"); unknown
+  when either side has none. Two different organisations (a word differs: "Trey Beacon
+  Logistics", "Cedar Beacon Logistics") keep their fuzzy ratio but are never merged;
+- **namesakes**: whichever way the organisation was found, the expected number of other
+  people there who would match by chance (:class:`_Population`), at least 1 when either holds
+  a numbered address at its domain (``sofia.romano2@``: the second Sofía Romano there); above
+  :data:`MAX_NAMESAKES` the pair is only a candidate;
 - **veto** (the cannot-link rule): two different accounts in one slot (ids or handles on one
   platform, profile URLs on one site: :func:`salon.model.account_slot`), or two different
   addresses at one domain, mean two people, whatever their names say.
@@ -38,8 +46,9 @@ _MAX_BLOCK = 400
 TYPO_VARIANTS = 5.0
 #: Above this many expected chance matches in the organisation, a pair is only a candidate.
 #: The expected number of namesakes is about the chance that the pair is two people, so this
-#: is the error a merge may risk: 1 in 200 (precision 0.995; bench/bench_identity.py with
-#: census name frequencies merged 11 namesake pairs in 100,000 records at 0.07, none at 0.005).
+#: is the error a merge may risk: 1 in 200. bench/bench_identity.py (census name frequencies,
+#: 100,000 records, seed 7) merged 7 namesake pairs at 0.07 (recall on decidable pairs 0.970),
+#: 5 at 0.02 (0.960), 2 at 0.005 (0.930), precision above 0.998 at each: the fewest namesakes.
 MAX_NAMESAKES = 0.005
 _PRIOR_SHARE = 0.001
 _PRIOR_WEIGHT = 1000
@@ -153,22 +162,76 @@ def _domain_label(email: str) -> str | None:
     return labels[-2] if len(labels) >= 2 else None
 
 
-def _org_score(
-    a: PersonFacts, b: PersonFacts, orgs: dict[int, set[str]]
-) -> tuple[float | None, str]:
+def organization_labels(org: str) -> list[str]:
+    """The domain labels that name a normalised organisation: its first k words run together.
+
+    >>> organization_labels("harbor wonka software")
+    ['harbor', 'harborwonka', 'harborwonkasoftware']
+    """
+    words = org.split()
+    return ["".join(words[:k]) for k in range(1, len(words) + 1)]
+
+
+def _one_organisation(x: str, y: str) -> bool:
+    """Two spellings of one organisation: one is the other's first words ("acme" and "acme
+    robotics"), or they have as many words and each word is a typo of the other's."""
+    wx, wy = x.split(), y.split()
+    if not wx or not wy:
+        return False
+    n = min(len(wx), len(wy))
+    if wx[:n] == wy[:n]:
+        return True
+    return len(wx) == len(wy) and all(fuzz.ratio(p, q) >= 80 for p, q in zip(wx, wy, strict=True))
+
+
+_NUMBERED = re.compile(r"[a-z][a-z._-]*[a-z]\d+$")
+
+
+def _numbered_address(person: PersonFacts, org: str) -> str | None:
+    """A work address at ``org``'s domain that carries a number (``sofia.romano2@``): the
+    organisation gave it because another person there has the same name."""
+    for email in person.emails:
+        local, _, _ = email.lower().partition("@")
+        label = _domain_label(email)
+        if label and label in organization_labels(org) and _NUMBERED.fullmatch(local):
+            return email
+    return None
+
+
+@dataclass(frozen=True)
+class _OrgEvidence:
+    similarity: float | None
+    why: str
+    org: str | None = None
+    """The organisation both are taken to be at (for the namesake check)."""
+    different: bool = False
+    """Both name an organisation, and they are two different ones."""
+
+
+def _org_score(a: PersonFacts, b: PersonFacts, orgs: dict[int, set[str]]) -> _OrgEvidence:
     oa, ob = orgs[a.id], orgs[b.id]
     if oa and ob:
         shared = oa & ob
         if shared:
-            return 1.0, f"both at {sorted(shared)[0]}"
-        best = max(fuzz.ratio(x, y) for x in oa for y in ob) / 100
-        return best, "similar organisations"
+            org = sorted(shared)[0]
+            return _OrgEvidence(1.0, f"both at {org}", org)
+        best, x, y = max((fuzz.ratio(x, y), x, y) for x in oa for y in ob)
+        alike = [(fuzz.ratio(x, y), x, y) for x in oa for y in ob if _one_organisation(x, y)]
+        if alike:
+            best, x, y = max(alike)
+            similarity = max(best / 100, 0.95)  # "acme" and "acme robotics"
+            return _OrgEvidence(similarity, f"similar organisations: {x}, {y}", max(x, y, key=len))
+        return _OrgEvidence(best / 100, f"different organisations: {x}, {y}", different=True)
     for person, other in ((a, ob), (b, oa)):
         for email in person.emails:
             label = _domain_label(email)
-            if label and any(label in o.split() or label == o.replace(" ", "") for o in other):
-                return 0.9, f"e-mail domain {email.rsplit('@', 1)[-1]} names the organisation"
-    return None, "no organisation on one side"
+            if not label:
+                continue
+            for org in sorted(other):
+                if label in organization_labels(org):
+                    domain = email.rsplit("@", 1)[-1]
+                    return _OrgEvidence(1.0, f"e-mail domain {domain} names {org}", org)
+    return _OrgEvidence(None, "no organisation on one side")
 
 
 def _veto(a: PersonFacts, b: PersonFacts) -> str | None:
@@ -196,6 +259,7 @@ def _blocks(
     people: Sequence[PersonFacts], names: dict[int, str], orgs: dict[int, set[str]]
 ) -> Iterable[list[PersonFacts]]:
     blocks: dict[tuple[str, ...], list[PersonFacts]] = defaultdict(list)
+    labels = {label for p in people for e in p.emails if (label := _domain_label(e))}
     for person in people:
         tokens = names[person.id].split()
         if not tokens:
@@ -204,9 +268,12 @@ def _blocks(
         keys = {("n", first[:2], last[:3]), ("n", first[:3], last[:2])}
         for org in orgs[person.id]:
             keys.update(("o", org, t[:2]) for t in tokens)
+            # an e-mail domain naming the organisation meets it here (harborwonka.example)
+            named = labels.intersection(organization_labels(org))
+            keys.update(("d", label, t[:2]) for label in named for t in tokens)
         for email in person.emails:
             if label := _domain_label(email):
-                keys.update(("o", label, t[:2]) for t in tokens)
+                keys.update(("d", label, t[:2]) for t in tokens)
         for key in keys:
             blocks[key].append(person)
     for members in blocks.values():
@@ -221,20 +288,35 @@ class _Population:
     A name shared inside a large organisation is weaker evidence than inside a small one
     (term-frequency adjustment, as in Fellegi–Sunter record linkage): the expected number of
     different people who would match by chance is ``members × P(first) × P(last)``, times
-    :data:`TYPO_VARIANTS` when the names only look alike.
+    :data:`TYPO_VARIANTS` when the names only look alike. When they differ, the commoner of the
+    two names counts: "Raymond Whitten" and "Raymond White" are two people as often as there
+    are Raymond Whites there. An organisation's members are the people who name it and those
+    known only by an e-mail address at a domain naming it.
     """
 
     size: int
     first: Counter[str]
     last: Counter[str]
     members: Counter[str]
+    domains: Counter[str] = field(default_factory=Counter)
+    """People without an organisation, by the label of their work e-mail domains."""
 
-    def namesakes(self, name: str, org: str | None, exact: bool) -> float:
-        tokens = name.split()
-        if not tokens or org is None or not self.size:
+    def namesakes(self, names: Sequence[str], org: str | None) -> float:
+        """Expected chance matches of people called ``names`` (one or two spellings)."""
+        if org is None or not self.size:
             return 0.0
-        p = self.share(self.first[tokens[0]]) * self.share(self.last[tokens[-1]])
-        return self.members[org] * p * (1 if exact else TYPO_VARIANTS)
+        shares = [
+            self.share(self.first[tokens[0]]) * self.share(self.last[tokens[-1]])
+            for tokens in (name.split() for name in names)
+            if tokens
+        ]
+        if not shares:
+            return 0.0
+        exact = len(set(names)) == 1
+        return self.size_of(org) * max(shares) * (1 if exact else TYPO_VARIANTS)
+
+    def size_of(self, org: str) -> int:
+        return self.members[org] + sum(self.domains[label] for label in organization_labels(org))
 
     def share(self, count: int) -> float:
         """A name's share, smoothed towards 1 in 1,000 so small address books stay sane."""
@@ -247,13 +329,16 @@ def _population(
     first: Counter[str] = Counter()
     last: Counter[str] = Counter()
     members: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
     for person in people:
         tokens = names[person.id].split()
         if tokens:
             first[tokens[0]] += 1
             last[tokens[-1]] += 1
         members.update(orgs[person.id])
-    return _Population(len(people), first, last, members)
+        if not orgs[person.id]:
+            domains.update({label for e in person.emails if (label := _domain_label(e))})
+    return _Population(len(people), first, last, members, domains)
 
 
 def duplicate_candidates(
@@ -302,21 +387,29 @@ def score_pair(
     """The score of one pair (``None`` when a veto says they are two people)."""
     if _veto(a, b) is not None:
         return None
-    org, why = _org_score(a, b, orgs)
-    score = 0.85 * name_score if org is None else 0.6 * name_score + 0.4 * org
-    shared = sorted(orgs[a.id] & orgs[b.id])
+    org = _org_score(a, b, orgs)
+    similarity = org.similarity
+    score = 0.85 * name_score if similarity is None else 0.6 * name_score + 0.4 * similarity
+    if org.different:
+        score = min(score, AUTO_MERGE - 0.01)
     chance = 0.0
-    if population is not None and shared:
-        chance = population.namesakes(names[a.id], shared[0], names[a.id] == names[b.id])
+    numbered = None
+    if org.org is not None:
+        if population is not None:
+            chance = population.namesakes((names[a.id], names[b.id]), org.org)
+        if numbered := _numbered_address(a, org.org) or _numbered_address(b, org.org):
+            chance = max(chance, 1.0)  # a namesake there for certain: which one is this?
         if chance > MAX_NAMESAKES:
             score = min(score, AUTO_MERGE - 0.01)
-    evidence = {
+    evidence: dict[str, object] = {
         "names": [names[a.id], names[b.id]],
         "expected_namesakes": round(chance, 4),
         "name_similarity": round(name_score, 3),
-        "organisation": why,
-        "organisation_similarity": org,
+        "organisation": org.why,
+        "organisation_similarity": org.similarity,
     }
+    if numbered:
+        evidence["namesake_address"] = numbered
     lo, hi = sorted((a.id, b.id))
     return Candidate(lo, hi, round(score, 4), evidence)
 
