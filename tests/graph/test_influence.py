@@ -90,3 +90,4 @@ def test_agenda_setters_one_definition_members_and_you_out():
     assert agenda_setters(g, segment, top=1, include_members=True)[0].person in (3, 10)
     everyone = agenda_setters(g, np.array([1, 2, 3, 10, 11]), top=3)
     assert everyone == []  # nobody outside a segment that is everyone
+    assert agenda_setters(g, np.array([11]), top=3) == []  # 11 attends to nobody: PPR 0

@@ -148,9 +148,10 @@ def agenda_setters(
 
     This is the one definition every command uses. ``include_members`` ranks the members
     too; ``exclude`` (person ids, e.g. the user) are never ranked, though rank still flows
-    through them. Each comes with the lift of their PPR over global PageRank (why they
-    matter to this segment in particular), and the attention they receive from segment
-    members by kind: reposts, lists, replies and mentions say more than follower counts.
+    through them; nobody the segment's walk never reaches (PPR 0) is one. Each comes with
+    the lift of their PPR over global PageRank (why they matter to this segment in
+    particular), and the attention they receive from segment members by kind: reposts,
+    lists, replies and mentions say more than follower counts.
     """
     if snapshot.n == 0:
         return []
@@ -163,7 +164,7 @@ def agenda_setters(
     if exclude is not None and len(exclude):
         left_out = snapshot.index(np.asarray(exclude, dtype=np.int64))
         eligible[left_out[left_out >= 0]] = False
-    candidates = np.flatnonzero(eligible)
+    candidates = np.flatnonzero(eligible & (ppr > 0))  # no rank from the segment: not one
     order = candidates[np.lexsort((candidates, -ppr[candidates]))]
     chosen = [int(i) for i in order[:top]]
     followers = _in_degree(snapshot, "follow")

@@ -180,6 +180,11 @@ def influencers(
             f"Everyone in the graph is in segment '{ctx.segment.name}', so nobody outside it "
             "sets its agenda; --members ranks its own members."
         )
+    elif not rows:
+        notes.append(
+            f"Segment '{ctx.segment.name}' pays attention to nobody else in the graph: "
+            "it has no agenda-setters."
+        )
     return {
         "segment": ctx.segment.to_dict(),
         "members": len(ctx.members),
