@@ -285,6 +285,24 @@ class InteractionBatch:
         return len(self.src)
 
 
+@dataclass(slots=True)
+class Notice:
+    """Something the import report should say about the file (not data): a series cut at its
+    cap, a record left out and why."""
+
+    text: str
+    line: int = 0
+
+
 Record = (
-    Person | Affiliation | Tie | Interaction | Post | Snapshot | Place | Meeting | InteractionBatch
+    Person
+    | Affiliation
+    | Tie
+    | Interaction
+    | Post
+    | Snapshot
+    | Place
+    | Meeting
+    | InteractionBatch
+    | Notice
 )

@@ -51,7 +51,10 @@ def test_giant_single_line_is_refused(fresh_store, tmp_path, monkeypatch):
     path.write_text('{"id": "1", "author": "a", "text": "' + "x" * 5000 + '"}\n')
     with pytest.raises(salon.UnsafeInputError) as error:
         salon.import_paths(fresh_store, [path], source="posts")
-    assert str(error.value) == f"'{path}' line 1 is longer than 0 MiB characters; it was not read."
+    assert str(error.value) == (
+        f"'{path}' line 1 is longer than 0 Mi characters, which no export writes; "
+        "it was not read. Check that this is the file you meant."
+    )
 
 
 def test_missing_path(fresh_store, tmp_path):

@@ -24,16 +24,18 @@ from typing import Any
 
 import icalendar
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, read_document
-from salon.model import Meeting, Person, PersonRef, Record, identity
+from salon.model import Meeting, Notice, Person, PersonRef, Record, identity
 
 NAME = "calendar"
 DESCRIPTION = "Calendars: iCalendar (.ics) from Google, Apple, Outlook, Thunderbird"
 FILES = "*.ics"
 
 MAX_OCCURRENCES = 500
+_LATEST = 253_339_228_800  # 9998-01-01: a series said to run past it ends there
 _KINDS = (
     ("breakfast", re.compile(r"\bbreakfast|brunch\b", re.I)),
     ("lunch", re.compile(r"\blunch", re.I)),
@@ -111,7 +113,7 @@ def _window(calendar: Any) -> tuple[datetime, datetime]:
         now = datetime.now(UTC)
         return now, now
     first = datetime.fromtimestamp(min(starts), UTC) - timedelta(days=1)
-    last = datetime.fromtimestamp(max(ends), UTC) + timedelta(days=365)
+    last = datetime.fromtimestamp(min(max(ends), _LATEST), UTC) + timedelta(days=365)
     return first, last
 
 
@@ -161,7 +163,6 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         if "RRULE" in c or "RDATE" in c or "RECURRENCE-ID" in c
     }
     start, end = _window(calendar)
-    occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
     uid_lines: dict[str, int] = {}
     lines = text.splitlines()
     for i, line in enumerate(lines, start=1):
@@ -172,18 +173,71 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                     break
                 uid += more[1:]
             uid_lines.setdefault(uid.strip(), i)
-    per_series: dict[str, int] = {}
-    for number, event in enumerate(occurrences, start=1):
-        uid = str(event.get("UID", "")) or f"event-{number}"
-        per_series[uid] = per_series.get(uid, 0) + 1
-        if per_series[uid] > MAX_OCCURRENCES:
+    for number, event in enumerate(_occurrences(calendar, series, start, end), start=1):
+        if isinstance(event, Notice):
+            yield event
             continue
+        uid = str(event.get("UID", "")) or f"event-{number}"
         meeting = _meeting(uid, event, uid_lines.get(uid, 1))
         meeting.calendar = calendar_name
         if "UID" in event:
             original = _epoch(event.decoded("RECURRENCE-ID", None)) or meeting.start
             meeting.event = f"{uid}@{original}" if uid in series else uid
         yield meeting
+
+
+def _occurrences(calendar: Any, series: set[str], start: datetime, end: datetime) -> Iterator[Any]:
+    """Every occurrence in the window, expanded lazily: single events together, each
+    recurring series on its own, stopped at :data:`MAX_OCCURRENCES` (with a notice), so an
+    event repeating every second since 1970 costs no more than 500 occurrences."""
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    rest = [c for c in calendar.subcomponents if c.name != "VEVENT"]
+    groups: dict[str, list[Any]] = {"": []}
+    for event in events:
+        uid = str(event.get("UID", ""))
+        groups.setdefault(uid if uid in series else "", []).append(event)
+    try:
+        for uid, members in groups.items():
+            calendar.subcomponents = [*rest, *members]
+            query = recurring_ical_events.of(calendar, skip_bad_series=True)
+            if not uid:
+                yield from query.between(start, end)
+                continue
+            stop, cut = _cutoff([m for m in members if "RRULE" in m], start, end)
+            occurrences = query.between(start, stop)
+            yield from occurrences[:MAX_OCCURRENCES]
+            if cut or len(occurrences) > MAX_OCCURRENCES:
+                yield Notice(
+                    f"Series {uid!r} repeats more than {MAX_OCCURRENCES} times: its first "
+                    f"{MAX_OCCURRENCES} occurrences were read, the rest left out."
+                )
+    finally:
+        calendar.subcomponents = [*rest, *events]
+
+
+def _cutoff(masters: list[Any], start: datetime, end: datetime) -> tuple[datetime, bool]:
+    """Where a series' expansion may stop: at its occurrence number :data:`MAX_OCCURRENCES`
+    + 1 (found lazily with dateutil) when it has that many before ``end``, else ``end``; so
+    expanding a series costs what it keeps. Also says whether the series was cut."""
+    stop = start
+    for master in masters:
+        first = master.decoded("DTSTART")
+        if not isinstance(first, datetime):
+            first = datetime(first.year, first.month, first.day)
+        floating = first.tzinfo is None
+        limit = end.replace(tzinfo=None) if floating else end
+        try:
+            rule = rrulestr(master["RRULE"].to_ical().decode(), dtstart=first)
+            beyond = next(
+                (w for n, w in enumerate(rule, start=1) if n > MAX_OCCURRENCES or w > limit),
+                None,
+            )
+        except (ValueError, TypeError, OverflowError):
+            return end, False  # a rule dateutil cannot read: the library's expansion, capped
+        if beyond is None or beyond > limit:
+            return end, False
+        stop = max(stop, beyond.replace(tzinfo=UTC) if floating else beyond)
+    return (stop, True) if stop > start else (end, False)
 
 
 def _meeting(uid: str, event: Any, line: int) -> Meeting:

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from salon.dates import parse_time
-from salon.errors import SalonError
+from salon.errors import SalonError, UnsafeInputError
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, text_lines
 from salon.model import SYMMETRIC_KINDS, InteractionBatch, PersonRef, Record, Tie, identity
@@ -156,6 +156,8 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
         return False
     try:
         return _layout(file) is not None
+    except UnsafeInputError:
+        raise  # a bomb or a runaway line is refused, not passed over
     except SalonError:  # undecodable or damaged: not an edge list we can sniff
         return False
 

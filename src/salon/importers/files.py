@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import hashlib
 import io
 import json
@@ -18,6 +17,7 @@ import os
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -31,10 +31,12 @@ from salon.errors import ExportFormatError, SalonError, UnsafeInputError
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 #: A zip whose members expand to more than this is refused.
 MAX_ZIP_EXPANDED_BYTES = 8 * 1024 * 1024 * 1024
-#: A zip member compressed more than this many times (and over 64 MiB) is refused.
+#: A zip, tar or gzip member compressed more than this many times (and over 4 MiB expanded)
+#: is refused: checked from the headers where the format gives sizes, while reading otherwise.
 MAX_ZIP_RATIO = 200
+_RATIO_FLOOR = 4 * 1024 * 1024
 #: One CSV field may hold at most this many characters.
-MAX_FIELD_CHARS = 16 * 1024 * 1024
+MAX_FIELD_CHARS = 4 * 1024 * 1024
 
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 # Media in archives (Mastodon's tar holds every image): never an export's data, never sniffed.
@@ -59,6 +61,74 @@ _TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz")
 _extracted: list[tempfile.TemporaryDirectory[str]] = []
 
 csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+def expansion_limit(stored: int) -> int:
+    """How far ``stored`` compressed bytes may expand before they look like a bomb."""
+    return min(max(_RATIO_FLOOR, MAX_ZIP_RATIO * stored), MAX_ZIP_EXPANDED_BYTES)
+
+
+class _GzipStream(io.RawIOBase):
+    """A ``.gz`` stream (several members allowed) decompressed with zlib, which checks each
+    member's CRC, counting what goes in and what comes out: as soon as more than
+    :data:`MAX_ZIP_RATIO` times the compressed bytes read so far (and over 4 MiB) come out,
+    or the whole budget is spent, it stops. One budget for data no header sizes."""
+
+    _CHUNK = 16 * 1024
+
+    def __init__(self, raw: IO[bytes], limit: int, display: str):
+        self._raw = raw
+        self._limit = limit
+        self._display = display
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._pending = b""
+        self._consumed = 0
+        self._produced = 0
+        self._fresh = True
+
+    def readable(self) -> bool:
+        return True
+
+    def _refill(self) -> bool:
+        while not self._pending:
+            data = self._inflate.unconsumed_tail
+            if self._inflate.eof:  # a member ended: what follows is the next one's
+                data = self._inflate.unused_data
+                self._inflate = zlib.decompressobj(wbits=31)
+                self._fresh = True
+            if not data:
+                data = self._raw.read(self._CHUNK)
+                self._consumed += len(data)
+            if not data:
+                if not self._fresh:
+                    raise EOFError("the compressed data ends early")
+                return False
+            self._fresh = False
+            self._pending = self._inflate.decompress(data, 1 << 20)
+            self._produced += len(self._pending)
+            budget = min(self._limit, max(_RATIO_FLOOR, MAX_ZIP_RATIO * self._consumed))
+            if self._produced > budget:
+                raise UnsafeInputError(
+                    f"'{self._display}' expands over {MAX_ZIP_RATIO} times its stored size, "
+                    "which looks like a compression bomb. "
+                    "It was not read; decompress it yourself if you trust it."
+                )
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        try:
+            if not self._refill():
+                return 0
+        except zlib.error as exc:
+            raise OSError(f"not valid gzip data: {exc}") from exc
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Counting(io.RawIOBase):
@@ -121,7 +191,8 @@ class InputFile:
         """The file's content, decompressed, counting stored bytes read into ``bytes_read``."""
         raw = io.BufferedReader(_Counting(self._opener(), self.bytes_read), 1 << 16)
         if self.name.lower().endswith(".gz"):
-            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+            unpacked = _GzipStream(raw, expansion_limit(self.size), self.display)
+            return io.BufferedReader(unpacked, 1 << 16)
         return raw
 
     def head(self, n: int = 4096) -> bytes:
@@ -174,7 +245,7 @@ def _decode_error(file: InputFile) -> ExportFormatError:
 
 
 #: One line of a line-based file may hold at most this many characters.
-MAX_LINE_CHARS = 64 * 1024 * 1024
+MAX_LINE_CHARS = 4 * 1024 * 1024
 
 
 def text_lines(file: InputFile) -> Iterator[tuple[int, str]]:
@@ -188,7 +259,8 @@ def text_lines(file: InputFile) -> Iterator[tuple[int, str]]:
                 if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
                     raise UnsafeInputError(
                         f"'{file.display}' line {line_no} is longer than "
-                        f"{MAX_LINE_CHARS >> 20} MiB characters; it was not read."
+                        f"{MAX_LINE_CHARS >> 20} Mi characters, which no export writes; "
+                        "it was not read. Check that this is the file you meant."
                     )
                 yield line_no, line.rstrip("\r\n")
         except UnicodeDecodeError as exc:
@@ -215,6 +287,12 @@ def csv_rows(
             raise _decode_error(file) from exc
         except csv.Error as exc:
             where = f"line {skip_lines + done + 1}"
+            if "field larger than field limit" in str(exc):
+                raise file.error(
+                    where,
+                    f"a field is longer than {MAX_FIELD_CHARS >> 20} Mi characters",
+                    "A quote is probably missing before it; fix that line or export again.",
+                ) from exc
             raise file.error(where, f"broken CSV ({exc})") from exc
         except (OSError, EOFError) as exc:
             where = f"line {skip_lines + done + 1}"
@@ -222,15 +300,22 @@ def csv_rows(
 
 
 def read_bytes(file: InputFile) -> bytes:
-    """The whole file, refusing files over :data:`MAX_DOCUMENT_BYTES`."""
+    """The whole file, refusing files over :data:`MAX_DOCUMENT_BYTES` (before reading, where
+    the size is known)."""
+    if not file.name.lower().endswith(".gz") and file.size > MAX_DOCUMENT_BYTES:
+        raise _too_large(file)
     with file.open() as raw:
         data = raw.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise UnsafeInputError(
-            f"'{file.display}' is larger than {MAX_DOCUMENT_BYTES >> 20} MiB, "
-            "too large to read as one document. Split the export and import the parts."
-        )
+        raise _too_large(file)
     return data
+
+
+def _too_large(file: InputFile) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"'{file.display}' is larger than {MAX_DOCUMENT_BYTES >> 20} MiB, "
+        "too large to read as one document. Split the export and import the parts."
+    )
 
 
 def read_document(file: InputFile) -> str:
@@ -273,15 +358,17 @@ def _tar_folder(path: Path) -> Path:
     _extracted.append(target)
     total = 0
     try:
+        limit = expansion_limit(path.stat().st_size)
         with tarfile.open(path, "r:*") as archive:
             for member in archive:
                 if not member.isfile() or _skip(member.name):
                     continue
-                total += member.size
-                if total > MAX_ZIP_EXPANDED_BYTES:
+                total += member.size  # from the member's header, before it is read
+                if total > limit:
                     raise UnsafeInputError(
-                        f"'{path}' expands to over {MAX_ZIP_EXPANDED_BYTES >> 30} GiB of data "
-                        "files. Unpack it yourself and import the folder."
+                        f"'{path}' expands to over {limit >> 20} MiB of data files, "
+                        f"{total // max(path.stat().st_size, 1)} times its size. "
+                        "Unpack it yourself and import the folder."
                     )
                 archive.extract(member, target.name, filter="data")
     except (tarfile.TarError, EOFError, OSError) as exc:
@@ -306,7 +393,7 @@ def _zip_files(path: Path) -> list[InputFile]:
             f"{MAX_ZIP_EXPANDED_BYTES >> 30} GiB limit. Unzip it yourself and import the folder."
         )
     for m in members:
-        if m.file_size > (64 << 20) and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+        if m.file_size > expansion_limit(m.compress_size):
             raise UnsafeInputError(
                 f"'{path}:{m.filename}' expands {m.file_size // max(m.compress_size, 1)} times "
                 "its stored size, which looks like a zip bomb. It was not read."

@@ -19,6 +19,7 @@ from salon.model import (
     IdentityKey,
     Interaction,
     InteractionBatch,
+    Notice,
     Person,
     PersonRef,
     Post,
@@ -130,6 +131,9 @@ class Writer(PeopleMixin, EventsMixin):
     # -- public -----------------------------------------------------------------------------
 
     def add(self, record: Record, file_id: int) -> None:
+        if isinstance(record, Notice):
+            self.warnings.append(record.text)
+            return
         if isinstance(record, InteractionBatch):
             self.flush()
             self._write_batch(record, file_id)
