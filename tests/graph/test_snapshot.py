@@ -9,8 +9,11 @@ from salon.demo import run_demo
 from salon.graph import snapshot as snapshot_module
 from salon.graph.influence import pagerank
 from salon.graph.snapshot import SnapshotSpec, build_snapshot, store_identity
+from salon.importers.base import ImportOptions
+from salon.model import Interaction, PersonRef
 from salon.store.merges import merge_people
 from salon.store.schema import identities
+from salon.store.writer import Writer
 from tests.conftest import ROOT, shared
 
 
@@ -135,3 +138,24 @@ def test_demo_leaves_no_cached_snapshots_behind(tmp_path, monkeypatch):
         run_demo(store)
     assert built  # the demo did cache snapshots of its store…
     assert sorted(cache.glob("snapshots/*.npz")) == kept  # …and removed them; others stay
+
+
+def test_a_reply_recorded_twice_is_one_edge(fresh_store, tmp_path):
+    """An X archive records a reply as a post (reply_to) and as an interaction: one edge."""
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        "id,author,text,reply_to,platform\np1,ana,Hello,,x\nr1,bo,Hi Ana,p1,x\nr2,cy,Hi too,p1,x\n"
+    )
+    salon.import_paths(fresh_store, [posts], options=ImportOptions(namespace="x"))
+    with fresh_store.engine.connect() as c:
+        ids = dict(c.execute(select(identities.c.value, identities.c.person_id)).all())
+    with fresh_store.engine.begin() as c:
+        writer = Writer(c, 1)
+        bo = PersonRef((("x", "id", "bo"),))
+        writer.add(Interaction(bo, PersonRef((("x", "id", "ana"),)), "reply", 1, ref="r1"), 1)
+        writer.flush()
+    g = build_snapshot(fresh_store, use_cache=False)
+    index = {pid: i for i, pid in enumerate(g.people.tolist())}
+    weight = g.matrix[index[ids["bo"]], index[ids["ana"]]]
+    assert weight == 2.0  # the reply weight once, not twice
+    assert g.matrix[index[ids["cy"]], index[ids["ana"]]] == 2.0  # a post-only reply still counts

@@ -259,13 +259,23 @@ def _post_edges(
     column,
     code,  # type: ignore[no-untyped-def]
 ) -> list[tuple]:  # type: ignore[type-arg]
-    """A post answering or reposting another is attention from its author to the other's."""
+    """A post answering or reposting another is attention from its author to the other's,
+    unless an export already recorded that reply or repost as an interaction (the same two
+    people, the same kind, naming either post): one reply is one edge, not two."""
     parent = posts.alias("parent")
     stmt = (
-        select(posts.c.author_id, parent.c.author_id)
+        select(posts.c.author_id, parent.c.author_id, posts.c.post_key, column)
         .join(parent, (parent.c.platform == posts.c.platform) & (parent.c.post_key == column))
         .where(posts.c.author_id.is_not(None), parent.c.author_id.is_not(None))
     )
+    recorded = {
+        tuple(row)
+        for row in connection.execute(
+            select(interactions.c.src_id, interactions.c.dst_id, interactions.c.ref).where(
+                interactions.c.kind == kind, interactions.c.ref.is_not(None)
+            )
+        )
+    }
     if spec.since is not None:
         stmt = stmt.where(posts.c.at >= spec.since)
     if spec.until is not None:
@@ -273,6 +283,14 @@ def _post_edges(
     out = []
     weight = spec.weight(kind)
     for chunk in _rows(connection, stmt):
+        if recorded:
+            chunk = [
+                r
+                for r in chunk
+                if (r[0], r[1], r[2]) not in recorded and (*r[:2], r[3]) not in recorded
+            ]
+            if not chunk:
+                continue
         src = np.fromiter((r[0] for r in chunk), np.int64, len(chunk))
         dst = np.fromiter((r[1] for r in chunk), np.int64, len(chunk))
         out.append(

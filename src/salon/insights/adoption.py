@@ -14,9 +14,8 @@ from salon.diffusion.censoring import Window, censoring
 from salon.diffusion.imm import Cascade, imm, monte_carlo_spread
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.errors import ConvergenceError, SalonError
-from salon.graph.influence import agenda_setters
 from salon.graph.snapshot import SnapshotSpec
-from salon.insights.who import _segment_error, context, names_of
+from salon.insights.who import _segment_error, context, names_of, segment_agenda_setters
 from salon.store.adoptions import adoption_times, list_innovations
 from salon.store.database import Store
 from salon.store.schema import interactions, people, posts, ties
@@ -338,7 +337,7 @@ def lead_lag(
     "the influencers are there now; your buyers follow about k months later"."""
     ctx = context(store, segment, spec=spec)
     _segment_error(ctx)
-    leaders = {f.person for f in agenda_setters(ctx.snapshot, ctx.members, top=setters)}
+    leaders = {f.person for f in segment_agenda_setters(store, ctx, top=setters)}
     members = set(ctx.members.tolist())
     rows = []
     for item in list_innovations(store, min_adopters=min_adopters, limit=500):
