@@ -2,7 +2,7 @@ import numpy as np
 
 from salon.conversation.channels import conversation_health, rank_channels
 from salon.conversation.table import PostTable
-from salon.conversation.topics import similarity, topic_matches
+from salon.conversation.topics import similarity, tag_volumes, topic_matches
 
 
 def _posts() -> PostTable:
@@ -76,3 +76,24 @@ def test_embeddings_extra_missing_is_a_clear_error(monkeypatch):
     assert str(error.value) == (
         "Sentence embeddings need the embeddings extra: pip install 'salon[embeddings]'."
     )
+
+
+def test_topic_volumes_are_calendar_months_aligned_for_every_tag():
+    times = np.array([1325376000.0, 1330560000.0, 1330600000.0, np.nan])  # Jan, Mar, Mar, ?
+    posts = PostTable(
+        ids=np.arange(4),
+        keys=["a", "b", "c", "d"],
+        authors=np.arange(4),
+        times=times,
+        texts=[""] * 4,
+        tags=[("early",), ("late",), ("late", "early"), ("late",)],
+        channels=["x"] * 4,
+        parents=np.full(4, -1),
+        is_reply=np.zeros(4, bool),
+    )
+    months, volumes = tag_volumes(posts)
+    assert months == ["2012-01", "2012-02", "2012-03"]
+    assert volumes == [
+        {"topic": "#late", "posts": 3, "per_month": [0, 0, 2]},  # the undated post counted once
+        {"topic": "#early", "posts": 2, "per_month": [1, 0, 1]},
+    ]

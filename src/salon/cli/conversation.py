@@ -38,11 +38,13 @@ def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(result)
         return
+    shown = result["months"][-12:]
+    label = f"posts per month, {shown[0]} … {shown[-1]}" if shown else "posts per month"
     _section(
         f"Topics in {result['posts']:,} posts",
-        ("topic", "posts", "per month"),
+        ("topic", "posts", label),
         [
-            (t["topic"], f"{t['posts']:,}", " ".join(str(n) for n in t["per_month"][-12:]))
+            (t["topic"], f"{t['posts']:,}", " ".join(f"{n:>2}" for n in t["per_month"][-12:]))
             for t in result["topics"]
         ],
     )

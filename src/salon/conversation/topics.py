@@ -121,20 +121,36 @@ def _inherit(posts: PostTable, mask: np.ndarray) -> np.ndarray:
     return result
 
 
-def tag_volumes(
-    posts: PostTable, *, top: int = 20, bucket: float = 30.4375 * 86400
-) -> list[dict[str, object]]:
-    """The most used tags, with their volume per month (from the first post)."""
-    counts: dict[str, list[float]] = {}
-    for tags, at in zip(posts.tags, posts.times, strict=True):
+def calendar_months(times: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The calendar months (``YYYY-MM``) from the first to the last time, and each time's
+    month index in that list (-1 for a missing time).
+
+    >>> calendar_months(np.array([1325376000.0, 1330560000.0]))  # 2012-01-01, 2012-03-01
+    (['2012-01', '2012-02', '2012-03'], array([0, 2]))
+    """
+    valid = ~np.isnan(times)
+    if not valid.any():
+        return [], np.full(len(times), -1)
+    stamps = times[valid].astype("datetime64[s]").astype("datetime64[M]")
+    first, last = stamps.min(), stamps.max()
+    months = np.arange(first, last + 1)
+    index = np.full(len(times), -1)
+    index[valid] = (stamps - first).astype(int)
+    return [str(m) for m in months], index
+
+
+def tag_volumes(posts: PostTable, *, top: int = 20) -> tuple[list[str], list[dict[str, object]]]:
+    """The calendar months of the posts, and the most used tags with their volume in each of
+    those months (one list per tag, aligned on the months)."""
+    months, index = calendar_months(posts.times)
+    counts: dict[str, list[int]] = {}
+    for tags, month in zip(posts.tags, index.tolist(), strict=True):
         for tag in tags:
-            counts.setdefault(tag, []).append(at)
+            counts.setdefault(tag, []).append(month)
     ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
-    valid = posts.times[~np.isnan(posts.times)]
-    start = float(valid.min()) if len(valid) else 0.0
     out = []
-    for tag, times in ranked:
-        t = np.array([x for x in times if not np.isnan(x)])
-        months = np.bincount(((t - start) // bucket).astype(int)) if len(t) else np.zeros(0)
-        out.append({"topic": f"#{tag}", "posts": len(times), "per_month": months.tolist()})
-    return out
+    for tag, seen in ranked:
+        dated = np.array([m for m in seen if m >= 0], dtype=int)
+        volume = np.bincount(dated, minlength=len(months)) if len(months) else np.zeros(0, int)
+        out.append({"topic": f"#{tag}", "posts": len(seen), "per_month": volume.tolist()})
+    return months, out

@@ -19,9 +19,10 @@ from salon.store.schema import people
 
 
 def topics(store: Store, *, top: int = 20) -> dict[str, Any]:
-    """The topics found (tags), with their volume per month."""
+    """The topics found (tags), with their volume in each calendar month (``months``)."""
     posts = load_posts(store)
-    return {"posts": posts.n, "topics": tag_volumes(posts, top=top)}
+    months, volumes = tag_volumes(posts, top=top)
+    return {"posts": posts.n, "months": months, "topics": volumes}
 
 
 def where(
