@@ -68,6 +68,13 @@ PeriodOption = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    """--version prints the version and stops (before any command is needed)."""
+    if value:
+        console.print(f"salon {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     db: Annotated[
@@ -83,12 +90,12 @@ def _main(
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the full traceback of an error.")
     ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
 ) -> None:
     """Salon keeps your network in a private store on this machine; nothing leaves it."""
-    if version:
-        console.print(f"salon {__version__}")
-        raise typer.Exit()
     _state["db"] = db
     _state["traceback"] = traceback
 
