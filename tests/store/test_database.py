@@ -85,3 +85,88 @@ def test_each_store_has_its_own_identity_also_when_migrated(tmp_path):
     with salon.open_store(str(tmp_path / "a.db")) as a, a.engine.connect() as connection:
         upgraded = store_identity(connection)
     assert len(upgraded) == 36 and upgraded not in (first, second)
+
+
+def _hold_write_lock(path):
+    import sqlite3
+
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_a_second_writer_waits_then_says_the_store_is_busy(tmp_path, monkeypatch, capsys):
+    import threading
+
+    from salon.store import database
+    from salon.store.segments import add_segment
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT", 1.0)
+    monkeypatch.setattr(database, "QUIET_WAIT", 0.1)
+    path = tmp_path / "s.db"
+    salon.open_store(str(path)).close()
+    holder = _hold_write_lock(path)
+    with salon.open_store(str(path)) as store:
+        assert salon.store.queries.stats(store)["segments"] == 0  # reads do not wait
+        with pytest.raises(salon.StoreError) as error:
+            add_segment(store, "all", "all")
+        assert str(error.value) == (
+            f"The store '{path}' is busy: another Salon command is writing it. "
+            "Try again when it has finished."
+        )
+        assert capsys.readouterr().err == (
+            "Waiting for another Salon command to finish with this store…\n"
+        )
+        threading.Timer(0.4, lambda: holder.execute("COMMIT")).start()
+        add_segment(store, "all", "all")  # waits for the other writer, then writes
+        assert [s.name for s in salon.store.segments.list_segments(store)] == ["all"]
+    assert capsys.readouterr().err == (
+        "Waiting for another Salon command to finish with this store…\n"
+    )
+    holder.close()
+
+
+def test_a_file_that_is_not_a_database_is_one_sentence(tmp_path):
+    path = tmp_path / "notadb.db"
+    path.write_text("name,email\nAna,ana@example.org\n")
+    with pytest.raises(salon.StoreError) as error:
+        salon.open_store(str(path))
+    assert str(error.value) == (
+        f"'{path}' is not a Salon store (not a SQLite database). Give another --db path."
+    )
+    assert path.read_text() == "name,email\nAna,ana@example.org\n"  # left as it was
+
+
+def test_the_store_and_its_folder_are_private(tmp_path, monkeypatch, capsys):
+    import os
+    import stat
+
+    monkeypatch.delenv("SALON_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    old = os.umask(0o022)
+    try:
+        with salon.open_store() as store:
+            salon.store.segments.add_segment(store, "all", "all")
+            folder = tmp_path / "data" / "salon"
+            modes = {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in [folder, *folder.iterdir()]}
+    finally:
+        os.umask(old)
+    assert modes == {
+        "salon": 0o700,
+        "salon.db": 0o600,
+        "salon.db-wal": 0o600,
+        "salon.db-shm": 0o600,
+    }
+    assert capsys.readouterr().err == ""
+
+
+def test_a_store_others_can_read_is_named_once(tmp_path, capsys):
+    path = tmp_path / "shared.db"
+    salon.open_store(str(path)).close()
+    path.chmod(0o644)
+    salon.open_store(str(path)).close()
+    salon.open_store(str(path)).close()
+    assert capsys.readouterr().err == (
+        f"The store '{path}' is readable by other users of this machine (mode 0644): "
+        f"chmod 600 '{path}'\n"
+    )

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,8 +14,15 @@ from rich.table import Table
 
 from salon import __version__
 from salon.errors import SalonError
-from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
-from salon.store import Store, default_url, open_store
+
+if TYPE_CHECKING:
+    from salon.graph.snapshot import SnapshotSpec
+    from salon.store import Store
+
+# Start-up: this module and every command module import only Typer, Rich and the standard
+# library at the top. The store (SQLAlchemy, Alembic), the importers and the analytics (numpy,
+# scipy, igraph, numba) are imported inside the commands that use them, so that `salon --help`
+# and a command that needs none of them start in a fraction of a second.
 
 app = typer.Typer(
     name="salon",
@@ -84,7 +91,7 @@ def _main(
             envvar="SALON_DB",
             show_envvar=True,
             help="Store: a SQLite file path or a SQLAlchemy URL (postgresql+psycopg://…). "
-            f"Default: {default_url()}",
+            "Default: ~/.local/share/salon/salon.db ($XDG_DATA_HOME/salon/salon.db).",
         ),
     ] = None,
     traceback: Annotated[
@@ -101,6 +108,8 @@ def _main(
 
 
 def _store() -> Store:
+    from salon.store import open_store
+
     return open_store(_state["db"])
 
 
@@ -135,6 +144,8 @@ def _who(name: str | None, pid: int, member: bool = False) -> str:
 
 def _spec(weights: str | None) -> SnapshotSpec:
     """A snapshot choice with the user's weights over the documented defaults."""
+    from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
+
     chosen = dict(ATTENTION_WEIGHTS)
     for part in (weights or "").split(","):
         if not part.strip():

@@ -11,12 +11,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph
 import numpy as np
 import scipy.sparse as sp
 
 from salon.graph.snapshot import GraphSnapshot
+
+if TYPE_CHECKING:
+    import igraph
 
 
 @dataclass
@@ -53,6 +56,8 @@ def default_runs(n: int) -> int:
 
 def undirected(matrix: sp.csr_matrix) -> igraph.Graph:
     """A weighted undirected igraph graph: w(u, v) = A[u, v] + A[v, u]."""
+    import igraph  # here, not at import: only community detection needs it
+
     sym = sp.triu(matrix + matrix.T, k=1).tocoo()
     graph = igraph.Graph(
         n=matrix.shape[0], edges=np.column_stack([sym.row, sym.col]).tolist(), directed=False
@@ -86,6 +91,8 @@ def leiden(
     """
     if snapshot.n == 0:
         return Partition(np.zeros(0, dtype=np.int64), 0.0)
+    import igraph
+
     graph = undirected(snapshot.matrix)
     weights = "weight" if weighted else None
     runs = max(default_runs(snapshot.n) if runs is None else runs, 1)

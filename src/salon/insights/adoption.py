@@ -11,17 +11,15 @@ from sqlalchemy import func, select
 from salon.dates import iso
 from salon.diffusion.bass import BassFit, backtest, choose_model, fit_bass
 from salon.diffusion.censoring import Window, censoring
-from salon.diffusion.imm import Cascade, imm, monte_carlo_spread
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.errors import ConvergenceError, SalonError
 from salon.graph.snapshot import SnapshotSpec
+from salon.insights import PERIODS
 from salon.insights.who import _segment_error, context, names_of, segment_agenda_setters
 from salon.store.adoptions import adoption_times, list_innovations
 from salon.store.database import Store
 from salon.store.schema import interactions, people, posts, ties
 from salon.store.segments import Segment, segment_members, segment_rule
-
-PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
 
 
 def _segment_times(
@@ -268,6 +266,8 @@ def win(
     marginal gain (estimated on RR sets independent of the selection), a Monte-Carlo check of
     the expected spread, and whether it meets (1 − 1/e − ε) of IMM's lower bound on the best
     reach among the people allowed (``--exclude-known`` bounds OPT with the same exclusions)."""
+    from salon.diffusion.imm import Cascade, imm, monte_carlo_spread  # numba: compiled here
+
     ctx = context(store, segment, spec=spec)
     _segment_error(ctx)
     snapshot = ctx.snapshot
