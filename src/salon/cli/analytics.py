@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salon import insights
 from salon.cli.app import (
     JsonOption,
     SegmentOption,
@@ -22,10 +21,12 @@ from salon.cli.app import (
     app,
     busy,
     console,
+    plural,
 )
-from salon.diffusion.plot import plural
-from salon.graph.communities import Progress
 from salon.store.segments import add_segment, list_segments, segment_members
+
+if TYPE_CHECKING:
+    from salon.graph.communities import Progress
 
 segment_app = typer.Typer(
     help="Named sets of people (buyers, a target account, a list).", no_args_is_help=True
@@ -112,6 +113,8 @@ def influencers(
 
     Example: salon influencers --segment buyers --top 10
     """
+    from salon import insights
+
     with _store() as store, busy("Ranking agenda-setters…"):
         result = insights.influencers(
             store,
@@ -207,6 +210,8 @@ def communities(
 
     Example: salon communities --segment buyers --seed 1
     """
+    from salon import insights
+
     with _store() as store, _runs("Finding communities…") as progress:
         result = insights.communities(
             store,
@@ -267,6 +272,8 @@ def experts(
 
     Example: salon experts --segment buyers
     """
+    from salon import insights
+
     with _store() as store, busy("Scoring substance…"):
         result = insights.experts(store, segment, top=top, spec=_spec(weights))
     if as_json:

@@ -142,6 +142,13 @@ def _who(name: str | None, pid: int, member: bool = False) -> str:
     return f"{name or 'person'} ({pid})" + (" *" if member else "")
 
 
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """:func:`salon.diffusion.plot.plural`, imported when first used (its module loads numpy)."""
+    from salon.diffusion.plot import plural as _plural
+
+    return _plural(count, word, many)
+
+
 def _spec(weights: str | None) -> SnapshotSpec:
     """A snapshot choice with the user's weights over the documented defaults."""
     from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec

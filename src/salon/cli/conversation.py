@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from salon import insights
 from salon.cli.app import (
     JsonOption,
     SegmentOption,
@@ -20,11 +19,10 @@ from salon.cli.app import (
     app,
     busy,
     console,
+    plural,
 )
 from salon.dates import parse_time
-from salon.diffusion.plot import plural
 from salon.errors import SalonError
-from salon.store.profiles import make_you
 
 
 @app.command()
@@ -33,6 +31,8 @@ def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
 
     Example: salon topics --top 10
     """
+    from salon import insights
+
     with _store() as store, busy("Reading posts…"):
         result = insights.topics(store, top=top)
     if as_json:
@@ -73,6 +73,8 @@ def where(
 
     Example: salon where "quantum error correction" --segment buyers --since 2018-06-01
     """
+    from salon import insights
+
     try:
         start = parse_time(since) if since else None
     except ValueError:
@@ -156,6 +158,9 @@ def me(
 
     Example: salon me --is @larsbrinkhoff
     """
+    from salon import insights
+    from salon.store.profiles import make_you
+
     if is_ is not None:
         with _store() as store:
             said = make_you(store, is_)

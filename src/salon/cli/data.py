@@ -5,10 +5,9 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from salon.cli.app import (
@@ -19,12 +18,10 @@ from salon.cli.app import (
     busy,
     console,
 )
-from salon.importers import IMPORTERS, ImportReport, import_paths, importer_named
-from salon.importers.base import ImportOptions
-from salon.importers.edges import LAYOUTS
-from salon.importers.files import input_files
-from salon.store import open_store
-from salon.store.queries import export_all, find_people, follow_history, stats
+
+if TYPE_CHECKING:
+    from salon.importers import ImportReport
+    from salon.importers.base import ImportOptions
 
 
 def _print_report(report: ImportReport, title: str | None = None) -> None:
@@ -115,6 +112,12 @@ def import_(
 
     Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from salon.importers import import_paths
+    from salon.importers.base import ImportOptions
+    from salon.importers.edges import LAYOUTS
+
     options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine, force=force)
     if layout not in LAYOUTS:
         raise typer.BadParameter(f"use one of {', '.join(LAYOUTS)}", param_hint="--layout")
@@ -150,6 +153,9 @@ def import_(
 
 def _how_read(paths: list[Path], report: ImportReport, options: ImportOptions) -> dict[str, str]:
     """How each file was read, for importers that say (an edge list's layout and direction)."""
+    from salon.importers import importer_named
+    from salon.importers.files import input_files
+
     modules = {f.file: importer_named(f.importer) for f in report.files}
     if not any(hasattr(m, "describe") for m in modules.values()):
         return {}
@@ -172,6 +178,8 @@ def sources(as_json: JsonOption = False) -> None:
 
     Example: salon sources
     """
+    from salon.importers import IMPORTERS
+
     rows = [{"name": m.NAME, "description": m.DESCRIPTION, "files": m.FILES} for m in IMPORTERS]
     if as_json:
         _print_json(rows)
@@ -190,6 +198,8 @@ def stats_(as_json: JsonOption = False) -> None:
 
     Example: salon stats --json
     """
+    from salon.store.queries import follow_history, stats
+
     with _store() as store:
         counts = stats(store)
         history = [h.to_dict() for h in follow_history(store)]
@@ -230,6 +240,8 @@ def people(
 
     Example: salon people --query acme --limit 5
     """
+    from salon.store.queries import find_people
+
     with _store() as store:
         found = find_people(store, query=query, limit=limit)
     if as_json:
@@ -256,6 +268,8 @@ def export(
 
     Example: salon export ~/salon-backup
     """
+    from salon.store.queries import export_all
+
     with _store() as store:
         written = export_all(store, directory)
     console.print(f"Wrote {sum(written.values()):,} rows in {len(written)} files to {directory}.")
@@ -271,6 +285,7 @@ def demo() -> None:
     from salon.cli.conversation import _print_where
     from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
     from salon.demo import run_demo
+    from salon.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
         with open_store(f"sqlite:///{tmp}/demo.db") as store:

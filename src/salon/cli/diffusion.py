@@ -22,11 +22,10 @@ from salon.cli.app import (
     app,
     busy,
     console,
+    plural,
 )
 from salon.dates import iso
-from salon.diffusion.plot import forecast_label, forecast_svg, plural
 from salon.errors import SalonError
-from salon.store.adoptions import list_innovations
 
 
 @app.command()
@@ -39,6 +38,8 @@ def innovations(
 
     Example: salon innovations --limit 10
     """
+    from salon.store.adoptions import list_innovations
+
     with _store() as store:
         found = [i.to_dict() for i in list_innovations(store, limit=limit)]
     if as_json:
@@ -175,6 +176,8 @@ def forecast(
         )
     fit = result.pop("_fit")
     if plot is not None:
+        from salon.diffusion.plot import forecast_svg
+
         plot.write_text(
             forecast_svg(
                 fit,
@@ -209,6 +212,8 @@ def _interval(bounds: list[float | None] | None) -> str:
 
 
 def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
+    from salon.diffusion.plot import forecast_label
+
     innovation, period = result["innovation"], result["period"]
     bass = result["bass"]
     console.print(

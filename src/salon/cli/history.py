@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from salon.cli.app import JsonOption, _print_json, _section, _store, app, console
-from salon.store.history import list_imports, remove_import
 
 imports_app = typer.Typer(help="The imports the store holds; remove one exactly.")
 app.add_typer(imports_app, name="imports")
@@ -21,6 +20,8 @@ def imports(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from salon.store.history import list_imports
+
     with _store() as store:
         rows = list_imports(store)
     if as_json:
@@ -54,6 +55,8 @@ def imports_remove(
 
     Example: salon imports remove 3
     """
+    from salon.store.history import remove_import
+
     with _store() as store:
         removed = remove_import(store, import_id)
     if as_json:

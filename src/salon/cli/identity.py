@@ -17,8 +17,6 @@ from salon.cli.app import (
     console,
 )
 from salon.identity import CANDIDATE
-from salon.store.merges import find_duplicates, merge_people, unmerge_person
-from salon.store.profiles import person_profile
 
 
 @app.command()
@@ -31,6 +29,8 @@ def person(
 
     Example: salon person "Ana Ruiz"
     """
+    from salon.store.profiles import person_profile
+
     with _store() as store:
         profile = person_profile(store, who)
     if as_json:
@@ -109,6 +109,8 @@ def duplicates(
 
     Example: salon duplicates --min-score 0.85
     """
+    from salon.store.merges import find_duplicates
+
     with _store() as store:
         found = find_duplicates(store, min_score=min_score)
     if as_json:
@@ -136,6 +138,8 @@ def merge(
 
     Example: salon merge 12 48
     """
+    from salon.store.merges import merge_people
+
     with _store() as store:
         merge_id = merge_people(store, keep, other)
     console.print(f"Merged person {other} into {keep} (merge {merge_id}).")
@@ -150,6 +154,8 @@ def unmerge(
 
     Example: salon unmerge 48
     """
+    from salon.store.merges import unmerge_person
+
     with _store() as store:
         undone = unmerge_person(store, who)
     console.print(f"Undid {len(undone)} merge(s): {', '.join(map(str, undone))}.")
