@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import run_cli, shared
+from tests.conftest import ROOT, run_cli, shared
 
 
 def test_demo_is_the_main_job():
@@ -128,3 +128,50 @@ def test_import_says_how_it_read_an_edge_list(tmp_path):
     assert "'workplace_InVS_tij.dat.zip:tij_InVS.dat' read as SocioPatterns t i j" in shown.stdout
     refused = run_cli("import", "--layout", "rows", str(path), db=db)
     assert refused.returncode == 2 and "use one of auto, tij, edges" in refused.stderr
+
+
+def test_segments_are_checked_before_they_are_stored_and_can_be_removed(tmp_path):
+    db = tmp_path / "s.db"
+    assert (
+        run_cli("import", str(ROOT / "tests/data/google_contacts_2022.csv"), db=db).returncode == 0
+    )
+    refused = run_cli("segment", "add", "x", "file:missing.txt", db=db, cwd=tmp_path)
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        f"Error: No such segment file: '{tmp_path / 'missing.txt'}'.\n",
+    )
+    buyers = tmp_path / "buyers.txt"
+    buyers.write_text("ana@acme.example\n")
+    added = run_cli("segment", "add", "buyers", "file:buyers.txt", db=db, cwd=tmp_path)
+    assert added.stdout == f"Segment 'buyers' = file:{buyers}: 1 person.\n"
+    buyers.unlink()
+    listed = run_cli("segment", "list", "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [
+        {
+            "name": "buyers",
+            "rule": f"file:{buyers}",
+            "people": None,
+            "error": f"No such segment file: '{buyers}'.",
+        }
+    ]
+    table = run_cli("segment", "list", db=db)
+    assert table.returncode == 0 and "error: No such segment file:" in table.stdout
+    removed = run_cli("segment", "remove", "buyers", db=db)
+    assert removed.stdout == f"Removed segment 'buyers' (file:{buyers}).\n"
+    again = run_cli("segment", "remove", "buyers", db=db)
+    assert (again.returncode, again.stderr) == (
+        1,
+        "Error: No segment 'buyers' (known: none yet). Run 'salon segment list' to see them.\n",
+    )
+
+
+def test_a_file_that_is_not_a_store_is_one_sentence(tmp_path):
+    (tmp_path / "notadb.db").write_text("not a database, only text\n")
+    result = run_cli("--db", "notadb.db", "stats", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "Error: 'notadb.db' is not a Salon store (not a SQLite database). "
+        "Give another --db path.\n",
+    )

@@ -71,3 +71,36 @@ def test_community_rules_keep_their_seed_and_resolution(fresh_store):
     assert asked == [(3, 0, 1.0), (5, None, None)]  # in place: the command's own parameters
     with pytest.raises(salon.SalonError, match="not a community rule"):
         add_segment(fresh_store, "bad", "community:2@size=3")
+
+
+def test_a_rule_that_fails_is_not_stored(fresh_store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(salon.SalonError) as error:
+        add_segment(fresh_store, "x", "file:missing.txt")
+    assert str(error.value) == f"No such segment file: '{tmp_path / 'missing.txt'}'."
+    with pytest.raises(salon.SalonError) as error:
+        add_segment(fresh_store, "y", "org:acme & followers:nobody-at-all")
+    assert str(error.value) == (
+        "Nobody called 'nobody-at-all'. Run 'salon people --query nobody-at-all' to search."
+    )
+    assert list_segments(fresh_store) == []
+
+
+def test_file_rules_are_stored_with_an_absolute_path(tmp_path, monkeypatch):
+    from salon.store.segments import remove_segment
+
+    with salon.open_store(str(tmp_path / "s.db")) as store:
+        _store(store)
+        (tmp_path / "buyers.txt").write_text("ana@acme.example\n")
+        monkeypatch.chdir(tmp_path)
+        segment = add_segment(store, "buyers", "file:buyers.txt & org:acme")
+        assert segment.rule == f"file:{tmp_path / 'buyers.txt'} & org:acme"
+        monkeypatch.chdir("/")
+        assert len(segment_members(store, segment_rule(store, "buyers"))) == 1
+        assert remove_segment(store, "buyers").rule == segment.rule
+        assert list_segments(store) == []
+        with pytest.raises(salon.SalonError) as error:
+            remove_segment(store, "buyers")
+        assert str(error.value) == (
+            "No segment 'buyers' (known: none yet). Run 'salon segment list' to see them."
+        )

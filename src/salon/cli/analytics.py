@@ -23,7 +23,15 @@ from salon.cli.app import (
     console,
     plural,
 )
-from salon.store.segments import add_segment, list_segments, segment_members
+from salon.errors import SalonError
+from salon.store import Store
+from salon.store.segments import (
+    Segment,
+    add_segment,
+    list_segments,
+    remove_segment,
+    segment_members,
+)
 
 if TYPE_CHECKING:
     from salon.graph.communities import Progress
@@ -71,28 +79,54 @@ def segment_add(
 
 @segment_app.command("list")
 def segment_list(as_json: JsonOption = False) -> None:
-    """List the segments with their rules and sizes.
+    """List the segments with their rules and sizes; a rule that no longer works (a file
+    since moved) is listed with its error.
 
     Example: salon segment list
     """
     with _store() as store:
-        rows = [
-            {
-                **s.to_dict(),
-                "people": None if "community:" in s.rule else len(segment_members(store, s)),
-            }
-            for s in list_segments(store)
-        ]
+        rows = [_listed(store, s) for s in list_segments(store)]
     if as_json:
         _print_json(rows)
         return
     _section(
         "Segments",
         ("name", "rule", "people"),
-        [(r["name"], r["rule"], "—" if r["people"] is None else f"{r['people']:,}") for r in rows],
+        [(r["name"], r["rule"], _size(r)) for r in rows],
     )
     if not rows:
         console.print("No segments yet. Add one with 'salon segment add NAME RULE'.")
+
+
+def _listed(store: Store, segment: Segment) -> dict:  # type: ignore[type-arg]
+    """A segment's row: its size, or (for a rule that fails now) the error, never a failure."""
+    row: dict = {**segment.to_dict(), "people": None, "error": None}  # type: ignore[type-arg]
+    if "community:" in segment.rule:
+        return row
+    try:
+        row["people"] = len(segment_members(store, segment))
+    except SalonError as exc:
+        row["error"] = str(exc)
+    return row
+
+
+def _size(row: dict) -> str:  # type: ignore[type-arg]
+    if row["error"]:
+        return f"error: {row['error']}"
+    return "—" if row["people"] is None else f"{row['people']:,}"
+
+
+@segment_app.command("remove")
+def segment_remove(
+    name: Annotated[str, typer.Argument(help="The segment's name.")],
+) -> None:
+    """Delete a stored segment (the people stay; only the name and rule go).
+
+    Example: salon segment remove buyers
+    """
+    with _store() as store:
+        segment = remove_segment(store, name)
+    console.print(f"Removed segment '{name}' ({segment.rule}).")
 
 
 @app.command()

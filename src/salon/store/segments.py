@@ -11,9 +11,12 @@ A rule is ``KIND:VALUE``; several joined by `` & `` must all hold.
 ``tag:TAG``            posted with the tag TAG
 ``community:N``        in community N of ``salon communities``; stored as
                        ``community:N@seed=S,resolution=R``, the parameters it was made with
-``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line
+``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line;
+                       stored with PATH made absolute
 ``all``                everyone
 =====================  ========================================================================
+
+A rule is evaluated once before it is stored, so a stored segment worked when it was made.
 """
 
 from __future__ import annotations
@@ -82,9 +85,10 @@ def community_clause(value: str) -> tuple[int, int | None, float | None]:
 
 def pin_communities(rule: str, *, seed: int = 0, resolution: float = 1.0) -> str:
     """The rule with every ``community:N`` clause carrying the seed and resolution it is
-    made with, so a stored segment always means the same partition."""
+    made with, so a stored segment always means the same partition, and every ``file:PATH``
+    an absolute path, so it means the same file from any folder."""
     parts = parse_rule(rule)
-    if all(kind != "community" for kind, _ in parts):
+    if all(kind not in ("community", "file") for kind, _ in parts):
         return rule
     clauses = []
     for kind, value in parts:
@@ -93,6 +97,8 @@ def pin_communities(rule: str, *, seed: int = 0, resolution: float = 1.0) -> str
             s = seed if s is None else s
             r = resolution if r is None else r
             clauses.append(f"community:{number}@seed={s},resolution={r:g}")
+        elif kind == "file":
+            clauses.append(f"file:{Path(value).expanduser().resolve()}")
         else:
             clauses.append(f"{kind}:{value}" if kind != "all" else "all")
     return " & ".join(clauses)
@@ -133,9 +139,12 @@ def add_segment(
     seed: int = 0,
     resolution: float = 1.0,
 ) -> Segment:
-    """Store a segment; ``community:N`` clauses are stored with ``seed`` and ``resolution``
-    (:func:`pin_communities`) unless the rule gives them."""
+    """Store a segment once its rule has been evaluated without error (a missing file, an
+    unknown person are refused, nothing is stored); ``community:N`` clauses are stored with
+    ``seed`` and ``resolution`` and ``file:PATH`` with an absolute path
+    (:func:`pin_communities`). Community clauses are checked, not computed, here."""
     rule = pin_communities(rule, seed=seed, resolution=resolution)
+    segment_members(store, Segment(name, rule), communities=lambda *_: set())
     with store.engine.begin() as c:
         exists = c.execute(select(segments.c.id).where(segments.c.name == name)).scalar()
         if exists and not replace:
@@ -144,6 +153,23 @@ def add_segment(
             c.execute(delete(segments).where(segments.c.id == exists))
         c.execute(segments.insert().values(name=name, rule=rule, created_at=int(time.time())))
     return Segment(name, rule)
+
+
+def remove_segment(store: Store, name: str) -> Segment:
+    """Delete the stored segment ``name``; returns it (its rule) as it was."""
+    with store.engine.begin() as c:
+        row = c.execute(select(segments.c.id, segments.c.rule).where(segments.c.name == name))
+        found = row.first()
+        if found is None:
+            known = ", ".join(
+                c.execute(select(segments.c.name).order_by(segments.c.name)).scalars()
+            )
+            raise SalonError(
+                f"No segment '{name}' (known: {known or 'none yet'}). "
+                "Run 'salon segment list' to see them."
+            )
+        c.execute(delete(segments).where(segments.c.id == found.id))
+    return Segment(name, found.rule)
 
 
 def list_segments(store: Store) -> list[Segment]:
@@ -159,7 +185,7 @@ def segment_rule(store: Store, name_or_rule: str) -> Segment:
     if rule is not None:
         return Segment(name_or_rule, rule)
     if Path(name_or_rule).is_file():
-        return Segment(Path(name_or_rule).name, f"file:{name_or_rule}")
+        return Segment(Path(name_or_rule).name, f"file:{Path(name_or_rule).resolve()}")
     if ":" in name_or_rule or name_or_rule == "all":
         parse_rule(name_or_rule)
         return Segment(name_or_rule, name_or_rule)
