@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from salon.cli.app import (
+    CsvOption,
     JsonOption,
     SegmentOption,
     TopOption,
@@ -24,17 +25,11 @@ from salon.cli.app import (
     plural,
 )
 from salon.errors import SalonError
-from salon.store import Store
-from salon.store.segments import (
-    Segment,
-    add_segment,
-    list_segments,
-    remove_segment,
-    segment_members,
-)
 
 if TYPE_CHECKING:
     from salon.graph.communities import Progress
+    from salon.store import Store
+    from salon.store.segments import Segment
 
 segment_app = typer.Typer(
     help="Named sets of people (buyers, a target account, a list).", no_args_is_help=True
@@ -70,6 +65,8 @@ def segment_add(
 
     Example: salon segment add buyers "title:cto & org:acme"
     """
+    from salon.store.segments import add_segment, segment_members
+
     with _store() as store:
         segment = add_segment(store, name, rule, replace=replace, seed=seed, resolution=resolution)
         members = segment_members(store, segment) if "community:" not in rule else None
@@ -78,12 +75,14 @@ def segment_add(
 
 
 @segment_app.command("list")
-def segment_list(as_json: JsonOption = False) -> None:
+def segment_list(as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
     """List the segments with their rules and sizes; a rule that no longer works (a file
     since moved) is listed with its error.
 
     Example: salon segment list
     """
+    from salon.store.segments import list_segments
+
     with _store() as store:
         rows = [_listed(store, s) for s in list_segments(store)]
     if as_json:
@@ -93,13 +92,14 @@ def segment_list(as_json: JsonOption = False) -> None:
         "Segments",
         ("name", "rule", "people"),
         [(r["name"], r["rule"], _size(r)) for r in rows],
+        empty="No segments yet. Add one with 'salon segment add NAME RULE'.",
     )
-    if not rows:
-        console.print("No segments yet. Add one with 'salon segment add NAME RULE'.")
 
 
 def _listed(store: Store, segment: Segment) -> dict:  # type: ignore[type-arg]
     """A segment's row: its size, or (for a rule that fails now) the error, never a failure."""
+    from salon.store.segments import segment_members
+
     row: dict = {**segment.to_dict(), "people": None, "error": None}  # type: ignore[type-arg]
     if "community:" in segment.rule:
         return row
@@ -124,6 +124,8 @@ def segment_remove(
 
     Example: salon segment remove buyers
     """
+    from salon.store.segments import remove_segment
+
     with _store() as store:
         segment = remove_segment(store, name)
     console.print(f"Removed segment '{name}' ({segment.rule}).")
@@ -141,6 +143,7 @@ def influencers(
     ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Who sets the agenda for a segment: personalised PageRank restarting on it, the lift
     over global PageRank, and the attention each receives from the segment, by kind.
@@ -182,7 +185,13 @@ def _print_influencers(result: dict, title: str) -> None:  # type: ignore[type-a
         )
         for r in result["influencers"]
     ]
-    _section(title, ("#", "who", "PPR", "lift", "attention from the segment", "followers"), rows)
+    _section(
+        title,
+        ("#", "who", "PPR", "lift", "attention from the segment", "followers"),
+        rows,
+        empty="No agenda-setters to show: nobody outside the segment gets its attention "
+        "(try --members, or a larger segment).",
+    )
 
 
 def _people(count: int) -> str:
@@ -238,6 +247,7 @@ def communities(
     ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Communities of the interaction graph (Leiden, deterministic with --seed): size, most
     central members, and the segment's share.
@@ -276,6 +286,7 @@ def communities(
             )
             for r in result["shown"][:top]
         ],
+        empty="No communities: the store holds no interactions yet (run 'salon import PATH').",
     )
     if members:
         for r in result["shown"]:
@@ -299,6 +310,7 @@ def experts(
     top: TopOption = 20,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Heads-down experts around a segment: high substance (tenure, roles, meetings,
     introductions, engagement earned from agenda-setters per post), low visibility (posts,
@@ -335,7 +347,11 @@ def _print_experts(result: dict, title: str) -> None:  # type: ignore[type-arg]
             + "; ".join(f"{k.replace('_', ' ')} ({why})" for k, why in missing.items())
             + "."
         )
-    _section(title, ("#", "who", "substance", "visibility", "evidence"), rows)
+    _section(
+        title,
+        ("#", "who", "substance", "visibility", "evidence"),
+        rows,
+    )
     if rows:
         return
     if not result.get("ranked", True):

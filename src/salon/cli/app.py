@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -40,10 +41,29 @@ console = Console()
 errors = Console(stderr=True)
 
 
-_state: dict[str, Any] = {"db": None, "traceback": False}
+_state: dict[str, Any] = {"db": None, "traceback": False, "csv": False, "tables": 0}
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _csv_mode(value: bool) -> bool:
+    """--csv: tables go to stdout as CSV (through :func:`_section`); sentences go to stderr."""
+    _state["csv"] = value
+    if value:
+        console.file = sys.stderr
+    return value
+
+
+CsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv",
+        callback=_csv_mode,
+        help="Print CSV instead of a table: a header row, then the rows, no markup (several "
+        "tables follow one another, a blank line between them). Sentences go to stderr.",
+    ),
+]
 
 
 SegmentOption = Annotated[
@@ -127,15 +147,48 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def _section(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    if not rows:
-        return
-    table = Table(title=title, show_edge=False, title_justify="left")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+#: Columns that hold names: kept whole on one line (the other columns wrap or fold).
+NAME_COLUMNS = frozenset({"who", "name", "a", "b", "with", "innovation"})
+
+
+def _section(
+    title: str | None,
+    columns: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    *,
+    empty: str | None = None,
+    right: tuple[str, ...] = (),
+) -> None:
+    """Print a table: as CSV with --csv, else with Rich. Names are never cut (their columns
+    keep them on one line; the others wrap, folding a long word). No rows prints ``empty``, one
+    sentence saying there is nothing and what to do (nothing when ``empty`` is None: a part
+    of a page that may be absent)."""
+    if _state["csv"]:
+        _write_csv(columns, rows)
+    elif rows:
+        table = Table(title=title, show_edge=False, title_justify="left")
+        for column in columns:
+            name = column in NAME_COLUMNS
+            table.add_column(
+                column,
+                justify="right" if column in right else "left",
+                no_wrap=name,
+                overflow="ellipsis" if name else "fold",
+            )
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    if not rows and empty:
+        console.print(empty)
+
+
+def _write_csv(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    if _state["tables"]:
+        sys.stdout.write("\n")
+    _state["tables"] += 1
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
 
 
 def _who(name: str | None, pid: int, member: bool = False) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from salon.cli.app import (
+    CsvOption,
     JsonOption,
     SegmentOption,
     TopOption,
@@ -26,7 +27,7 @@ from salon.errors import SalonError
 
 
 @app.command()
-def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
+def topics(top: TopOption = 20, as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
     """The topics found in posts (their tags), with their volume per month.
 
     Example: salon topics --top 10
@@ -47,6 +48,7 @@ def topics(top: TopOption = 20, as_json: JsonOption = False) -> None:
             (t["topic"], f"{t['posts']:,}", " ".join(f"{n:>2}" for n in t["per_month"][-12:]))
             for t in result["topics"]
         ],
+        empty="No topics: no post has a tag (import posts with 'salon import PATH').",
     )
 
 
@@ -66,6 +68,7 @@ def where(
     ] = False,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Where the conversation is: channels ranked for a segment and a topic, each score broken
     into segment, agenda-setters, depth, breadth and growth, with the agenda-setters present
@@ -131,7 +134,12 @@ def _print_where(result: dict) -> None:  # type: ignore[type-arg]
                 ", ".join(_who(s["name"], s["id"]) for s in c["agenda_setters"][:2]) or "—",
             )
         )
-    _section("Channels", ("channel", "score", "why", "agenda-setters there"), rows)
+    _section(
+        "Channels",
+        ("channel", "score", "why", "agenda-setters there"),
+        rows,
+        empty="No channel has posts on this topic: try other words, or an earlier --since.",
+    )
     if result["channels"]:
         best = result["channels"][0]
         _section(
@@ -152,6 +160,7 @@ def me(
         ),
     ] = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Your own conversation health: how much of your posting is conversation (replies, posts
     others answered) rather than broadcast or self-promotion, per channel.
@@ -195,4 +204,5 @@ def me(
             )
             for r in result["channels"]
         ],
+        empty="No posts of yours: import your own exports, or name your account with --is.",
     )

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from salon.cli.app import (
+    CsvOption,
     JsonOption,
     _print_json,
+    _section,
     _store,
     app,
     busy,
@@ -25,13 +26,8 @@ if TYPE_CHECKING:
 
 
 def _print_report(report: ImportReport, title: str | None = None) -> None:
-    table = Table(title=title or "Import", show_edge=False)
-    table.add_column("table")
-    table.add_column("added", justify="right")
-    for name, n in report.added.items():
-        if n:
-            table.add_row(name, f"{n:,}")
-    console.print(table)
+    rows = [(name, f"{n:,}") for name, n in report.added.items() if n]
+    _section(title or "Import", ("table", "added"), rows, right=("added",))
     read = ", ".join(f"{Path(f.file).name} ({f.records:,})" for f in report.files)
     console.print(f"Read {len(report.files)} file(s): {read}")
     if report.unused:
@@ -103,6 +99,7 @@ def import_(
         ),
     ] = False,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Import exports into the store: all of it in one transaction, or nothing.
 
@@ -173,7 +170,7 @@ def _print_how(how: dict[str, str]) -> None:
 
 
 @app.command()
-def sources(as_json: JsonOption = False) -> None:
+def sources(as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
     """List the importers and the files each reads.
 
     Example: salon sources
@@ -184,16 +181,11 @@ def sources(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    table = Table(show_edge=False)
-    for column in ("name", "description", "files"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(row["name"], row["description"], row["files"])
-    console.print(table)
+    _section(None, ("name", "description", "files"), [tuple(r.values()) for r in rows])
 
 
 @app.command("stats")
-def stats_(as_json: JsonOption = False) -> None:
+def stats_(as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
     """Rows per table, and the history of your dated follower lists.
 
     Example: salon stats --json
@@ -206,26 +198,21 @@ def stats_(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json({"tables": counts, "follow_history": history})
         return
-    table = Table(show_edge=False)
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, n in counts.items():
-        table.add_row(name, f"{n:,}")
-    console.print(table)
+    _section(None, ("table", "rows"), [(k, f"{n:,}") for k, n in counts.items()], right=("rows",))
     if history:
-        snaps = Table(title="Follower and following snapshots", show_edge=False)
-        for column in ("platform", "list", "taken", "count", "new", "lost"):
-            snaps.add_column(column)
-        for h in history:
-            snaps.add_row(
-                h["platform"],
-                h["list"],
-                h["taken_at"][:10],
-                str(h["count"]),
-                str(h["new"]),
-                str(h["lost"]),
-            )
-        console.print(snaps)
+        _section(
+            "Follower and following snapshots",
+            ("platform", "list", "taken", "count", "new", "lost"),
+            [
+                (
+                    h["platform"],
+                    h["list"],
+                    h["taken_at"][:10],
+                    *map(str, (h["count"], h["new"], h["lost"])),
+                )
+                for h in history
+            ],
+        )
 
 
 @app.command()
@@ -235,6 +222,7 @@ def people(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 20,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """People in the store, most active first, with their identities.
 
@@ -247,17 +235,29 @@ def people(
     if as_json:
         _print_json([p.to_dict() for p in found])
         return
-    _people_table(found)
+    _people_table(
+        found,
+        empty=f"Nobody matches '{query}': try part of a name, or no --query."
+        if query
+        else "No people yet: run 'salon import PATH' on an export.",
+    )
 
 
-def _people_table(found: list, title: str | None = None) -> None:  # type: ignore[type-arg]
-    table = Table(title=title, show_edge=False)
-    for column in ("id", "name", "interactions", "identities"):
-        table.add_column(column)
-    for p in found:
-        name = (p.name or "—") + (" (you)" if p.is_self else "")
-        table.add_row(str(p.id), name, f"{p.interactions:,}", "; ".join(p.identities[:3]))
-    console.print(table)
+def _people_table(
+    found: list,  # type: ignore[type-arg]
+    title: str | None = None,
+    empty: str | None = None,
+) -> None:
+    rows = [
+        (
+            str(p.id),
+            (p.name or "—") + (" (you)" if p.is_self else ""),
+            f"{p.interactions:,}",
+            "; ".join(p.identities[:3]),
+        )
+        for p in found
+    ]
+    _section(title, ("id", "name", "interactions", "identities"), rows, empty=empty)
 
 
 @app.command()

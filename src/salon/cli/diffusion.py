@@ -9,6 +9,7 @@ import typer
 
 from salon import insights
 from salon.cli.app import (
+    CsvOption,
     JsonOption,
     PeriodOption,
     SegmentOption,
@@ -32,6 +33,7 @@ from salon.errors import SalonError
 def innovations(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 30,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """What the store can date: tags, platforms and channels people adopted, with how many
     adopted each and when.
@@ -57,6 +59,7 @@ def innovations(
             )
             for i in found
         ],
+        empty="Nothing dated yet: import posts, tags or follower lists with 'salon import PATH'.",
     )
 
 
@@ -79,6 +82,7 @@ def adoption(
     ] = False,
     period: PeriodOption = "month",
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Rogers' adoption stage of every adopter of an innovation (from the fitted Bass curve
     while it is still spreading).
@@ -106,11 +110,17 @@ def adoption(
             (r["adopted"][:10], _who(r["name"], r["person"]), r["stage"])
             for r in result["people"][:30]
         ],
+        empty=f"No adopters of {innovation}: see 'salon innovations' for what can be dated.",
     )
 
 
 @app.command()
-def innovators(segment: SegmentOption, top: TopOption = 20, as_json: JsonOption = False) -> None:
+def innovators(
+    segment: SegmentOption,
+    top: TopOption = 20,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
     """The segment's most innovative people: how early they adopt, as a mean z-score over
     every innovation the store can date.
 
@@ -138,6 +148,7 @@ def _print_innovators(result: dict, title: str) -> None:  # type: ignore[type-ar
             )
             for i, r in enumerate(result["innovators"], start=1)
         ],
+        empty="No innovators: nobody in the segment adopted anything the store can date.",
     )
 
 
@@ -258,6 +269,7 @@ def win(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Whom to win: the k people whose influence reaches most of the segment (IMM, weighted
     independent cascade), each with the share of the segment they add.
@@ -310,6 +322,7 @@ def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
             )
             for s in result["seeds"]
         ],
+        empty="Nobody to win: no member of the segment is in the graph (see 'salon segment list').",
     )
 
 
@@ -319,6 +332,7 @@ def lead_lag(
     top: Annotated[int, typer.Option("--setters", min=1, help="How many agenda-setters.")] = 20,
     weights: WeightsOption = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """For each platform and channel: how many months after the segment's agenda-setters the
     segment itself arrived ("the influencers are there now; your buyers follow k months later").
@@ -343,6 +357,5 @@ def lead_lag(
         "Where the agenda-setters went first",
         ("channel", "agenda-setters", "segment", "segment later by (months)"),
         rows,
+        empty="No channel has both agenda-setters and segment members dated.",
     )
-    if not rows:
-        console.print("No channel has both agenda-setters and segment members dated.")

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from salon.cli.app import JsonOption, _print_json, _section, _store, app, console
+from salon.cli.app import CsvOption, JsonOption, _print_json, _section, _store, app, console
 
 imports_app = typer.Typer(help="The imports the store holds; remove one exactly.")
 app.add_typer(imports_app, name="imports")
 
 
 @imports_app.callback(invoke_without_command=True)
-def imports(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def imports(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
     """List the imports kept, oldest first: when, the files read and what each added.
 
     Example: salon imports
@@ -27,9 +27,6 @@ def imports(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    if not rows:
-        console.print("No imports yet. Run 'salon import PATH' on an export.")
-        return
     _section(
         "Imports",
         ("id", "started", "files", "added"),
@@ -42,6 +39,7 @@ def imports(ctx: typer.Context, as_json: JsonOption = False) -> None:
             )
             for r in rows
         ],
+        empty="No imports yet. Run 'salon import PATH' on an export.",
     )
 
 

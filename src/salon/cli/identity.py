@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from salon.cli.app import (
+    CsvOption,
     JsonOption,
     _print_json,
     _section,
@@ -23,6 +23,7 @@ from salon.identity import CANDIDATE
 def person(
     who: Annotated[str, typer.Argument(help="A person's id, or a name (or part of one).")],
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """One person across every source: identities, affiliations, ties and the timeline, each
     with the file and line it came from.
@@ -103,6 +104,7 @@ def duplicates(
         typer.Option("--min-score", min=0.0, max=1.0, help="Show pairs scoring at least this."),
     ] = CANDIDATE,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """People who are probably one person, with the score and its evidence. Pairs scoring
     0.93 or more were merged at import; merge others with 'salon merge A B'.
@@ -116,17 +118,21 @@ def duplicates(
     if as_json:
         _print_json([d.to_dict() for d in found])
         return
-    table = Table(show_edge=False)
-    for column in ("a", "b", "score", "evidence"):
-        table.add_column(column)
-    for d in found:
-        table.add_row(
+    rows = [
+        (
             f"{d.a} {d.name_a}",
             f"{d.b} {d.name_b}",
             f"{d.score:.2f}",
             f"names {d.evidence['name_similarity']:.2f}; {d.evidence['organisation']}",
         )
-    console.print(table if found else "No likely duplicates.")
+        for d in found
+    ]
+    _section(
+        None,
+        ("a", "b", "score", "evidence"),
+        rows,
+        empty="No likely duplicates (a lower --min-score shows weaker pairs).",
+    )
 
 
 @app.command()
