@@ -175,3 +175,25 @@ def test_a_file_that_is_not_a_store_is_one_sentence(tmp_path):
         "Error: 'notadb.db' is not a Salon store (not a SQLite database). "
         "Give another --db path.\n",
     )
+
+
+def test_what_salon_writes_is_private(tmp_path):
+    import stat
+
+    def mode(path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    db = tmp_path / "data" / "s.db"
+    sample = ROOT / "src/salon/data/quantumcomputing_posts.jsonl.gz"
+    assert run_cli("import", "--namespace", "qc", str(sample), db=db).returncode == 0
+    assert run_cli("export", str(tmp_path / "out"), db=db).returncode == 0
+    chart = tmp_path / "gate.svg"
+    plotted = run_cli("forecast", "tag:quantum-gate", "--plot", str(chart), "--json", db=db)
+    assert plotted.returncode == 0, plotted.stderr
+    assert run_cli("influencers", "--segment", "platform:qc", db=db).returncode == 0
+    assert mode(tmp_path / "data") == mode(tmp_path / "out") == 0o700
+    assert mode(db) == mode(chart) == 0o600
+    assert {mode(p) for p in (tmp_path / "out").iterdir()} == {0o600}
+    cache = os.path.join(os.environ["SALON_CACHE"], "snapshots")
+    cached = {mode(os.path.join(cache, name)) for name in os.listdir(cache)}
+    assert mode(cache) == 0o700 and cached == {0o600}

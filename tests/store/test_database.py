@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 import salon
 from salon.store.database import default_url, normalise_url
 from salon.store.schema import metadata
-from tests.conftest import data_counts, shared
+from tests.conftest import ROOT, data_counts, shared
 
 EXPORT = "exports/linkedin_export_2018_pseudonymised"
 
@@ -99,7 +99,8 @@ def test_a_second_writer_waits_then_says_the_store_is_busy(tmp_path, monkeypatch
     import threading
 
     from salon.store import database
-    from salon.store.segments import add_segment
+    from salon.store.queries import stats
+    from salon.store.segments import add_segment, list_segments
 
     monkeypatch.setattr(database, "BUSY_TIMEOUT", 1.0)
     monkeypatch.setattr(database, "QUIET_WAIT", 0.1)
@@ -107,7 +108,7 @@ def test_a_second_writer_waits_then_says_the_store_is_busy(tmp_path, monkeypatch
     salon.open_store(str(path)).close()
     holder = _hold_write_lock(path)
     with salon.open_store(str(path)) as store:
-        assert salon.store.queries.stats(store)["segments"] == 0  # reads do not wait
+        assert stats(store)["segments"] == 0  # reads do not wait
         with pytest.raises(salon.StoreError) as error:
             add_segment(store, "all", "all")
         assert str(error.value) == (
@@ -119,7 +120,7 @@ def test_a_second_writer_waits_then_says_the_store_is_busy(tmp_path, monkeypatch
         )
         threading.Timer(0.4, lambda: holder.execute("COMMIT")).start()
         add_segment(store, "all", "all")  # waits for the other writer, then writes
-        assert [s.name for s in salon.store.segments.list_segments(store)] == ["all"]
+        assert [s.name for s in list_segments(store)] == ["all"]
     assert capsys.readouterr().err == (
         "Waiting for another Salon command to finish with this store…\n"
     )
@@ -141,12 +142,14 @@ def test_the_store_and_its_folder_are_private(tmp_path, monkeypatch, capsys):
     import os
     import stat
 
+    from salon.store.segments import add_segment
+
     monkeypatch.delenv("SALON_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     old = os.umask(0o022)
     try:
         with salon.open_store() as store:
-            salon.store.segments.add_segment(store, "all", "all")
+            add_segment(store, "all", "all")
             folder = tmp_path / "data" / "salon"
             modes = {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in [folder, *folder.iterdir()]}
     finally:
@@ -170,3 +173,30 @@ def test_a_store_others_can_read_is_named_once(tmp_path, capsys):
         f"The store '{path}' is readable by other users of this machine (mode 0644): "
         f"chmod 600 '{path}'\n"
     )
+
+
+def test_exports_and_snapshot_caches_are_private_whatever_the_umask(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from salon.graph.snapshot import build_snapshot
+    from salon.store.queries import export_all
+
+    def mode(path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    monkeypatch.setenv("SALON_CACHE", str(tmp_path / "cache"))
+    old = os.umask(0o022)
+    try:
+        with salon.open_store(str(tmp_path / "s.db")) as store:
+            salon.import_paths(store, [ROOT / "tests/data/following_accounts.csv"])
+            written = export_all(store, tmp_path / "export")
+            build_snapshot(store)
+    finally:
+        os.umask(old)
+    exported = sorted((tmp_path / "export").iterdir())
+    assert [p.name for p in exported] == sorted(f"{name}.jsonl" for name in written)
+    assert {mode(p) for p in exported} == {0o600} and mode(tmp_path / "export") == 0o700
+    cached = list((tmp_path / "cache" / "snapshots").iterdir())
+    assert len(cached) == 1 and cached[0].suffix == ".npz" and mode(cached[0]) == 0o600
+    assert mode(tmp_path / "cache") == mode(tmp_path / "cache" / "snapshots") == 0o700

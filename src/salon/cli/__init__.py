@@ -7,6 +7,7 @@ One module a theme: ``app`` (the app, global options, output helpers), ``data``,
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -26,6 +27,7 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: run the app; SalonErrors become one message and exit code 1."""
+    os.umask(0o077)  # whatever Salon writes (store, exports, caches, charts) is the user's only
     try:
         code = app(standalone_mode=False)
     except SalonError as exc:

@@ -188,14 +188,16 @@ def forecast(
     fit = result.pop("_fit")
     if plot is not None:
         from salon.diffusion.plot import forecast_svg
+        from salon.private import write_private_text
 
-        plot.write_text(
+        write_private_text(  # 0600: the chart shows who adopted when
+            plot,
             forecast_svg(
                 fit,
                 horizon=horizon,
                 period=period,
                 title=f"{innovation}: adopters and Bass forecast",
-            )
+            ),
         )
     if as_json:
         _print_json(result)

@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from sqlalchemy import Connection, func, select
 
 from salon.model import SYMMETRIC_KINDS
+from salon.private import open_private, private_dir
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.schema import (
@@ -186,6 +187,7 @@ def forget_store(store: Store) -> int:
 
 
 def cache_dir() -> Path:
+    """``$SALON_CACHE/snapshots`` or ``~/.cache/salon/snapshots``; created 0700 when saving."""
     base = os.environ.get("SALON_CACHE") or Path.home() / ".cache" / "salon"
     return Path(base) / "snapshots"
 
@@ -370,7 +372,9 @@ def build_snapshot(
 
 
 def _save(snapshot: GraphSnapshot, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the snapshot 0600 in a folder created 0700: it holds who attends to whom."""
+    private_dir(path.parent.parent)
+    private_dir(path.parent)
     store_key, choice, _ = path.name.split("-", 2)
     for stale in path.parent.glob(f"{store_key}-{choice}-*.npz"):
         stale.unlink(missing_ok=True)
@@ -385,7 +389,8 @@ def _save(snapshot: GraphSnapshot, path: Path) -> None:
         arrays[f"kind:{name}:indices"] = m.indices
         arrays[f"kind:{name}:data"] = m.data
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
+    with open_private(tmp, "wb") as out:
+        np.savez(out, **arrays)
     tmp.replace(path)  # atomic: an interrupted build leaves no half-written snapshot
 
 

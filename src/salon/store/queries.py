@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from salon.dates import iso
+from salon.private import open_private, private_dir
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
 from salon.store.schema import DATA_TABLES, identities, interactions, people, snapshots, ties
@@ -186,15 +187,17 @@ def _jsonable(column: str, value: Any) -> Any:
 def export_all(
     store: Store, directory: str | Path, *, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
-    """Write every table as JSON Lines (``DIR/<table>.jsonl``); returns rows per table."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write every table as JSON Lines (``DIR/<table>.jsonl``); returns rows per table.
+
+    The files are 0600 and a folder this creates 0700: an export is as private as the store.
+    """
+    directory = private_dir(directory)
     written: dict[str, int] = {}
     with store.engine.connect() as connection:
         for table in DATA_TABLES:
             names = [c.name for c in table.columns]
             n = 0
-            with open(directory / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
+            with open_private(directory / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
                 result = connection.execution_options(yield_per=10_000).execute(
                     select(table).order_by(*table.primary_key.columns)
                 )
