@@ -197,3 +197,65 @@ def test_what_salon_writes_is_private(tmp_path):
     cache = os.path.join(os.environ["SALON_CACHE"], "snapshots")
     cached = {mode(os.path.join(cache, name)) for name in os.listdir(cache)}
     assert mode(cache) == 0o700 and cached == {0o600}
+
+
+def test_importing_the_cli_loads_no_numerical_library():
+    """Start-up: `salon --help` must not pay for numpy, scipy, igraph, numba or sklearn."""
+    heavy = ("numpy", "scipy", "igraph", "numba", "sklearn")
+    code = f"import sys, salon.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _narrow(*args: str, db) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    """`salon ARGS` in an 80-column terminal."""
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "SALON_DB": str(db)}
+    return subprocess.run(
+        [sys.executable, "-m", "salon", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_tables_at_80_columns_keep_names_and_take_csv(tmp_path):
+    import csv
+    import io
+
+    data = ROOT / "src" / "salon" / "data"
+    db = tmp_path / "s.db"
+    assert run_cli("import", str(data / "linkedin_export_2018.zip"), db=db).returncode == 0
+    posts = str(data / "quantumcomputing_posts.jsonl.gz")
+    assert run_cli("import", posts, "--namespace", "quantumcomputing", db=db).returncode == 0
+    people = _narrow("people", "--limit", "10", db=db)
+    assert people.returncode == 0, people.stderr
+    for name in ("Kabir Mehta (you)", "Rajat Hegde", "Nisha Ghosh"):
+        assert name in people.stdout
+    segment = "tag:quantum-algorithms & platform:quantumcomputing"
+    ranked = _narrow("influencers", "--segment", segment, "--top", "5", db=db)
+    assert ranked.returncode == 0, ranked.stderr
+    top = json.loads(
+        run_cli("influencers", "--segment", segment, "--top", "5", "--json", db=db).stdout
+    )
+    for r in top["influencers"]:
+        assert f"{r['name']} ({r['person']})" in ranked.stdout
+
+    rows = list(csv.reader(io.StringIO(_narrow("people", "--csv", db=db).stdout)))
+    assert rows[0] == ["id", "name", "interactions", "identities"]
+    assert rows[1][1] == "Kabir Mehta (you)" and len(rows) == 21
+    rows = list(
+        csv.reader(io.StringIO(_narrow("influencers", "-s", segment, "--csv", db=db).stdout))
+    )
+    assert rows[0] == ["#", "who", "PPR", "lift", "attention from the segment", "followers"]
+    assert len(rows) == 21
+
+    nobody = _narrow("people", "--query", "zzzz", db=db)
+    assert nobody.stdout.strip() == "Nobody matches 'zzzz': try part of a name, or no --query."
+    nobody = _narrow("people", "--query", "zzzz", "--csv", db=db)
+    assert nobody.stdout == "id,name,interactions,identities\n"
+    assert "Nobody matches 'zzzz'" in nobody.stderr
+
+
+def test_the_cli_plural_is_the_plot_plural():
+    from salon.cli.app import plural
+    from salon.diffusion import plot
+
+    for count, word, many in [(1, "week", None), (2, "week", None), (1234, "person", "people")]:
+        assert plural(count, word, many) == plot.plural(count, word, many)

@@ -196,10 +196,9 @@ def _who(name: str | None, pid: int, member: bool = False) -> str:
 
 
 def plural(count: float, word: str, many: str | None = None) -> str:
-    """:func:`salon.diffusion.plot.plural`, imported when first used (its module loads numpy)."""
-    from salon.diffusion.plot import plural as _plural
-
-    return _plural(count, word, many)
+    """As :func:`salon.diffusion.plot.plural` (whose module loads numpy and scipy):
+    ``1 week``, ``2 weeks``, ``1,234 people`` (``many`` when the plural is irregular)."""
+    return f"{count:,.0f} {word if round(count) == 1 else many or word + 's'}"
 
 
 def _spec(weights: str | None) -> SnapshotSpec:
