@@ -200,3 +200,26 @@ def test_exports_and_snapshot_caches_are_private_whatever_the_umask(tmp_path, mo
     cached = list((tmp_path / "cache" / "snapshots").iterdir())
     assert len(cached) == 1 and cached[0].suffix == ".npz" and mode(cached[0]) == 0o600
     assert mode(tmp_path / "cache") == mode(tmp_path / "cache" / "snapshots") == 0o700
+
+
+def test_schema_head_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from salon.store.database import MIGRATIONS
+    from salon.store.schema import SCHEMA_HEAD
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == SCHEMA_HEAD
+
+
+def test_opening_a_current_store_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    salon.open_store(str(tmp_path / "s.db")).close()
+    code = (
+        "import sys, salon; salon.open_store(sys.argv[1]).close(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "s.db")], capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "False", done.stderr

@@ -8,16 +8,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from salon.errors import SalonError, SchemaVersionError, StoreError
 from salon.private import create_private_file, exposed_mode, private_dir
+from salon.store.schema import SCHEMA_HEAD
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -178,7 +175,9 @@ def _prepare_sqlite_file(database: str, shown: str) -> None:
         )
 
 
-def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
+def _alembic_config(connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -236,14 +235,27 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     return store
 
 
+def _stored_revision(connection: Connection) -> str | None:
+    """The store's schema revision (None for a new store), read without Alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(store: Store) -> None:
     """Bring the schema to the newest migration; refuse a store from a newer Salon.
 
-    Only a store that needs migrating is written (and so waits for another writer)."""
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    Only a store that needs migrating is written (and so waits for another writer). An
+    up-to-date store is recognised from its ``alembic_version`` row against
+    :data:`~salon.store.schema.SCHEMA_HEAD`, without loading Alembic (start-up time)."""
     with store.engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
+        if _stored_revision(connection) == SCHEMA_HEAD:
             return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with store.engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         if current == head:

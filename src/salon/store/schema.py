@@ -34,6 +34,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+#: The newest migration (``migrations/versions``): a store at it needs no Alembic at start-up.
+SCHEMA_HEAD = "0006"
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
