@@ -98,6 +98,24 @@ def _check_time_zones(file: InputFile, text: str, calendar: Any) -> None:
             ) from None
 
 
+#: Properties an event holds at most once (RFC 5545 3.6.1); icalendar makes a repeated one a
+#: list, which nothing downstream can read as a time, a rule or a key.
+_ONCE = ("UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID")
+
+
+def _check_single_values(file: InputFile, text: str, calendar: Any) -> None:
+    for event in calendar.walk("VEVENT"):
+        for name in _ONCE:
+            if isinstance(event.get(name), list):
+                uid = event.get("UID")
+                where = _line_of(text, f"UID:{uid}") if isinstance(uid, str) else None
+                raise file.error(
+                    where,
+                    f"an event has {name} more than once",
+                    "Export the calendar again from its application.",
+                )
+
+
 def _window(calendar: Any) -> tuple[datetime, datetime]:
     starts, ends = [], []
     for event in calendar.walk("VEVENT"):
@@ -139,14 +157,28 @@ def _person(address: Any) -> tuple[PersonRef, str | None] | None:
     return None
 
 
+#: What icalendar, recurring_ical_events and zoneinfo raise on a damaged calendar (a property
+#: given twice becomes a list, a date a string, a TZID names no zone): the file's fault.
+_BROKEN = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
+
+
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
-    text = read_document(file)
+    """The calendar's meetings; a calendar the libraries cannot make sense of is refused with
+    an error naming the file (never a traceback, never half of it imported)."""
     try:
-        calendar = icalendar.Calendar.from_ical(text)
-    except ValueError as exc:
+        yield from _parse(file)
+    except _BROKEN as exc:
         raise file.error(
-            None, f"broken iCalendar ({exc})", "Export the calendar again from its application."
+            None,
+            f"broken iCalendar ({type(exc).__name__}: {str(exc)[:200]})",
+            "Export the calendar again from its application.",
         ) from exc
+
+
+def _parse(file: InputFile) -> Iterator[Record]:
+    text = read_document(file)
+    calendar = icalendar.Calendar.from_ical(text)
+    _check_single_values(file, text, calendar)
     _check_time_zones(file, text, calendar)
     owner = str(calendar.get("X-WR-CALNAME", "")).strip()
     calendar_name = owner or file.basename
