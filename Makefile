@@ -9,7 +9,7 @@ $(BIN)/salon: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/salon
 
-.PHONY: demo test bench
+.PHONY: demo test bench fuzz
 demo: $(BIN)/salon
 	$(BIN)/salon demo
 
@@ -28,3 +28,8 @@ bench: $(BIN)/salon
 	$(BIN)/python bench/validate_diffusion.py
 	$(BIN)/python bench/bench_bass.py
 	$(BIN)/python bench/validate_conversation.py
+
+# The long fuzz campaign: every importer in turn for FUZZ_MINUTES in all, at the lowest priority.
+FUZZ_MINUTES ?= 20
+fuzz: $(BIN)/salon
+	nice -n 19 $(BIN)/python -m tests.fuzz.campaign --minutes $(FUZZ_MINUTES)
