@@ -24,6 +24,7 @@ import mailbox
 import re
 import shutil
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from email.errors import HeaderParseError
@@ -69,8 +70,15 @@ def _on_disk(file: InputFile) -> tuple[Path, tempfile.TemporaryDirectory[str] | 
         return file.path, None
     folder = tempfile.TemporaryDirectory(prefix="salon-mbox-")
     target = Path(folder.name) / "mail.mbox"
-    with file.open() as src, open(target, "wb") as dst:
-        shutil.copyfileobj(src, dst)
+    try:  # a damaged .gz or a bomb refused midway: the copy goes, the error names the file
+        with file.open() as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        folder.cleanup()
+        raise file.error(None, f"the file is damaged or cannot be unpacked ({exc})") from exc
+    except BaseException:
+        folder.cleanup()
+        raise
     return target, folder
 
 
