@@ -18,16 +18,12 @@ test: $(BIN)/salon
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/python -m pytest -n 2 -q
 
+# Every script in bench/ writes bench/results/NAME.txt (header: date, nproc cores, commit).
+BENCH := bench_startup bench_import bench_identity bench_pagerank validate_influence bench_imm \
+	validate_diffusion bench_bass validate_conversation
 bench: $(BIN)/salon
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/bench_import.py
-	$(BIN)/python bench/bench_identity.py
-	$(BIN)/python bench/bench_pagerank.py
-	$(BIN)/python bench/validate_influence.py
-	$(BIN)/python bench/bench_imm.py
-	$(BIN)/python bench/validate_diffusion.py
-	$(BIN)/python bench/bench_bass.py
-	$(BIN)/python bench/validate_conversation.py
+	set -e; for script in $(BENCH); do $(BIN)/python bench/$$script.py; done
 
 # The long fuzz campaign: every importer in turn for FUZZ_MINUTES in all, at the lowest priority.
 FUZZ_MINUTES ?= 20

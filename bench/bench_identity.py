@@ -56,11 +56,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 import unicodedata
@@ -70,6 +66,7 @@ from itertools import combinations
 from pathlib import Path
 
 import names as census_names
+from _results import recorded
 from sqlalchemy import select
 
 from salon import identity as identity_rules
@@ -82,7 +79,6 @@ from salon.store.merges import canonical_map
 from salon.store.schema import identities, merges
 
 CENSUS = Path(census_names.__file__).parent
-RESULTS = Path(__file__).resolve().parent / "results" / "bench_identity.txt"
 
 INTL_FIRST = (
     "Kabir Ana Chen Wei Aiko Søren Zoë Björn Oluwaseun Amara Priya Arjun Mei Hiroshi Fatima "
@@ -699,19 +695,6 @@ def _show(r: Row) -> str:
     return f"#{r.person} {r.source}: {r.name!r} @ {r.organization!r} [{keys}]"
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -727,35 +710,24 @@ def main() -> None:
     )
     parser.add_argument("--no-sweep", action="store_true", help="skip the MAX_NAMESAKES sweep")
     args = parser.parse_args()
-    head = (
-        f"bench_identity {datetime.date.today().isoformat()} · {os.cpu_count()} cores · "
-        f"commit {_commit()} · Python {sys.version.split()[0]}"
-    )
-    print(head, flush=True)
-    out = [head]
-    first: tuple[Truth, dict[float, tuple[Scores, dict]]] | None = None
-    for seed in args.seed:
-        t = truth_of(args.records, seed)
-        lines, s, stats = run(t, args.explain)
-        print("\n".join(lines), flush=True)
-        out += lines
-        if first is None:
-            first = (t, {identity_rules.MAX_NAMESAKES: (s, stats)})
-    if first is not None and not args.no_sweep:
-        out += sweep(first[0], args.sweep, first[1])
-    footer = (
-        "targets: no person with two keys in one account slot; 0 namesakes merged; "
-        "precision >= 0.995 at recall >= 0.9\n"
-        "decidable: recall on true pairs whose records are linked by evidence beyond the name "
-        "(a shared key, both organisations, or a work e-mail domain naming the other's "
-        "organisation; directly or through records of the same person); the other true pairs "
-        "share nothing but a name, which Salon never merges on"
-    )
-    print(footer)
-    out.append(footer)
-    if not args.no_save:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text("\n".join(out) + "\n", encoding="utf-8")
+    with recorded(__file__, save=not args.no_save):
+        first: tuple[Truth, dict[float, tuple[Scores, dict]]] | None = None
+        for seed in args.seed:
+            t = truth_of(args.records, seed)
+            lines, s, stats = run(t, args.explain)
+            print("\n".join(lines), flush=True)
+            if first is None:
+                first = (t, {identity_rules.MAX_NAMESAKES: (s, stats)})
+        if first is not None and not args.no_sweep:
+            sweep(first[0], args.sweep, first[1])
+        print(
+            "targets: no person with two keys in one account slot; 0 namesakes merged; "
+            "precision >= 0.995 at recall >= 0.9\n"
+            "decidable: recall on true pairs whose records are linked by evidence beyond the "
+            "name (a shared key, both organisations, or a work e-mail domain naming the other's "
+            "organisation; directly or through records of the same person); the other true "
+            "pairs share nothing but a name, which Salon never merges on"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Measures `salon --help`, `salon --version`, `salon stats` and `salon influencers
 --top 5` on a generated store of 10,000 people (a numpy edge list imported once, into a
 temporary folder), as the median of 5 runs each. The influencers command runs once before it
 is timed, so its snapshot is cached (as it is for anyone who asks twice). Prints a table and
-writes it to bench/results/bench_startup.txt with the date, the cores and the git commit.
+writes it to bench/results/bench_startup.txt (bench/_results.py: date, cores, commit).
 
 Usage: python bench/bench_startup.py [--runs N] [--people N]
 """
@@ -18,13 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
+from _results import recorded
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "bench_startup.txt"
 SALON = [sys.executable, "-m", "salon"]
 
 
@@ -51,16 +49,6 @@ def wall(command: list[str], env: dict[str, str]) -> float:
     if done.returncode:
         sys.exit(f"{' '.join(command[2:])} failed ({done.returncode}): {done.stderr.decode()}")
     return seconds
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        )
-        return out.stdout.strip() or "unknown"
-    except OSError:
-        return "unknown"
 
 
 def main() -> None:
@@ -96,19 +84,15 @@ def main() -> None:
         for label, argv in commands.items():
             times = [wall([*SALON, *argv], env) for _ in range(args.runs)]
             rows.append((label, statistics.median(times), min(times), max(times)))
-    header = (
-        f"Salon start-up, {date.today().isoformat()}, {len(os.sched_getaffinity(0))} cores "
-        f"(nproc), commit {git_commit()}\n"
-        f"Store: {args.people:,} people, {edges:,} timed edges; median of {args.runs} runs, "
-        "subprocess wall time (python -m salon), snapshot cached.\n"
-    )
     width = max(len(r[0]) for r in rows)
-    table = [f"{'command':<{width}}  median s   min s   max s"]
-    table += [f"{r[0]:<{width}}  {r[1]:8.3f}  {r[2]:6.3f}  {r[3]:6.3f}" for r in rows]
-    text = header + "\n" + "\n".join(table) + "\n"
-    print(text, end="")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    with recorded(__file__):
+        print(
+            f"Store: {args.people:,} people, {edges:,} timed edges; median of {args.runs} runs, "
+            "subprocess wall time (python -m salon), snapshot cached.\n"
+        )
+        print(f"{'command':<{width}}  median s   min s   max s")
+        for r in rows:
+            print(f"{r[0]:<{width}}  {r[1]:8.3f}  {r[2]:6.3f}  {r[3]:6.3f}")
 
 
 if __name__ == "__main__":

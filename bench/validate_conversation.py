@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from _results import recorded
 
 from salon.conversation.channels import rank_channels
 from salon.conversation.table import PostTable
@@ -209,6 +210,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
     args = parser.parse_args()
+    with recorded(__file__):
+        run(args.posts)
+
+
+def run(count: int) -> None:
     posts = load()
     precision_recall(posts)
     embeddings(posts)
@@ -222,7 +228,7 @@ def main() -> None:
         rows = [line.split() for line in f]
     higgs = np.array([[int(a), int(b), int(t)] for a, b, t, k in rows if k == "RE"])
     reply_threads("Higgs replies", higgs)
-    benchmark(posts, args.posts)
+    benchmark(posts, count)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from _results import recorded
 
 from salon.diffusion.bass import choose_model, fit_bass
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages
@@ -204,10 +205,11 @@ def higgs() -> None:
 
 def main() -> None:
     start = time.perf_counter()
-    stackexchange()
-    social_network_science()
-    higgs()
-    print(f"\n({time.perf_counter() - start:.0f} s)")
+    with recorded(__file__):
+        stackexchange()
+        social_network_science()
+        higgs()
+        print(f"\n({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":
