@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import gzip
+import json
+import zipfile
 
 import pytest
 
 import salon
-from salon.errors import ExportFormatError, UnsafeInputError
-from tests.conftest import ROOT, data_counts
+from salon.errors import ExportFormatError, SalonError, UnsafeInputError
+from tests.conftest import ROOT, SHARED, data_counts
 
 _EVENT = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//EN\r\n"
@@ -64,3 +66,106 @@ def test_a_refused_mbox_gz_leaves_no_copy_behind(fresh_store, tmp_path, bomb, er
     assert str(path) in str(refused.value)
     assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}
     gc.collect()  # an implicit clean-up would warn here (warnings are errors in the suite)
+
+
+def _zip_with(path, name: str, data: bytes, *, flip_at: float | None = None):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"data/{name}", data)
+    if flip_at is not None:
+        packed = bytearray(path.read_bytes())
+        packed[int(flip_at * len(packed))] ^= 1
+        path.write_bytes(bytes(packed))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "flip_at"),
+    [
+        ("outlook_calendar.ics", 0.75),  # the member's flags say encrypted (RuntimeError)
+        ("outlook_calendar.ics", 0.5),  # its deflate stream damaged (zlib.error, BadZipFile)
+        ("contacts.vcf", 0.05),  # its local header damaged (BadZipFile: bad magic number)
+        ("google_contacts_2024.csv", 0.5),  # a CSV member damaged mid-stream
+    ],
+)
+def test_a_damaged_zip_member_is_refused_naming_it(fresh_store, tmp_path, name, flip_at):
+    data = (ROOT / "tests" / "data" / name).read_bytes()
+    path = _zip_with(tmp_path / "export.zip", name, data, flip_at=flip_at)
+    try:
+        salon.import_paths(fresh_store, [path])
+    except SalonError as exc:
+        assert str(path) in str(exc)
+        assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}
+
+
+@pytest.mark.parametrize(
+    "name", ["contacts.vcf", "outlook_calendar.ics", "sample.mbox", "edges_from_to.txt"]
+)
+@pytest.mark.parametrize("cut", [10, 0.5])
+def test_a_damaged_gz_is_refused_naming_it(fresh_store, tmp_path, name, cut):
+    """A .gz whose header is damaged or whose stream ends early raised OSError or EOFError
+    from whole-document readers and from the content hash."""
+    packed = bytearray(gzip.compress((ROOT / "tests" / "data" / name).read_bytes()))
+    if isinstance(cut, int):
+        packed[cut] ^= 0xFF
+    else:
+        packed = packed[: int(cut * len(packed))]
+    path = tmp_path / f"{name}.gz"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(SalonError) as refused:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(refused.value)
+
+
+def test_a_car_gz_cut_short_is_refused(fresh_store, tmp_path):
+    car = SHARED / "exports" / "bluesky_car_indigo" / "greenground.repo.car"
+    if not car.exists():
+        pytest.skip(f"{car} is missing")
+    path = tmp_path / "repo.car.gz"
+    path.write_bytes(gzip.compress(car.read_bytes())[:-30])
+    with pytest.raises(ExportFormatError, match="damaged") as refused:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(refused.value)
+
+
+_OUTBOX = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    "type": "OrderedCollection",
+    "orderedItems": [
+        {
+            "id": "https://social.example/users/ana/statuses/1/activity",
+            "type": "Create",
+            "actor": "https://social.example/users/ana",
+            "published": "2023-01-03T10:00:00Z",
+            "object": {
+                "id": "https://social.example/users/ana/statuses/1",
+                "type": "Note",
+                "content": "<p>Hello</p>",
+                "tag": [{"type": "Hashtag", "name": "#salon"}],
+            },
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("tag", 1),  # 'int' object is not iterable
+        ("content", True),  # can only concatenate str (not "bool") to str
+        ("content", ["<p>a</p>"]),
+        ("id", {"a": 1}),
+        ("published", "yesterday"),  # parse_time's ValueError
+        ("published", 1672740000),
+    ],
+)
+def test_a_mastodon_outbox_with_wrong_types(fresh_store, tmp_path, where, value):
+    outbox = json.loads(json.dumps(_OUTBOX))
+    item = outbox["orderedItems"][0]
+    (item if where == "published" else item["object"])[where] = value
+    path = tmp_path / "outbox.json"
+    path.write_text(json.dumps(outbox))
+    try:
+        salon.import_paths(fresh_store, [path])
+    except ExportFormatError as exc:
+        assert str(path) in str(exc)
+        assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}

@@ -121,6 +121,8 @@ class _GzipStream(io.RawIOBase):
                 return 0
         except zlib.error as exc:
             raise OSError(f"not valid gzip data: {exc}") from exc
+        except EOFError as exc:
+            raise OSError(str(exc)) from exc
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
@@ -131,8 +133,18 @@ class _GzipStream(io.RawIOBase):
         super().close()
 
 
+#: What reading a damaged zip member raises (a bad header or CRC, a cut deflate stream, an
+#: encrypted or unsupported member): reported like any damaged file, as :class:`OSError`.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+def _damaged(exc: BaseException) -> OSError:
+    return OSError(str(exc) or type(exc).__name__)
+
+
 class _Counting(io.RawIOBase):
-    """A read-only stream that counts the bytes read through it (for progress bars)."""
+    """A read-only stream that counts the bytes read through it (for progress bars); what a
+    damaged zip member raises while it is read becomes :class:`OSError`."""
 
     def __init__(self, raw: IO[bytes], counter: list[int]):
         self._raw = raw
@@ -142,7 +154,10 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        data = self._raw.read(len(buffer))
+        try:
+            data = self._raw.read(len(buffer))
+        except _DAMAGED as exc:
+            raise _damaged(exc) from exc
         n = len(data)
         buffer[:n] = data
         self._counter[0] += n
@@ -183,13 +198,21 @@ class InputFile:
         """Another file of the same export in the same folder, if present."""
         return self._siblings.get(f"{self.folder}/{basename}".removeprefix("./"))
 
+    def _stored(self) -> IO[bytes]:
+        try:
+            return self._opener()
+        except _DAMAGED as exc:  # a zip member's header damaged, encrypted, unsupported
+            raise _damaged(exc) from exc
+
     def open_raw(self) -> IO[bytes]:
-        """The file's bytes as stored (compressed if it is a ``.gz``)."""
-        return self._opener()
+        """The file's bytes as stored (compressed if it is a ``.gz``). A damaged file raises
+        :class:`OSError` when opened or read."""
+        return io.BufferedReader(_Counting(self._stored(), [0]), 1 << 16)
 
     def open(self) -> IO[bytes]:
-        """The file's content, decompressed, counting stored bytes read into ``bytes_read``."""
-        raw = io.BufferedReader(_Counting(self._opener(), self.bytes_read), 1 << 16)
+        """The file's content, decompressed, counting stored bytes read into ``bytes_read``.
+        A damaged file raises :class:`OSError` when opened or read."""
+        raw = io.BufferedReader(_Counting(self._stored(), self.bytes_read), 1 << 16)
         if self.name.lower().endswith(".gz"):
             unpacked = _GzipStream(raw, expansion_limit(self.size), self.display)
             return io.BufferedReader(unpacked, 1 << 16)
@@ -207,9 +230,12 @@ class InputFile:
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
-        with self.open_raw() as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
+        try:
+            with self.open_raw() as stream:
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise self.error(None, f"the file is damaged ({exc})", "Download it again.") from exc
         return digest.hexdigest()
 
     def error(self, where: str | None, problem: str, hint: str | None = None) -> ExportFormatError:
@@ -304,8 +330,11 @@ def read_bytes(file: InputFile) -> bytes:
     the size is known)."""
     if not file.name.lower().endswith(".gz") and file.size > MAX_DOCUMENT_BYTES:
         raise _too_large(file)
-    with file.open() as raw:
-        data = raw.read(MAX_DOCUMENT_BYTES + 1)
+    try:
+        with file.open() as raw:
+            data = raw.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise file.error(None, f"the file is damaged ({exc})", "Download it again.") from exc
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _too_large(file)
     return data
@@ -381,7 +410,7 @@ def _tar_folder(path: Path) -> Path:
 def _zip_files(path: Path) -> list[InputFile]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ExportFormatError(
             str(path), None, "not a readable zip file", "Download it again."
         ) from exc
