@@ -99,10 +99,20 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
-def html_text(html: str | None) -> tuple[str, list[str]]:
-    """Plain text and the links of a post's or profile's HTML."""
+def _text_of(value: Any) -> str | None:
+    """A JSON value that should be text: itself when it is, else ``None`` (an archive edited
+    into a number or a list is read as if the field were absent)."""
+    return value if isinstance(value, str) else None
+
+
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def html_text(html: Any) -> tuple[str, list[str]]:
+    """Plain text and the links of a post's or profile's HTML (anything else: none)."""
     parser = _Text()
-    parser.feed(html or "")
+    parser.feed(html if isinstance(html, str) else "")
     return "".join(parser.parts).strip(), parser.links
 
 
@@ -142,16 +152,16 @@ def owner_of(actor: dict[str, Any]) -> Owner:
     """The owner an ``actor.json`` (or an activity's ``actor`` URL alone) describes."""
     actor_id = str(actor.get("id") or "")
     host = urlparse(actor_id).hostname or urlparse(str(actor.get("url") or "")).hostname
-    user = actor.get("preferredUsername")
+    user = _text_of(actor.get("preferredUsername"))
     handle = f"{user}@{host}".lower() if user and host else handle_of(actor_id)
     keys = [identity("mastodon", "handle", handle)] if handle else []
     keys.append(identity("", "url", actor_id))
     if actor.get("url"):
         keys.extend(url_keys(str(actor["url"])))
-    for field in actor.get("attachment") or []:
+    for field in _list_of(actor.get("attachment")):
         _, links = html_text(field.get("value") if isinstance(field, dict) else None)
         keys.extend(k for link in links for k in url_keys(link))
-    name = actor.get("name") or actor.get("preferredUsername") or None
+    name = _text_of(actor.get("name")) or user or None
     ref = PersonRef(tuple(dict.fromkeys(keys)), name, is_self=True)
     return Owner(ref, handle, identity("", "url", actor_id)[2])
 
@@ -225,7 +235,7 @@ def _outbox(file: InputFile, items: list[Any], owner: Owner) -> Iterator[Record]
     for i, activity in enumerate(items, start=1):
         if not isinstance(activity, dict):
             raise file.error(f"record {i}", "expected an activity object")
-        at = parse_time(activity.get("published") or "")
+        at = _time(file, i, activity.get("published"))
         kind = activity.get("type")
         target = activity.get("object")
         if kind == "Announce" and isinstance(target, str):
@@ -233,12 +243,22 @@ def _outbox(file: InputFile, items: list[Any], owner: Owner) -> Iterator[Record]
             author = me if mine else _person(target)
             host = urlparse(target).hostname
             yield Post("mastodon", target, author, None, channel=host, url=target, line=i)
-            key = activity.get("id") or target
+            key = _text_of(activity.get("id")) or target
             yield Post("mastodon", key, me, at, None, "mastodon", repost_of=target, line=i)
             if not mine:
                 yield Interaction(me, author, "repost", at, channel="mastodon", ref=target, line=i)
         elif kind == "Create" and isinstance(target, dict):
             yield from _note(file, i, target, at, owner)
+
+
+def _time(file: InputFile, i: int, value: Any) -> int | None:
+    """An activity's ``published`` time; an unreadable one is an error naming the record."""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_time(value) if isinstance(value, str) else None
+    except ValueError:
+        raise file.error(f"record {i}", f"unrecognised time {str(value)[:40]!r}") from None
 
 
 def _mentions(tags: list[Any], owner: Owner) -> list[PersonRef]:
@@ -270,10 +290,10 @@ def _note(
     file: InputFile, i: int, note: dict[str, Any], at: int | None, owner: Owner
 ) -> Iterator[Record]:
     key = note.get("id")
-    if not key:
-        raise file.error(f"record {i}", "a Note without 'id'")
+    if not key or not isinstance(key, str):
+        raise file.error(f"record {i}", "a Note without an 'id' string")
     text, _ = html_text(note.get("content"))
-    tags = note.get("tag") or []
+    tags = _list_of(note.get("tag"))
     hashtags = tuple(
         str(t.get("name", "")).lstrip("#").lower()
         for t in tags
