@@ -361,6 +361,8 @@ class Case:
     content: bytes
     container: str
     forced: bool
+    damage: tuple[str, float, int] | None = None
+    """A zip or .gz itself damaged: ``(truncate|flip, where as a fraction, xor mask)``."""
 
 
 @st.composite
@@ -370,7 +372,22 @@ def cases(draw: st.DrawFn, importer: str) -> Case:
     for _ in range(draw(st.integers(1, 3))):
         data = draw(_mutate(data))
     container = draw(st.sampled_from(["file", "file", "file", "zip", "gz"]))
-    return Case(fixture, data, container, draw(st.booleans()))
+    damage = None
+    if container != "file" and draw(st.integers(0, 3)) == 0:
+        damage = draw(
+            st.tuples(st.sampled_from(["truncate", "flip"]), st.floats(0, 1), st.integers(1, 255))
+        )
+    return Case(fixture, data, container, draw(st.booleans()), damage)
+
+
+def _damaged(data: bytes, damage: tuple[str, float, int] | None) -> bytes:
+    if damage is None or not data:
+        return data
+    kind, where, mask = damage
+    at = min(int(where * len(data)), len(data) - 1)
+    if kind == "truncate":
+        return data[:at]
+    return data[:at] + bytes([data[at] ^ mask]) + data[at + 1 :]
 
 
 def _write(case: Case, folder: Path) -> Path:
@@ -379,10 +396,11 @@ def _write(case: Case, folder: Path) -> Path:
         path = folder / "export.zip"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"data/{name}", case.content)
+        path.write_bytes(_damaged(path.read_bytes(), case.damage))
         return path
     if case.container == "gz":
         path = folder / f"{name}.gz"
-        path.write_bytes(gzip.compress(case.content, compresslevel=1))
+        path.write_bytes(_damaged(gzip.compress(case.content, compresslevel=1), case.damage))
         return path
     path = folder / name
     path.write_bytes(case.content)
