@@ -169,3 +169,14 @@ def test_a_mastodon_outbox_with_wrong_types(fresh_store, tmp_path, where, value)
     except ExportFormatError as exc:
         assert str(path) in str(exc)
         assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}
+
+
+def test_undecodable_text_in_a_gz_cut_short(fresh_store, tmp_path):
+    """Finding the line of an undecodable byte read the file again, and a .gz cut short
+    raised there (OSError: the compressed data ends early)."""
+    data = b"\xc7" + (ROOT / "tests" / "data" / "google_contacts_2024.csv").read_bytes()[1:]
+    path = tmp_path / "google_contacts_2024.csv.gz"
+    path.write_bytes(gzip.compress(data)[:-1])
+    with pytest.raises(SalonError) as refused:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(refused.value)

@@ -255,14 +255,17 @@ def _decode_error(file: InputFile) -> ExportFormatError:
     encoding = _encoding_of(file.head(4))
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
-    with file.open() as raw:
-        while chunk := raw.read(1 << 16):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                line += chunk[: max(exc.start, 0)].count(b"\n")
-                break
-            line += chunk.count(b"\n")
+    try:
+        with file.open() as raw:
+            while chunk := raw.read(1 << 16):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk[: max(exc.start, 0)].count(b"\n")
+                    break
+                line += chunk.count(b"\n")
+    except OSError:  # damaged after the bad byte (a .gz cut short): the line found so far
+        pass
     return file.error(
         f"line {line}",
         "the text is not UTF-8 or UTF-16",
