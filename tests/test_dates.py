@@ -1,6 +1,6 @@
 import pytest
 
-from salon.dates import iso, parse_time
+from salon.dates import epoch_text, from_epoch, iso, parse_time
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,22 @@ def test_dates_and_epochs(text, expected):
 def test_what_is_not_a_time_is_a_value_error(text):
     with pytest.raises(ValueError):
         parse_time(text)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e30, 10**40])
+def test_numbers_outside_years_1_to_9999_are_no_epoch(value):
+    with pytest.raises(ValueError):
+        from_epoch(value)
+
+
+@pytest.mark.parametrize("text", ["9" * 21, "9" * 5000, "253402300800", "12a", "1.5", ""])
+def test_digit_strings_are_bounded_epochs(text):
+    with pytest.raises(ValueError):
+        epoch_text(text)
+
+
+def test_epochs_in_range():
+    assert from_epoch(1714557600.9) == 1714557600
+    assert epoch_text("1341100972") == 1341100972
+    assert epoch_text("2004") == 2004  # digits here are seconds, never a year
+    assert epoch_text("-86400") == -86400

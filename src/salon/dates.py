@@ -78,6 +78,28 @@ def _bounded(value: int, text: str) -> int:
     return value
 
 
+def from_epoch(value: float) -> int:
+    """Unix seconds given as a number, as whole seconds; ``ValueError`` for NaN, infinities
+    and times outside years 1–9999 (``1e30``), which no export holds.
+
+    >>> from_epoch(1714557600.5)
+    1714557600
+    """
+    if value != value or abs(value) >= _LIMIT:
+        raise ValueError(f"{str(value)[:40]!r} is not a time")
+    return int(value)
+
+
+def epoch_text(text: str) -> int:
+    """Unix seconds written as digits (``1341100972``), bounded like :func:`from_epoch`: a
+    string of 50 digits is no time. Raises ``ValueError`` for anything else."""
+    text = text.strip()
+    digits = text[1:] if text[:1] == "-" else text
+    if not digits.isdigit() or len(digits) > 20:
+        raise ValueError(f"{text[:40]!r} is not a time")
+    return _bounded(int(text), text)
+
+
 def iso(epoch: int | None) -> str | None:
     """Epoch seconds as an ISO 8601 UTC string (``None`` stays ``None``)."""
     if epoch is None:

@@ -198,3 +198,63 @@ def test_undirected_edge_list_names_each_pair_once(fresh_store, tmp_path):
     path.write_text("# friends\n" + path.read_text())
     # a kind the snapshot reads as directed is written both ways
     assert salon.import_paths(fresh_store, [path], options=friends).added["ties"] == 4
+
+
+def _refused(store, path, **options) -> str:
+    """The message of an import that must fail, checking it wrote nothing."""
+    before = data_counts(store)
+    with pytest.raises(salon.ExportFormatError) as error:
+        salon.import_paths(store, [path], options=salon.ImportOptions(**options))
+    assert data_counts(store) == before
+    return str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("weight", "problem"),
+    [
+        ("inf", "weight 'inf' is not a finite number"),
+        ("-Infinity", "weight '-Infinity' is not a finite number"),
+        ("nan", "weight 'nan' is not a finite number"),
+        ("1e300", "weight '1e300' is too large"),
+        ("9" * 5000, "weight '" + "9" * 40 + "'… (5,000 characters) is not a finite number"),
+    ],
+)
+def test_weights_are_finite_numbers(fresh_store, tmp_path, weight, problem):
+    salon.import_paths(fresh_store, [_write(tmp_path / "ok.csv", "a,b,2\n")])
+    path = _write(tmp_path / "w.csv", f"source,target,weight\na,b,1\nb,c,{weight}\n")
+    assert _refused(fresh_store, path) == (
+        f"Could not read '{path}' line 3: {problem}. "
+        "Write weights as plain numbers such as 1 or 2.5 (at most 10^12); fix that line."
+    )
+
+
+@pytest.mark.parametrize(
+    ("time", "shown_as"),
+    [
+        ("9" * 30, "'" + "9" * 30 + "'"),  # raw digits: Unix seconds past year 9999
+        ("1e30", "'1e30'"),
+        ("nan", "'nan'"),
+        ("9" * 5000, "'" + "9" * 40 + "'… (5,000 characters)"),
+    ],
+)
+def test_times_are_bounded(fresh_store, tmp_path, time, shown_as):
+    path = _write(tmp_path / "t.csv", f"source,target,time\na,b,1500000000\nb,c,{time}\n")
+    assert _refused(fresh_store, path) == (
+        f"Could not read '{path}' line 3: time {shown_as} is not a date. "
+        "Write times as Unix seconds or ISO 8601 dates (years 1 to 9999); fix that line."
+    )
+
+
+def test_long_integers_are_sniffed_without_a_traceback(fresh_store, tmp_path):
+    """A 5,000-digit number (beyond what Python converts to int) in an unnamed column, and as
+    ids of a t i j file, is named, not a ValueError."""
+    path = _write(tmp_path / "e.txt", f"1 2 1500000000\n2 3 {'9' * 5000}\n")
+    assert "line 2: weight '999" in _refused(fresh_store, path)
+    ids = _write(tmp_path / "tij.dat", f"20 {'7' * 5000} 2\n40 2 {'8' * 5000}\n")
+    salon.import_paths(fresh_store, [ids], options=salon.ImportOptions(layout="tij"))
+    assert data_counts(fresh_store)["ties"] == 2
+
+
+def _write(path, text: str):
+    path.write_text(text)
+    return path

@@ -24,11 +24,12 @@ relation (a kind the snapshot reads as directed is then written both ways).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from salon.dates import parse_time
+from salon.dates import epoch_text, parse_time
 from salon.errors import SalonError, UnsafeInputError
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, text_lines
@@ -60,6 +61,21 @@ TIJ_STEP = 20
 #: ``--layout`` values: detected, SocioPatterns contact rows, plain edges.
 LAYOUTS = ("auto", "tij", "edges")
 _NAMES = {"src": "source", "dst": "target", "weight": "weight", "at": "time", "kind": "kind"}
+#: Weights beyond this are no weights (an overflowed counter, a digit string gone wrong): the
+#: attention graph sums them, and a sum must stay finite.
+MAX_WEIGHT = 1e12
+#: Digits an integer column may have to be read as an integer (longer ones are no time or id
+#: order; Python refuses to convert more than 4,300 digits).
+_MAX_DIGITS = 18
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value for a message, quoted and cut to ``limit`` characters (a 50 MB cell is not
+    repeated back)."""
+    text = str(value)
+    return (
+        repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
+    )
 
 
 def namespace_of(file: InputFile) -> str:
@@ -100,6 +116,8 @@ def _looks_tij(sample: list[list[str]]) -> bool:
     start (far below Unix times), two different people on each row: SocioPatterns ``t i j``."""
     if not sample or any(len(r) != 3 or not all(t.isdigit() for t in r) for r in sample):
         return False
+    if any(len(r[0]) > _MAX_DIGITS for r in sample):
+        return False
     times = [int(r[0]) for r in sample]
     return (
         all(a <= b for a, b in pairwise(times))
@@ -138,7 +156,7 @@ def _layout(file: InputFile) -> tuple[dict[str, int], bool] | None:
     for col in range(2, width):
         values = [r[col] for r in rows]
         if all(_is_number(v) for v in values):
-            as_int = all(v.lstrip("-").isdigit() for v in values)
+            as_int = all(v.lstrip("-").isdigit() and len(v) <= _MAX_DIGITS for v in values)
             field = "at" if as_int and min(int(v) for v in values) >= _MIN_TIME else "weight"
         elif all(re.fullmatch(r"[A-Za-z_]+", v) for v in values):
             field = "kind"
@@ -162,6 +180,29 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
         return False
 
 
+def why_not(file: InputFile) -> str | None:
+    """Why :func:`detect` refuses ``file`` even when forced, in words (``None``: it does not)."""
+    try:
+        sample = _sample(file)
+    except UnsafeInputError:
+        raise
+    except SalonError:
+        return "it cannot be read as text (UTF-8 or UTF-16)"
+    if not sample:
+        return "it has no line that is not a comment"
+    if _layout(file) is not None:
+        return None
+    widths = sorted({len(r) for r in sample})
+    if len(widths) > 1:
+        return f"its lines have different numbers of columns ({widths[0]} to {widths[-1]})"
+    if widths[0] < 2 or widths[-1] > 5:
+        return (
+            f"its lines have {widths[0]} column(s), not 2 to 5 "
+            "(source target [weight] [time] [kind])"
+        )
+    return "its columns after source and target are neither weights, Unix times nor kinds"
+
+
 def describe(file: InputFile, options: ImportOptions) -> str:
     """How ``file`` is read, in words (for the import report)."""
     if is_tij(file, options):
@@ -183,8 +224,12 @@ def describe(file: InputFile, options: ImportOptions) -> str:
 
 def _ordered(a: str, b: str) -> tuple[str, str]:
     """A pair in one order whatever the file's: the smaller id first (as numbers if both are)."""
-    if a.isdigit() and b.isdigit():
-        return (a, b) if int(a) <= int(b) else (b, a)
+    if a.isdigit() and b.isdigit():  # as numbers, without converting (ids may be long)
+        key_a, key_b = (
+            (len(a.lstrip("0")), a.lstrip("0"), a),
+            (len(b.lstrip("0")), b.lstrip("0"), b),
+        )
+        return (a, b) if key_a <= key_b else (b, a)
     return (a, b) if a <= b else (b, a)
 
 
@@ -259,10 +304,7 @@ def _parse_edges(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 f"expected {width} columns, found {len(row)}",
                 "The file looks truncated; download it again.",
             )
-        try:
-            weight = float(row[w_col]) if w_col is not None else 1.0
-        except ValueError:
-            raise file.error(f"line {line_no}", f"weight {row[w_col]!r} is not a number") from None
+        weight = _weight(file, line_no, row[w_col]) if w_col is not None else 1.0
         kind = default_kind
         if kind_col is not None:
             code = row[kind_col].lower()
@@ -277,10 +319,7 @@ def _parse_edges(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 yield Tie(refs[src], refs[dst], kind, weight=weight, line=line_no)
             continue
         raw_at = row[at_col]
-        try:
-            at = int(raw_at) if raw_at.isdigit() else parse_time(raw_at)
-        except ValueError:
-            raise file.error(f"line {line_no}", f"time {raw_at!r} is not a date") from None
+        at = _time(file, line_no, raw_at)
         events.add(src, dst, kind, at, raw_at, weight, line_no)
         if undirected and kind not in SYMMETRIC_KINDS:
             events.add(dst, src, kind, at, raw_at, weight, line_no)
@@ -288,6 +327,37 @@ def _parse_edges(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             yield events.take()
     if events.batch.size:
         yield events.take()
+
+
+def _weight(file: InputFile, line: int, text: str) -> float:
+    """A weight cell: a finite number no larger than :data:`MAX_WEIGHT`."""
+    try:
+        weight = float(text)
+    except ValueError:
+        weight = math.nan
+    if not math.isfinite(weight) or abs(weight) > MAX_WEIGHT:
+        problem = "is not a finite number" if not math.isfinite(weight) else "is too large"
+        raise file.error(
+            f"line {line}",
+            f"weight {shown(text)} {problem}",
+            "Write weights as plain numbers such as 1 or 2.5 (at most 10^12); fix that line.",
+        )
+    return weight
+
+
+def _time(file: InputFile, line: int, text: str) -> int | None:
+    """A time cell: digits are Unix seconds (never a year), anything else a date; both within
+    years 1–9999."""
+    try:
+        if text.lstrip("-").isdigit():
+            return epoch_text(text)
+        return parse_time(text)
+    except ValueError:
+        raise file.error(
+            f"line {line}",
+            f"time {shown(text)} is not a date",
+            "Write times as Unix seconds or ISO 8601 dates (years 1 to 9999); fix that line.",
+        ) from None
 
 
 class _Events:
@@ -299,7 +369,7 @@ class _Events:
         self.seen: dict[tuple[str, str, str, str], int] = {}
 
     def add(
-        self, src: str, dst: str, kind: str, at: int, raw_at: str, weight: float, line: int
+        self, src: str, dst: str, kind: str, at: int | None, raw_at: str, weight: float, line: int
     ) -> None:
         event = (src, dst, raw_at, kind)
         repeat = self.seen.get(event, 0)
