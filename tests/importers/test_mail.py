@@ -1,5 +1,6 @@
 import gzip
 
+import pytest
 from sqlalchemy import func, select
 
 import salon
@@ -131,3 +132,32 @@ def test_archive_and_edge_lists_are_told_apart():
     edge_file = chosen[1][0]
     assert not mail.detect(edge_file)
     assert edges.detect(edge_file)
+
+
+def test_bodies_in_charsets_that_cannot_decode_are_read_as_utf8(fresh_store, tmp_path):
+    """An unknown charset, and codecs Python knows but that cannot decode leniently (idna,
+    undefined), keep the message: its body is read as UTF-8."""
+    path = tmp_path / "odd.mbox"
+    messages = [
+        f"From a@x.org Mon Jan  1 00:00:00 2024\nFrom: Ana <a@x.org>\nTo: b@x.org\n"
+        f"Subject: {charset}\nMessage-ID: <{n}@x.org>\n"
+        f'Content-Type: text/plain; charset="{charset}"\n\nbody in {charset}\n\n'
+        for n, charset in enumerate(("x-unknown", "idna", "undefined"))
+    ]
+    path.write_text("".join(messages))
+    salon.import_paths(fresh_store, [path], options=salon.ImportOptions(bodies=True))
+    with fresh_store.engine.connect() as c:
+        bodies = {b.strip() for b in c.execute(select(interactions.c.body)).scalars()}
+    assert bodies == {"body in x-unknown", "body in idna", "body in undefined"}
+
+
+def test_forced_mail_source_says_why(fresh_store, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Dear Ana,\n")
+    with pytest.raises(salon.SalonError) as error:
+        salon.import_paths(fresh_store, [path], source="mail")
+    assert str(error.value) == (
+        f"The 'mail' importer cannot read '{path}': it does not start with 'From ' as every "
+        "mbox file does. Run 'salon sources' to see which importer reads which files, or "
+        "import without --source to detect the format."
+    )

@@ -146,10 +146,49 @@ def plan(
             else:
                 chosen.append((file, module, number))
         if not any(n == number for _, _, n in chosen):
-            detail = f"no file that the '{source}' importer reads" if source else None
-            raise UnknownExportError(str(path), detail)
+            raise _nothing_read(path, [f for f, _ in found], forced)
     chosen.sort(key=lambda entry: (entry[2], entry[0].basename.lower() not in _FIRST))
     return chosen, unused, unknown
+
+
+def _is_empty(file: InputFile) -> bool:
+    """Whether a file holds nothing (a ``.gz`` of nothing too)."""
+    if file.size == 0:
+        return True
+    try:
+        with file.open() as stream:
+            return stream.read(1) == b""
+    except (OSError, EOFError, SalonError):
+        return False
+    finally:
+        file.bytes_read[0] = 0
+
+
+def why_not(module: ModuleType, file: InputFile) -> str:
+    """Why ``module`` does not read ``file``: its own ``why_not`` when it has one."""
+    reason = getattr(module, "why_not", lambda f: None)(file)
+    return reason or f"it is none of the files the {module.NAME} importer reads ({module.FILES})"
+
+
+def _nothing_read(
+    path: str | Path, files: list[InputFile], forced: ModuleType | None
+) -> SalonError:
+    """The error for a path no importer reads: empty, refused by ``--source``'s importer (and
+    why), or unknown."""
+    if len(files) == 1 and _is_empty(files[0]):
+        return SalonError(
+            f"'{files[0].display}' is empty: there is nothing to import. "
+            "Check that the download or export finished, and import the complete file."
+        )
+    if forced is None or not files:
+        return UnknownExportError(str(path))
+    file = files[0]
+    more = f" (and {len(files) - 1} other file(s) in '{path}')" if len(files) > 1 else ""
+    return SalonError(
+        f"The '{forced.NAME}' importer cannot read '{file.display}'{more}: "
+        f"{why_not(forced, file)}. Run 'salon sources' to see which importer reads which "
+        "files, or import without --source to detect the format."
+    )
 
 
 def _counts(connection: Connection) -> dict[str, int]:

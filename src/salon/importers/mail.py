@@ -64,6 +64,13 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
     return False
 
 
+def why_not(file: InputFile) -> str | None:
+    """Why :func:`detect` refuses ``file`` even when forced (``None``: it does not)."""
+    if file.head(5) != b"From ":
+        return "it does not start with 'From ' as every mbox file does"
+    return None
+
+
 def _on_disk(file: InputFile) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
     """The mailbox module reads files by path: copy zip members and ``.gz`` files out."""
     if file.path is not None and not file.name.lower().endswith(".gz"):
@@ -162,12 +169,18 @@ def _body(message: Message) -> str | None:
         if part.get_content_type() == "text/plain" and not part.is_multipart():
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
-                charset = part.get_content_charset() or "utf-8"
-                try:
-                    return payload.decode(charset, errors="replace")[:_MAX_BODY_CHARS]
-                except LookupError:  # an unknown charset name
-                    return payload.decode("utf-8", errors="replace")[:_MAX_BODY_CHARS]
+                return _decoded(payload, part)[:_MAX_BODY_CHARS]
     return None
+
+
+def _decoded(payload: bytes, part: Message) -> str:
+    """A body's text in its declared charset; as UTF-8 when that is no charset Python knows
+    (``x-unknown``) or one that cannot decode leniently (``idna``, ``undefined``)."""
+    try:
+        charset = part.get_content_charset() or "utf-8"
+        return payload.decode(charset, errors="replace")
+    except (LookupError, UnicodeError, ValueError):
+        return payload.decode("utf-8", errors="replace")
 
 
 def _list_name(file: InputFile) -> str:

@@ -35,9 +35,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from salon.dates import parse_time
+from salon.dates import from_epoch, parse_time
 from salon.importers.base import ImportOptions
-from salon.importers.edges import namespace_of
+from salon.importers.edges import namespace_of, shown
 from salon.importers.files import InputFile, csv_rows, parse_json, text_lines
 from salon.model import Interaction, Person, PersonRef, Post, Record, identity
 
@@ -57,6 +57,27 @@ _PARENT_AUTHOR = {
     "reply": ("reply_to", ("reply_to_author", "in_reply_to_user")),
     "repost": ("repost_of", ("repost_of_author",)),
 }
+
+
+#: Fields holding an id: text, or in JSON also a whole number.
+_ID_FIELDS = (
+    "id",
+    "author",
+    "reply_to",
+    "repost_of",
+    "reply_to_author",
+    "in_reply_to_user",
+    "repost_of_author",
+)
+#: Fields holding text.
+_TEXT_FIELDS = ("author_name", "author_handle", "text", "channel", "url", "platform")
+#: Fields holding words: a list of strings, or one string of words.
+_LIST_FIELDS = ("tags", "mentions")
+#: The longest platform name the store keeps.
+MAX_PLATFORM = 64
+#: Characters no store keeps in text: NUL (PostgreSQL refuses it) and lone surrogates.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_FIX = "fix that line or leave the field out"
 
 
 def _is_jsonl(file: InputFile) -> bool:
@@ -80,21 +101,119 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
     return False
 
 
-def _time(file: InputFile, where: str, value: Any) -> int | None:
+def why_not(file: InputFile) -> str | None:
+    """Why :func:`detect` refuses ``file`` even when forced, in words (``None``: it does not)."""
+    first = file.head(8192).split(b"\n", 1)[0].strip()
+    if _is_jsonl(file):
+        try:
+            obj = json.loads(first)
+        except ValueError:
+            return "its first line is not a JSON object"
+        if not isinstance(obj, dict):
+            return "its first line is not a JSON object"
+        missing = [k for k in ("id", "author") if k not in obj]
+        return (
+            f"its first record has no {' or '.join(repr(k) for k in missing)}" if missing else None
+        )
+    names = [n.strip().strip('"') for n in first.decode("utf-8", "replace").lower().split(",")]
+    missing = [k for k in ("id", "author") if k not in names]
+    if not missing:
+        return None
+    found = ", ".join(n for n in names[:8] if n) or "nothing"
+    return (
+        f"its header row has no {' or '.join(repr(k) for k in missing)} column "
+        f"(it has {shown(found, 80)})"
+    )
+
+
+def _time(file: InputFile, where: str, key: str, value: Any) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, int | float):
-        return int(value)
     try:
-        return parse_time(str(value))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return from_epoch(value)
+        if isinstance(value, str):
+            return parse_time(value)
     except ValueError:
-        raise file.error(where, f"unrecognised time {value!r}") from None
+        pass
+    raise file.error(
+        where,
+        f"unrecognised time {shown(value)} in '{key}'",
+        f"Write times as ISO 8601 or Unix seconds (years 1 to 9999); {_FIX}.",
+    )
 
 
-def _words(value: Any) -> list[str]:
+def _kind_of(value: Any) -> str:
+    """What a JSON value is, in words."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "a list", str: "text"}.get(type(value), "a value")
+
+
+def _text_ok(file: InputFile, where: str, key: str, value: str) -> str:
+    """A string the store can hold: no NUL character, no lone surrogate (``"\\ud800"``)."""
+    if _UNSTORABLE.search(value):
+        raise file.error(
+            where,
+            f"'{key}' holds a NUL character or half of a surrogate pair",
+            f"Remove it; {_FIX}.",
+        )
+    return value
+
+
+def _checked(file: InputFile, where: str, item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with every documented field of the type the module's notes give it: ids as
+    text (or whole numbers, written as text), text as text, words as a list of strings or a
+    string. ``None`` and ``""`` are absent."""
+    out = dict(item)
+    for key in _ID_FIELDS:
+        value = item.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise file.error(
+                where,
+                f"'{key}' is {_kind_of(value)}, not an id",
+                f"Write ids as strings or whole numbers; {_FIX}.",
+            )
+        out[key] = str(value)
+    for key in _TEXT_FIELDS:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            raise file.error(
+                where, f"'{key}' is {_kind_of(value)}, not text", f"Write it as a string; {_FIX}."
+            )
+    for key in _LIST_FIELDS:
+        value = item.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise file.error(
+                where,
+                f"'{key}' is {_kind_of(value)}, not a list of words",
+                f'Write it as a list of strings such as ["ai", "gtm"]; {_FIX}.',
+            )
+    if len(item.get("platform") or "") > MAX_PLATFORM:
+        raise file.error(
+            where,
+            f"'platform' is longer than {MAX_PLATFORM} characters",
+            f"Name the platform in a word (x, mastodon, a forum's name); {_FIX}.",
+        )
+    for key in (*_ID_FIELDS, *_TEXT_FIELDS):
+        if isinstance(out.get(key), str):
+            _text_ok(file, where, key, out[key])
+    for key in _LIST_FIELDS:
+        for word in _words(out.get(key)):
+            _text_ok(file, where, key, word)
+    return out
+
+
+def _words(value: str | list[str] | None) -> list[str]:
     if isinstance(value, str):
         return [t for t in _TAG_SPLIT.split(value) if t]
-    return [str(t) for t in value or () if str(t)]
+    return [t for t in value or () if t]
 
 
 def _value(item: dict[str, Any], key: str) -> str | None:
@@ -117,6 +236,7 @@ class _Reader:
         self.waiting: list[tuple[str, str, Interaction]] = []  # parent's platform, id, event
 
     def records(self, where: str, line: int, item: dict[str, Any]) -> Iterator[Record]:
+        item = _checked(self.file, where, item)
         post_id, author_id = str(item.get("id") or ""), str(item.get("author") or "")
         if not post_id or not author_id:
             raise self.file.error(where, "a post needs both 'id' and 'author'")
@@ -128,18 +248,18 @@ class _Reader:
         author = PersonRef(tuple(keys), name)
         if name:
             yield Person(author, name, line=line)
-        raw_time = next((item[k] for k in _TIME_KEYS if item.get(k) not in (None, "")), None)
+        time_key = next((k for k in _TIME_KEYS if item.get(k) not in (None, "")), "time")
         post = Post(
             platform,
             post_id,
             author,
-            _time(self.file, where, raw_time),
+            _time(self.file, where, time_key, item.get(time_key)),
             item.get("text") or None,
             item.get("channel") or None,
             _value(item, "reply_to"),
             _value(item, "repost_of"),
             item.get("url") or None,
-            tuple(str(t).lstrip("#").lower() for t in _words(item.get("tags"))),
+            tuple(t for w in _words(item.get("tags")) if (t := w.lstrip("#").lower())),
             line,
         )
         yield post
@@ -191,7 +311,12 @@ def _items(file: InputFile, reader: _Reader) -> Iterator[Record]:
         for line, text in text_lines(file):
             if not text.strip():
                 continue
-            item = parse_json(file, text, offset_lines=line - 1)
+            try:
+                item = parse_json(file, text, offset_lines=line - 1)
+            except ValueError:  # an integer of more than 4,300 digits
+                raise file.error(
+                    f"line {line}", "a number has too many digits", f"Write ids as strings; {_FIX}."
+                ) from None
             if not isinstance(item, dict):
                 raise file.error(f"line {line}", "expected a JSON object")
             yield from reader.records(f"line {line}", line, item)
