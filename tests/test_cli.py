@@ -5,6 +5,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+import salon
 from tests.conftest import ROOT, run_cli, shared
 
 
@@ -175,6 +178,47 @@ def test_a_file_that_is_not_a_store_is_one_sentence(tmp_path):
         "Error: 'notadb.db' is not a Salon store (not a SQLite database). "
         "Give another --db path.\n",
     )
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"salon {salon.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("adoption", "tag:x", "--method", "median"),
+            "Invalid value for '--method': 'median' is not one of sd, quantile",
+        ),
+        (
+            ("adoption", "tag:x", "--period", "year"),
+            "Invalid value for '--period': 'year' is not one of day, week, month",
+        ),
+        (
+            ("forecast", "tag:x", "--period", "hour"),
+            "Invalid value for '--period': 'hour' is not one of day, week, month",
+        ),
+        (
+            ("influencers", "--segment", "all", "--weights", "retweet=3"),
+            "Invalid value for --weights: unknown kind 'retweet'; the kinds are bookmark, "
+            "co-attendance, connection, contact, edge, email, follow, invitation, like, link, "
+            "list, meeting, mention, message, met, quote, reply, repost",
+        ),
+        (
+            ("communities", "--weights", "repost=nan"),
+            "Invalid value for --weights: 'repost=nan' is not KIND=WEIGHT with a weight of 0 or "
+            "more (e.g. repost=5)",
+        ),
+    ],
+)
+def test_invalid_choices_are_usage_errors_listing_the_valid_values(tmp_path, args, message):
+    result = run_cli(*args, db=tmp_path / "s.db")
+    assert result.returncode == 2, result.stderr
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
 
 
 def test_what_salon_writes_is_private(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from salon import __version__
-from salon.errors import SalonError
+from salon.model import SYMMETRIC_KINDS
 
 if TYPE_CHECKING:
     from salon.graph.snapshot import SnapshotSpec
@@ -202,16 +203,29 @@ def plural(count: float, word: str, many: str | None = None) -> str:
 
 
 def _spec(weights: str | None) -> SnapshotSpec:
-    """A snapshot choice with the user's weights over the documented defaults."""
+    """A snapshot choice with the user's weights over the documented defaults; an unknown
+    kind, or a weight that is no finite number from 0 up, is a usage error (exit code 2)."""
     from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
 
     chosen = dict(ATTENTION_WEIGHTS)
+    kinds = sorted({*ATTENTION_WEIGHTS, *SYMMETRIC_KINDS})
     for part in (weights or "").split(","):
         if not part.strip():
             continue
-        kind, _, value = part.partition("=")
+        kind, _, value = (t.strip() for t in part.partition("="))
+        if kind not in kinds:
+            raise typer.BadParameter(
+                f"unknown kind '{kind}'; the kinds are {', '.join(kinds)}",
+                param_hint="--weights",
+            )
         try:
-            chosen[kind.strip()] = float(value)
+            weight = float(value)
         except ValueError:
-            raise SalonError(f"'{part.strip()}' is not KIND=WEIGHT (e.g. repost=5).") from None
+            weight = math.nan
+        if not math.isfinite(weight) or weight < 0:
+            raise typer.BadParameter(
+                f"'{part.strip()}' is not KIND=WEIGHT with a weight of 0 or more (e.g. repost=5)",
+                param_hint="--weights",
+            )
+        chosen[kind] = weight
     return SnapshotSpec(weights=chosen)

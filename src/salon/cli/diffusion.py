@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,6 @@ from salon import insights
 from salon.cli.app import (
     CsvOption,
     JsonOption,
-    PeriodOption,
     SegmentOption,
     TopOption,
     WeightsOption,
@@ -26,7 +26,28 @@ from salon.cli.app import (
     plural,
 )
 from salon.dates import iso
-from salon.errors import SalonError
+
+
+def _one_of(*values: str) -> Callable[[str], str]:
+    """An option callback refusing anything but ``values``: a usage error (exit code 2)."""
+
+    def check(value: str) -> str:
+        if value not in values:
+            raise typer.BadParameter(f"'{value}' is not one of {', '.join(values)}")
+        return value
+
+    return check
+
+
+#: The unit of time of the models; a value outside these is a usage error listing them.
+PeriodOption = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        callback=_one_of(*insights.PERIODS),
+        help="day, week or month: the unit of time of the model.",
+    ),
+]
 
 
 @app.command()
@@ -75,7 +96,12 @@ def adoption(
         str | None, typer.Option("--segment", "-s", help="Only this segment.")
     ] = None,
     method: Annotated[
-        str, typer.Option("--method", help="sd (mean and standard deviation) or quantile.")
+        str,
+        typer.Option(
+            "--method",
+            callback=_one_of("sd", "quantile"),
+            help="sd (mean and standard deviation) or quantile.",
+        ),
     ] = "sd",
     log_time: Annotated[
         bool, typer.Option("--log-time", help="Measure time on a log scale.")
@@ -89,8 +115,6 @@ def adoption(
 
     Example: salon adoption tag:quantum-gate --segment buyers
     """
-    if method not in ("sd", "quantile") or period not in insights.PERIODS:
-        raise SalonError("--method is sd or quantile; --period is day, week or month.")
     with _store() as store, busy("Dating adoptions…"):
         result = insights.adoption(
             store, innovation, segment=segment, method=method, log_time=log_time, period=period
@@ -174,8 +198,6 @@ def forecast(
 
     Example: salon forecast tag:quantum-gate --period week --horizon 12 --plot gate.svg
     """
-    if period not in insights.PERIODS:
-        raise SalonError("--period is day, week or month.")
     with _store() as store, busy("Fitting the Bass model…"):
         result = insights.forecast(
             store,
