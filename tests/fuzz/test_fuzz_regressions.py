@@ -180,3 +180,17 @@ def test_undecodable_text_in_a_gz_cut_short(fresh_store, tmp_path):
     with pytest.raises(SalonError) as refused:
         salon.import_paths(fresh_store, [path])
     assert str(path) in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["edges_from_to.txt", "google_contacts_2024.csv"])
+def test_a_zip_member_that_cannot_be_opened(fresh_store, tmp_path, name):
+    """A member whose local header is damaged fails when opened, before any line is read:
+    line readers raised BadZipFile (then OSError) from there."""
+    data = (ROOT / "tests" / "data" / name).read_bytes()
+    path = _zip_with(tmp_path / "export.zip", name, data)
+    packed = bytearray(path.read_bytes())
+    packed[0] ^= 1  # the member's local header signature: "Bad magic number for file header"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(SalonError) as refused:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(refused.value)

@@ -273,6 +273,15 @@ def _decode_error(file: InputFile) -> ExportFormatError:
     )
 
 
+def _opened(file: InputFile) -> IO[bytes]:
+    """``file.open()``, with a member too damaged to open (a zip's local header) reported as
+    a damaged file."""
+    try:
+        return file.open()
+    except OSError as exc:
+        raise file.error("line 1", f"the file is damaged ({exc})", "Download it again.") from exc
+
+
 #: One line of a line-based file may hold at most this many characters.
 MAX_LINE_CHARS = 4 * 1024 * 1024
 
@@ -280,7 +289,7 @@ MAX_LINE_CHARS = 4 * 1024 * 1024
 def text_lines(file: InputFile) -> Iterator[tuple[int, str]]:
     """Yield ``(line number, line without its end)``, decoding strictly, bounding line length."""
     line_no = 0
-    with file.open() as raw:
+    with _opened(file) as raw:
         stream = io.TextIOWrapper(raw, encoding=_encoding_of(file.head(4)), newline="")
         try:
             while line := stream.readline(MAX_LINE_CHARS):
@@ -302,7 +311,7 @@ def csv_rows(
     file: InputFile, *, skip_lines: int = 0, **fmt: Any
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line number, row)`` for a CSV file; the line is where the row starts."""
-    with file.open() as raw:
+    with _opened(file) as raw:
         stream = io.TextIOWrapper(raw, encoding=_encoding_of(file.head(4)), newline="")
         reader = csv.reader(stream, strict=True, **fmt)
         done = 0  # lines consumed before the current row
