@@ -426,6 +426,7 @@ def check(case: Case, importer: str, template: Path) -> None:
     try:
         db = folder / "salon.db"
         shutil.copyfile(template, db)
+        db.chmod(0o600)
         (folder / "in").mkdir()
         path = _write(case, folder / "in")
         with salon.open_store(str(db)) as store:

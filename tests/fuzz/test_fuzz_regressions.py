@@ -194,3 +194,31 @@ def test_a_zip_member_that_cannot_be_opened(fresh_store, tmp_path, name):
     with pytest.raises(SalonError) as refused:
         salon.import_paths(fresh_store, [path])
     assert str(path) in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        # 'bool' object has no attribute 'get'
+        ("profile.js", [{"profile": {"description": True}}]),
+        ("profile.js", [{"profile": {"description": {"bio": ["a"], "location": 3}}}]),
+        ("like.js", [{"like": {"tweetId": "1" + "9" * 5000, "fullText": {"a": 1}}}]),
+        ("like.js", [{"like": {"tweetId": "²³", "expandedUrl": 7}}]),
+        ("tweets.js", [{"tweet": {"id_str": "5", "entities": [], "full_text": 1}}]),
+        ("tweets.js", [{"tweet": {"id_str": "5", "entities": {"hashtags": 1}}}]),
+        ("tweets.js", [{"tweet": {"id_str": "5", "entities": {"user_mentions": [1, None]}}}]),
+        ("tweets.js", [{"tweet": {"id_str": {"a": 1}}}]),
+        ("tweets.js", [{"tweet": {"id_str": "5", "created_at": "the day before"}}]),
+        ("tweets.js", [{"tweet": {"id_str": "5", "created_at": 17}}]),
+        ("account.js", [{"account": {"accountId": "1", "email": ["a@b.c"]}}]),
+    ],
+)
+def test_an_x_archive_with_wrong_types(fresh_store, tmp_path, name, document):
+    kind = name.removesuffix(".js")
+    path = tmp_path / name
+    path.write_text(f"window.YTD.{kind}.part0 = {json.dumps(document)}")
+    try:
+        salon.import_paths(fresh_store, [path])
+    except ExportFormatError as exc:
+        assert str(path) in str(exc)
+        assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}

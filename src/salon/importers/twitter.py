@@ -83,13 +83,39 @@ def _entries(file: InputFile, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield i, item
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """A JSON value that should be an object; anything else (an edited archive) reads as an
+    empty one, as if the field were absent."""
+    return value if isinstance(value, dict) else {}
+
+
+def _objs(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list that should hold objects."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    """A JSON value that should be text (ids may be numbers); ``None`` for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
+
+
+def _time(file: InputFile, i: int, value: Any) -> int | None:
+    try:
+        return parse_time(value) if isinstance(value, str) else None
+    except ValueError:
+        raise file.error(f"record {i}", f"unrecognised time {value[:40]!r}") from None
+
+
 def _user(user_id: Any, handle: Any = None, name: Any = None) -> PersonRef:
     keys = []
-    if user_id not in (None, ""):
-        keys.append(identity("x", "id", str(user_id)))
+    user_id, handle, name = _text(user_id), _text(handle), _text(name)
+    if user_id:
+        keys.append(identity("x", "id", user_id))
     if handle:
-        keys.append(identity("x", "handle", str(handle)))
-    return PersonRef(tuple(keys), str(name) if name else None)
+        keys.append(identity("x", "handle", handle))
+    return PersonRef(tuple(keys), name or None)
 
 
 def _owner(file: InputFile) -> PersonRef:
@@ -99,7 +125,7 @@ def _owner(file: InputFile) -> PersonRef:
             name = entry.get("accountDisplayName")
             return _me(_user(entry.get("accountId"), entry.get("username"), name))
     if (manifest := file.sibling("manifest.js")) is not None:
-        info = _document(manifest).get("userInfo") or {}
+        info = _obj(_obj(_document(manifest)).get("userInfo"))
         return _me(_user(info.get("accountId"), info.get("userName"), info.get("displayName")))
     return SELF
 
@@ -124,14 +150,14 @@ def owner_in_tweets(tweets: list[dict[str, Any]]) -> PersonRef:
         if str(tweet.get("in_reply_to_status_id_str") or "") in own:
             ids[str(tweet.get("in_reply_to_user_id_str") or "")] += 1
             handles[str(tweet.get("in_reply_to_screen_name") or "").lower()] += 1
-        for url in (tweet.get("entities") or {}).get("urls") or []:
+        for url in _objs(_obj(tweet.get("entities")).get("urls")):
             match = _STATUS_URL.search(str(url.get("expanded_url") or ""))
             if match and match.group(2) in own:
                 handles[match.group(1).lower()] += 1
         for field in ("retweeted_status", "quoted_status"):
             status = tweet.get(field)
             if isinstance(status, dict) and str(status.get("id_str")) in own:
-                user = status.get("user") or {}
+                user = _obj(status.get("user"))
                 ids[str(user.get("id_str") or "")] += 1
                 handles[str(user.get("screen_name") or "").lower()] += 1
     ids.pop("", None)
@@ -149,9 +175,9 @@ def archive_date(file: InputFile) -> int:
     """When the archive holding ``file`` was made (see the module's docstring)."""
     manifest = file.sibling("manifest.js")
     if manifest is not None:
-        generated = (_document(manifest).get("archiveInfo") or {}).get("generationDate")
+        generated = _obj(_obj(_document(manifest)).get("archiveInfo")).get("generationDate")
         if generated:
-            return int(parse_time(generated) or 0)
+            return int(_time(manifest, 1, generated) or 0)
     if match := _PATH_DATE.search(file.display):
         return int(parse_time(match.group(1)) or 0)
     return int(file.mtime or 0)
@@ -168,20 +194,20 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         for i, account in _entries(file, "account"):
             user = _user(account.get("accountId"), account.get("username"))
             keys = user.keys
-            if account.get("email"):
-                keys += (identity("", "email", account["email"]),)
-            name = account.get("accountDisplayName")
+            if email := _text(account.get("email")):
+                keys += (identity("", "email", email),)
+            name = _text(account.get("accountDisplayName"))
             yield Person(_me(PersonRef(keys, name)), name, line=i)
     elif kind == "manifest.js":
         owner = _owner(file)
         yield Person(owner, owner.name, line=1)
     elif kind == "profile.js":
         for i, profile in _entries(file, "profile"):
-            description = profile.get("description") or {}
+            description = _obj(profile.get("description"))
             yield Person(
                 _owner(file),
-                headline=description.get("bio") or None,
-                location=description.get("location") or None,
+                headline=_text(description.get("bio")) or None,
+                location=_text(description.get("location")) or None,
                 line=i,
             )
     elif kind in ("follower.js", "following.js"):
@@ -189,12 +215,12 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     elif kind == "like.js":
         owner = _owner(file)
         for i, like in _entries(file, "like"):
-            tweet_id = str(like.get("tweetId") or "")
+            tweet_id = _text(like.get("tweetId"))
             if not tweet_id:
                 raise file.error(f"record {i}", "a like without 'tweetId'")
             at = _snowflake_time(tweet_id)
-            text = like.get("fullText")
-            yield Post("x", tweet_id, None, at, text, "x", url=like.get("expandedUrl"), line=i)
+            text, url = _text(like.get("fullText")), _text(like.get("expandedUrl"))
+            yield Post("x", tweet_id, None, at, text, "x", url=url, line=i)
             yield Interaction(owner, None, "like", None, channel="x", ref=tweet_id, line=i)
 
 
@@ -215,7 +241,9 @@ def _follows(file: InputFile, which: str) -> Iterator[Record]:
 
 
 def _snowflake_time(tweet_id: str) -> int | None:
-    if not tweet_id.isdigit() or int(tweet_id) < (1 << 40):
+    if not (tweet_id.isascii() and tweet_id.isdigit()) or len(tweet_id) > 20:
+        return None  # not a snowflake (and no 70,000-digit number is converted)
+    if int(tweet_id) < (1 << 40):
         return None
     return ((int(tweet_id) >> 22) + _SNOWFLAKE_EPOCH_MS) // 1000
 
@@ -223,20 +251,20 @@ def _snowflake_time(tweet_id: str) -> int | None:
 def _tweet_records(
     file: InputFile, i: int, tweet: dict[str, Any], author: PersonRef
 ) -> Iterator[Record]:
-    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    tweet_id = _text(tweet.get("id_str")) or _text(tweet.get("id"))
     if not tweet_id:
         raise file.error(f"record {i}", "a tweet without 'id_str'")
     created = tweet.get("created_at")
-    at = parse_time(created) if created else _snowflake_time(tweet_id)
-    text = tweet.get("full_text") or tweet.get("text") or ""
-    entities = tweet.get("entities") or {}
-    tags = tuple(str(h.get("text", "")).lower() for h in entities.get("hashtags") or [])
-    reply_to = tweet.get("in_reply_to_status_id_str") or None
+    at = _time(file, i, created) if created else _snowflake_time(tweet_id)
+    text = _text(tweet.get("full_text")) or _text(tweet.get("text")) or ""
+    entities = _obj(tweet.get("entities"))
+    tags = tuple(str(h.get("text", "")).lower() for h in _objs(entities.get("hashtags")))
+    reply_to = _text(tweet.get("in_reply_to_status_id_str")) or None
     yield Post("x", tweet_id, author, at, text, "x", reply_to=reply_to, tags=tags, line=i)
 
     mentions = [
         _user(m.get("id_str"), m.get("screen_name"), m.get("name"))
-        for m in entities.get("user_mentions") or []
+        for m in _objs(entities.get("user_mentions"))
     ]
     named = [author]  # nobody is an interaction twice in one tweet, nor the author ever
     if text.startswith("RT @") and mentions:
@@ -275,9 +303,9 @@ def _api_tweets(file: InputFile) -> Iterator[Record]:
         author = _user(user.get("id_str"), user.get("screen_name"), user.get("name"))
         yield Person(
             author,
-            user.get("name"),
-            user.get("description") or None,
-            user.get("location") or None,
+            _text(user.get("name")),
+            _text(user.get("description")) or None,
+            _text(user.get("location")) or None,
             line=i,
         )
         yield from _tweet_records(file, i, tweet, author)
