@@ -222,3 +222,18 @@ def test_an_x_archive_with_wrong_types(fresh_store, tmp_path, name, document):
     except ExportFormatError as exc:
         assert str(path) in str(exc)
         assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}
+
+
+def test_a_bluesky_record_with_a_damaged_date(fresh_store, tmp_path):
+    """A flipped byte in a record's createdAt (the CAR still decodes) raised ValueError."""
+    car = SHARED / "exports" / "bluesky_car_indigo" / "greenground.repo.car"
+    if not car.exists():
+        pytest.skip(f"{car} is missing")
+    data = car.read_bytes()
+    at = data.index(b"createdAt") + len(b"createdAt") + 2  # past the CBOR text header
+    path = tmp_path / "repo.car"
+    path.write_bytes(data[:at] + b"#" + data[at + 1 :])
+    with pytest.raises(ExportFormatError, match="unrecognised time") as refused:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(refused.value)
+    assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}

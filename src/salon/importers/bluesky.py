@@ -61,8 +61,30 @@ def _records(file: InputFile) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
             "Export the repository again from Bluesky's settings.",
         )
     out: list[tuple[str, dict[str, Any]]] = []
-    _walk(file, blocks, commit["data"], out, 0)
+    try:
+        _walk(file, blocks, commit["data"], out, 0)
+    except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        # an entry without its prefix length or key, a key that is not bytes or not UTF-8
+        raise file.error(
+            None,
+            f"the repository's tree is damaged ({type(exc).__name__}: {str(exc)[:100]})",
+            "Export the repository again from Bluesky's settings.",
+        ) from exc
+    if not isinstance(commit["did"], str):
+        raise file.error(None, "the repository's commit names no DID")
     return commit["did"], out
+
+
+def _text(value: Any) -> str | None:
+    """A field that should be text; anything else (a damaged record) reads as absent."""
+    return value if isinstance(value, str) else None
+
+
+def _time(file: InputFile, i: int, value: Any) -> int | None:
+    try:
+        return parse_time(value) if isinstance(value, str) else None
+    except ValueError:
+        raise file.error(f"record {i}", f"unrecognised time {value[:40]!r}") from None
 
 
 def _walk(file: InputFile, blocks: dict, cid: bytes, out: list, depth: int) -> None:  # type: ignore[type-arg]
@@ -93,7 +115,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     me = PersonRef((identity("bluesky", "id", did),), is_self=True)
     for i, (path, record) in enumerate(records, start=1):
         collection = path.partition("/")[0]
-        at = parse_time(str(record.get("createdAt") or ""))
+        at = _time(file, i, record.get("createdAt"))
         uri = f"at://{did}/{path}"
         if collection == "app.bsky.feed.post":
             yield from _post(uri, me, did, at, record, i)
@@ -103,7 +125,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 yield Tie(me, _person(subject), "follow", since=at, line=i)  # type: ignore[arg-type]
         elif collection in ("app.bsky.feed.like", "app.bsky.feed.repost"):
             subject = record.get("subject") or {}
-            target = subject.get("uri") if isinstance(subject, dict) else None
+            target = _text(subject.get("uri")) if isinstance(subject, dict) else None
             if target:
                 kind = "like" if collection.endswith("like") else "repost"
                 author_did = _did_of(target)
@@ -112,22 +134,27 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
                 if author is not me:
                     yield Interaction(me, author, kind, at, channel="bluesky", ref=target, line=i)
         elif collection == "app.bsky.actor.profile":
-            name = record.get("displayName") or None
-            yield Person(me, name, record.get("description") or None, line=i)
+            name = _text(record.get("displayName")) or None
+            yield Person(me, name, _text(record.get("description")) or None, line=i)
 
 
 def _post(
     uri: str, me: PersonRef, did: str, at: int | None, record: dict[str, Any], i: int
 ) -> Iterator[Record]:
     """A post, and its replies, quotes and mentions of others (never of its owner ``did``)."""
-    reply = record.get("reply") or {}
-    parent = (reply.get("parent") or {}).get("uri") if isinstance(reply, dict) else None
+    reply = record.get("reply")
+    parent = reply.get("parent") if isinstance(reply, dict) else None
+    parent = _text(parent.get("uri")) if isinstance(parent, dict) else None
     quoted = _quoted(record.get("embed") or {})
-    tags: list[str] = [str(t).lower() for t in record.get("tags") or []]
+    tags: list[str] = [str(t).lower() for t in _list(record.get("tags"))]
     mentions: list[str] = []
-    for facet in record.get("facets") or []:
-        for feature in facet.get("features") or []:
-            if feature.get("$type") == "app.bsky.richtext.facet#mention" and feature.get("did"):
+    for facet in _list(record.get("facets")):
+        for feature in _list(facet.get("features") if isinstance(facet, dict) else None):
+            if not isinstance(feature, dict):
+                continue
+            if feature.get("$type") == "app.bsky.richtext.facet#mention" and _text(
+                feature.get("did")
+            ):
                 mentions.append(feature["did"])
             elif feature.get("$type") == "app.bsky.richtext.facet#tag" and feature.get("tag"):
                 tags.append(str(feature["tag"]).lower())
@@ -136,7 +163,7 @@ def _post(
         uri,
         me,
         at,
-        record.get("text") or None,
+        _text(record.get("text")) or None,
         "bluesky",
         reply_to=parent,
         repost_of=quoted,
@@ -153,14 +180,18 @@ def _post(
             yield Interaction(me, _person(other), "mention", at, channel="bluesky", ref=uri, line=i)
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _quoted(embed: Any) -> str | None:
     if not isinstance(embed, dict):
         return None
     record = embed.get("record")
     if isinstance(record, dict):
         inner = record.get("record")
-        if isinstance(inner, dict) and inner.get("uri"):
-            return str(inner["uri"])
-        if record.get("uri"):
-            return str(record["uri"])
+        if isinstance(inner, dict) and _text(inner.get("uri")):
+            return inner["uri"]
+        if _text(record.get("uri")):
+            return record["uri"]
     return None
