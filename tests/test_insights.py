@@ -1,5 +1,8 @@
+import gzip
 import json
+from collections import Counter
 
+import pytest
 from sqlalchemy import update
 
 import salon
@@ -21,15 +24,80 @@ def test_higgs_agenda_setters_with_evidence(fresh_store, tmp_path, monkeypatch):
     result = insights.influencers(fresh_store, "sample", top=5, include_members=True)
     assert len(result["influencers"]) == 5
     top = result["influencers"][0]
-    assert top["attention_from_segment"]["reply"] > 0
-    assert top["name"].startswith("higgs:")
+    # The file read with plain Python: replies each account received (one a line, self-replies
+    # left out) and from how many people. The top agenda-setter is the most replied-to.
+    replies, repliers = Counter(), {}
+    with gzip.open(shared("higgs_twitter/higgs-reply_network.edgelist.gz"), "rt") as f:
+        for line in f:
+            source, target, _ = line.split()
+            if source != target:
+                replies[target] += 1
+                repliers.setdefault(target, set()).add(source)
+    (most, count), *_ = replies.most_common(1)
+    assert (most, count) == ("677", 1206)
+    assert top["name"] == f"higgs:{most}"
+    assert top["attention_from_segment"] == {"reply": count}
+    assert top["segment_members_attending"] == len(repliers[most])
     communities = insights.communities(fresh_store, seed=1, limit=3)
     assert communities["communities"] > 3 and len(communities["shown"]) == 3
 
 
+RADOSLAW = "radoslaw_email_konect/out.radoslaw_email_email"
+
+
+def _radoslaw_by_hand() -> dict:
+    """The Radoslaw e-mail file read with plain Python: its people, the e-mails each sent
+    (self-addressed ones left out), whom each wrote to and heard from, and the undirected
+    weight of each pair (e-mails both ways)."""
+    people, sent, wrote, heard, pairs = set(), Counter(), {}, {}, Counter()
+    with open(shared(RADOSLAW)) as f:
+        for line in f:
+            if line.startswith("%"):
+                continue
+            source, target, *_ = line.split()
+            people |= {source, target}
+            if source == target:
+                continue
+            sent[source] += 1
+            wrote.setdefault(source, set()).add(target)
+            heard.setdefault(target, set()).add(source)
+            pairs[frozenset((source, target))] += 1
+    return {"people": people, "sent": sent, "wrote": wrote, "heard": heard, "pairs": pairs}
+
+
+def _modularity(pairs: Counter, community: dict[str, int]) -> float:
+    """Newman's modularity of a partition of an undirected weighted graph, from its pairs."""
+    total, inside, degree = sum(pairs.values()), Counter(), Counter()
+    for pair, weight in pairs.items():
+        a, b = tuple(pair)
+        degree[community[a]] += weight
+        degree[community[b]] += weight
+        if community[a] == community[b]:
+            inside[community[a]] += weight
+    return sum(inside[c] / total - (degree[c] / (2 * total)) ** 2 for c in degree)
+
+
+def _core_numbers(pairs: Counter) -> dict[str, int]:
+    """Each node's core number, by peeling the node of least degree, one at a time."""
+    near: dict[str, set[str]] = {}
+    for pair in pairs:
+        a, b = tuple(pair)
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
+    degree, core, k = {n: len(v) for n, v in near.items()}, {}, 0
+    while degree:
+        node = min(degree, key=degree.__getitem__)
+        k = max(k, degree.pop(node))
+        core[node] = k
+        for other in near[node]:
+            if other in degree:
+                degree[other] -= 1
+    return core
+
+
 def test_cli_commands(tmp_path):
     db = tmp_path / "s.db"
-    env_path = shared("radoslaw_email_konect/out.radoslaw_email_email")
+    env_path = shared(RADOSLAW)
     assert run_cli("import", "--namespace", "radoslaw", str(env_path), db=db).returncode == 0
     ids = tmp_path / "ids.txt"
     ids.write_text("\n".join(str(i) for i in range(1, 21)))
@@ -37,9 +105,27 @@ def test_cli_commands(tmp_path):
     assert result.returncode == 0 and "20 people" in result.stdout
     out = json.loads(run_cli("influencers", "-s", "team", "-n", "3", "--json", db=db).stdout)
     assert len(out["influencers"]) == 3 and not any(r["in_segment"] for r in out["influencers"])
+    by_hand = _radoslaw_by_hand()
     out = json.loads(run_cli("communities", "--seed", "2", "--json", db=db).stdout)
-    assert sum(r["size"] for r in out["shown"]) <= out["nodes"]
-    assert run_cli("experts", "-s", "team", db=db).returncode == 0
+    assert out["nodes"] == len(by_hand["people"]) == 167
+    # 8 communities, fewer than the 20 shown by default: every one is shown, every node in one
+    assert out["communities"] == len(out["shown"]) == 8
+    assert sum(r["size"] for r in out["shown"]) == 167
+    experts = json.loads(run_cli("experts", "-s", "team", "--json", db=db).stdout)
+    assert [e["name"] for e in experts["experts"]] == ["radoslaw:46", "radoslaw:112"]
+    cores = _core_numbers(by_hand["pairs"])
+    for expert in experts["experts"]:  # the evidence is what the file says about each
+        who = expert["name"].removeprefix("radoslaw:")
+        assert expert["evidence"] == {
+            "engagement_per_interaction": 0.0,
+            "reciprocated_ties": len(by_hand["wrote"][who] & by_hand["heard"][who]),
+            "k_core": cores[who],
+            "interactions_sent": by_hand["sent"][who],
+            "audience": len(by_hand["heard"][who]),
+        }
+    assert experts["experts"][0]["evidence"]["interactions_sent"] == 178  # radoslaw:46
+    text = run_cli("experts", "-s", "team", db=db)
+    assert text.returncode == 0 and "radoslaw:46 (19)" in text.stdout
     bad = run_cli("influencers", "-s", "nobody", db=db)
     assert bad.returncode == 1 and "No segment 'nobody'" in bad.stderr
 
@@ -48,11 +134,19 @@ def test_weights_override(tmp_path):
     db = tmp_path / "s.db"
     path = shared("radoslaw_email_konect/out.radoslaw_email_email")
     run_cli("import", "--namespace", "radoslaw", str(path), db=db)
-    ok = run_cli("communities", "--weights", "edge=2,repost=5", "--json", db=db)
-    assert ok.returncode == 0
+    default = json.loads(run_cli("communities", "--json", db=db).stdout)
+    ok = json.loads(run_cli("communities", "--weights", "edge=2,repost=5", "--json", db=db).stdout)
+    # every e-mail is an edge: doubling every weight leaves modularity and the partition as
+    # they were (there are no reposts); a weight of 0 leaves no graph at all
+    assert ok == default and default["nodes"] == 167
+    nothing = json.loads(run_cli("communities", "--weights", "edge=0", "--json", db=db).stdout)
+    assert (nothing["nodes"], nothing["communities"], nothing["shown"]) == (0, 0, [])
     bad = run_cli("communities", "--weights", "edge", db=db)
-    assert bad.returncode == 1
-    assert bad.stderr.strip() == "Error: 'edge' is not KIND=WEIGHT (e.g. repost=5)."
+    assert bad.returncode == 2  # a usage error
+    assert (
+        "Invalid value for --weights: 'edge' is not KIND=WEIGHT with a weight of 0 or more "
+        "(e.g. repost=5)" in " ".join(bad.stderr.split())
+    )
 
 
 def test_win_command(tmp_path):
@@ -84,6 +178,15 @@ def test_communities_members_is_the_whole_partition(tmp_path):
     assert len(out["shown"]) == out["communities"]  # every community, not the top N
     ids = [m["id"] for r in out["shown"] for m in r["members"]]
     assert len(ids) == len(set(ids)) == out["nodes"] == sum(r["size"] for r in out["shown"])
+    # the modularity reported is that of the partition shown, on the file's e-mails
+    community = {
+        m["name"].removeprefix("radoslaw:"): r["community"]
+        for r in out["shown"]
+        for m in r["members"]
+    }
+    assert _modularity(_radoslaw_by_hand()["pairs"], community) == pytest.approx(
+        out["modularity"], abs=1e-12
+    )
     text = run_cli("communities", "--members", db=db).stdout
     assert f"Community 0 ({out['shown'][0]['size']} members): " in text
 
