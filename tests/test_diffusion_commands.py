@@ -1,9 +1,45 @@
+import gzip
 import json
+import re
+import statistics
+from datetime import UTC, datetime
+
+import pytest
 
 from salon.store.adoptions import adoption_times, list_innovations
 from tests.conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "src/salon/data/quantumcomputing_posts.jsonl.gz"
+
+
+def _firsts_by_hand() -> dict[str, dict[str, int]]:
+    """The sample read with plain Python: for each innovation (each tag, the site's channel,
+    the platform, and channel:qc, where the mentions are), each author's first time."""
+    firsts: dict[str, dict[str, int]] = {}
+    with gzip.open(SAMPLE, "rt") as f:
+        for line in f:
+            post = json.loads(line)
+            at = int(datetime.fromisoformat(post["time"].replace("Z", "+00:00")).timestamp())
+            names = [f"tag:{t}" for t in post["tags"] or []]
+            names += ["platform:qc", f"channel:{post['channel']}"]
+            if re.search(r"(?<![\w@.])@\w", post["text"]):  # a mention of a handle
+                names.append("channel:qc")
+            for name in names:
+                times = firsts.setdefault(name, {})
+                times[post["author"]] = min(at, times.get(post["author"], at))
+    return firsts
+
+
+def _innovativeness_by_hand(firsts: dict[str, dict[str, int]]) -> dict[str, tuple[float, int]]:
+    """Minus each author's mean z-score of adoption time over innovations of 5+ adopters."""
+    z: dict[str, list[float]] = {}
+    for times in firsts.values():
+        if len(times) < 5:
+            continue
+        mu, sigma = statistics.fmean(times.values()), statistics.pstdev(times.values())
+        for author, at in times.items():
+            z.setdefault(author, []).append((at - mu) / sigma)
+    return {a: (-statistics.fmean(scores), len(scores)) for a, scores in z.items()}
 
 
 def test_innovations_from_the_store(fresh_store):
@@ -19,7 +55,16 @@ def test_cli(tmp_path):
     db = tmp_path / "s.db"
     assert run_cli("import", "--namespace", "qc", str(SAMPLE), db=db).returncode == 0
     out = json.loads(run_cli("innovations", "--json", db=db).stdout)
-    assert out[0]["adopters"] >= out[-1]["adopters"]
+    firsts = _firsts_by_hand()
+    expected = sorted(
+        (
+            {"name": n, "adopters": len(t), "first": min(t.values()), "last": max(t.values())}
+            for n, t in firsts.items()
+        ),
+        key=lambda i: (-i["adopters"], i["name"]),
+    )
+    assert out == expected[: len(out)] and len(out) >= 5
+    assert [i["adopters"] for i in out[:3]] == [332, 332, 82]
     stages = json.loads(
         run_cli("adoption", "tag:quantum-gate", "--period", "week", "--json", db=db).stdout
     )
@@ -56,7 +101,22 @@ def test_cli(tmp_path):
     assert forecast["censoring"]["left"] is True and forecast["bass"]["at_bounds"] == []
     text = run_cli("forecast", "tag:quantum-gate", "--period", "week", "--backtest", "1", db=db)
     assert "last 1 week hidden" in text.stdout and " 1 weeks" not in text.stdout
-    assert run_cli("innovators", "-s", "platform:qc", db=db).returncode == 0
+    innovators = json.loads(run_cli("innovators", "-s", "platform:qc", "--json", db=db).stdout)
+    by_hand = _innovativeness_by_hand(firsts)
+    assert innovators["innovations"] == sum(len(t) >= 5 for t in firsts.values()) == 66
+    shown = innovators["innovators"]
+    assert len(shown) == 20
+    for row in shown:  # each score is the author's, and no one left out scores higher
+        score, count = by_hand[row["name"].removeprefix("qc:")]
+        assert (row["innovativeness"], row["innovations"]) == (
+            pytest.approx(score, abs=5e-4),
+            count,
+        )
+    names = {row["name"].removeprefix("qc:") for row in shown}
+    assert min(by_hand[n][0] for n in names) >= max(
+        s for a, (s, _) in by_hand.items() if a not in names
+    )
+    assert shown[0]["name"] == "qc:18"
     bad = run_cli("forecast", "tag:nothing-like-this", db=db)
     assert bad.returncode == 1 and "Too little adoption" in bad.stderr
 
@@ -66,8 +126,19 @@ def test_lead_lag(tmp_path):
     run_cli("import", "--namespace", "qc", str(SAMPLE), db=db)
     out = json.loads(run_cli("lead-lag", "-s", "tag:quantum-algorithms", "--json", db=db).stdout)
     (channel, *_) = out["channels"]
-    assert channel["agenda_setters_there"] >= 1
-    assert isinstance(channel["lag_months"], float)
+    assert channel["channel"] == "channel:quantumcomputing.stackexchange.com"
+    # the segment as the file has it: the 61 askers and answerers of the tag, all on the site
+    site = _firsts_by_hand()["channel:quantumcomputing.stackexchange.com"]
+    segment = _firsts_by_hand()["tag:quantum-algorithms"]
+    assert channel["segment_there"] == channel["segment_size"] == len(segment) == 61
+    median = statistics.median(site[a] for a in segment)
+    assert channel["segment_median"] == datetime.fromtimestamp(int(median), UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert (out["agenda_setters"], channel["agenda_setters_there"]) == (20, 19)
+    lead = datetime.fromisoformat(channel["agenda_setters_median"].replace("Z", "+00:00"))
+    months = (median - lead.timestamp()) / (30.4375 * 86400)
+    assert channel["lag_months"] == pytest.approx(round(months, 1), abs=0.051)
     # The Q&A community's agenda-setters (its answerers) were there from the start.
     assert channel["agenda_setters_median"] <= channel["segment_median"]
 
