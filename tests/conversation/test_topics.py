@@ -49,8 +49,23 @@ def test_channels_rank_with_parts_and_evidence():
     forum = next(c for c in ranked if c.name == "channel:forum")
     assert forum.evidence["posts"] == 4 and forum.evidence["segment_posts"] == 2
     assert forum.evidence["reply_share"] == 0.5 and forum.agenda_setters == [4]
-    assert set(forum.parts) == {"segment", "agenda_setters", "depth", "breadth", "growth"}
-    assert ranked[0].score >= ranked[-1].score
+    # Two channels: the forum and #codes (post 3's other tag). Each part is a z-score of two
+    # values, so ±1 where they differ and 0 where they tie: segment posts 2 v 0; agenda-setter
+    # posts 1 v 1; depth = mean of reply share (.5 v 0), thread length (2 v 1) and
+    # back-and-forth (0 v 0); breadth = mean of participants (4 v 1) and communities (0 v 0);
+    # growth 2 v 2 (the last third of the span holds days 3 and 4).
+    assert forum.parts == {
+        "segment": 1.0,
+        "agenda_setters": 0.0,
+        "depth": 0.667,
+        "breadth": 0.5,
+        "growth": 0.0,
+    }
+    by_hand = round(0.3 * 1 + 0.2 * 0.667 + 0.2 * 0.5, 3)  # 0.533
+    assert [(c.name, c.score) for c in ranked] == [
+        ("channel:forum", by_hand),
+        ("tag:codes", -by_hand),
+    ]
     assert forum.threads[0]["posts"] == 3
 
 

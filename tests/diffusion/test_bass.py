@@ -1,7 +1,10 @@
+import math
+
 import numpy as np
 import pytest
 
 from salon.diffusion.bass import (
+    Backtest,
     backtest,
     fit_bass,
     fit_bass_many,
@@ -52,11 +55,37 @@ def test_market_is_capped_by_the_segment():
     assert early.sum() <= fit.m <= 3000  # the market would be 10,000 without the cap
 
 
+def _bass_cumulative(p: float, q: float, t: float) -> float:
+    """F(t) of Bass (1969), written out: the share of the market adopted by time t."""
+    decay = math.exp(-(p + q) * t)
+    return (1 - decay) / (1 + q / p * decay)
+
+
 def test_backtest_reports_error_and_coverage():
     result = backtest(SALES_1979, 2, bootstrap=100)
-    assert result.actual == SALES_1979.sum()
-    assert 0 <= result.error < 0.2
-    assert result.covered in (True, False)
+    assert result.actual == SALES_1979.sum() == 60640
+    # the forecast is the 8 years seen plus m·(F(10) − F(8)) of the curve fitted to them
+    fit = fit_bass(SALES_1979[:8], bootstrap=0)
+    by_hand = SALES_1979[:8].sum() + fit.m * (
+        _bass_cumulative(fit.p, fit.q, 10) - _bass_cumulative(fit.p, fit.q, 8)
+    )
+    assert result.forecast == pytest.approx(by_hand, rel=1e-9)
+    assert result.forecast == pytest.approx(56227, abs=1)
+    assert result.error == pytest.approx(abs(by_hand - 60640) / 60640, rel=1e-9)  # 7.3%
+    # the 90% interval stops short of what happened: the sales held up longer than the curve
+    assert result.low < result.forecast < result.high < result.actual
+    assert result.covered is False
+
+
+def test_coverage_is_the_interval_around_the_actual_total():
+    assert Backtest(2, 100.0, 90.0, 80.0, 110.0).covered is True
+    assert Backtest(2, 100.0, 90.0, 80.0, 100.0).covered is True  # the ends count
+    assert Backtest(2, 100.0, 90.0, 101.0, 120.0).covered is False
+    assert Backtest(2, 100.0, 90.0, 80.0, 99.0).covered is False
+    assert Backtest(2, 100.0, 90.0, 80.0, 99.0, unbounded=True).covered is True
+    assert Backtest(2, 100.0, 90.0, None, None).covered is None  # no bootstrap: no interval
+    assert Backtest(2, 100.0, 90.0, 80.0, 99.0).error == 0.1
+    assert Backtest(2, 0.0, 5.0, None, None).error == 0.0
 
 
 def test_too_short():
