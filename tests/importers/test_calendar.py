@@ -1,4 +1,6 @@
 import json
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,25 +12,73 @@ from salon.store.schema import identities, meeting_attendees, meetings, people
 from tests.conftest import ROOT, shared
 
 
+def _events_by_hand(path) -> list[dict[str, str]]:
+    """The VEVENTs of an .ics file read with plain Python: lines unfolded, the first value of
+    each property by name (parameters dropped), text unescaped."""
+    text = re.sub(r"\r?\n[ \t]", "", path.read_text(encoding="utf-8"))
+    events = []
+    for block in re.findall(r"BEGIN:VEVENT\r?\n(.*?)END:VEVENT", text, re.S):
+        found: dict[str, str] = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(":")
+            found.setdefault(name.split(";")[0], value)
+        events.append(found)
+    return events
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\,;nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
 def test_google_calendar_export(fresh_store):
-    report = salon.import_paths(fresh_store, [shared("exports/google_calendar_pseudonymised.ics")])
+    path = shared("exports/google_calendar_pseudonymised.ics")
+    report = salon.import_paths(fresh_store, [path])
     assert report.added["meeting_attendees"] == 462  # VEVENT attendees, as the source states
+    events = _events_by_hand(path)
+    series = {e["UID"] for e in events if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(e)}
+    singles = {e["UID"] for e in events if e["UID"] not in series}
+    titles = {_unescape(e["SUMMARY"]).strip() for e in events if e.get("SUMMARY", "").strip()}
+    assert (len(events), len(series), len(singles), len(titles)) == (4778, 166, 4604, 173)
     with fresh_store.engine.connect() as c:
         distinct = c.execute(select(func.count(func.distinct(meetings.c.title)))).scalar()
-        per_meeting = c.execute(select(func.max(func.length(meetings.c.title)))).scalar()
-        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar()
-    assert report.added["meetings"] >= 4778  # every event, recurring ones expanded
-    assert distinct > 1 and per_meeting > 0
-    assert me is not None  # X-WR-CALNAME kira@example.com is the calendar's owner
+        longest = c.execute(select(func.max(func.length(meetings.c.title)))).scalar()
+        stored = [e for (e,) in c.execute(select(meetings.c.event))]
+        me = c.execute(
+            select(identities.c.platform, identities.c.kind, identities.c.value)
+            .join(people, people.c.id == identities.c.person_id)
+            .where(people.c.is_self)
+        ).all()
+    assert distinct == len(titles) and longest == max(len(t) for t in titles) == 232
+    # each single event once; the 166 series expanded into the rest (one cut at 500)
+    assert sorted(e for e in stored if e in singles) == sorted(singles)
+    assert report.added["meetings"] == len(stored) == 4604 + 3998
+    assert report.warnings == [
+        "Series '48cksquo7kct3npp9jl4j4td1p@google.com' repeats more than 500 times: its "
+        "first 500 occurrences were read, the rest left out."
+    ]
+    assert me == [("", "email", "kira@example.com")]  # X-WR-CALNAME: the calendar's owner
 
 
 def test_recurring_events_are_bounded(fresh_store):
-    salon.import_paths(fresh_store, [shared("exports/ics_calendars/machbar_16_feb_2019.ics")])
+    path = shared("exports/ics_calendars/machbar_16_feb_2019.ics")
+    salon.import_paths(fresh_store, [path])
     with fresh_store.engine.connect() as c:
         total = c.execute(select(func.count()).select_from(meetings)).scalar()
         attendees = c.execute(select(func.count()).select_from(meeting_attendees)).scalar()
     assert 64 < total <= 64 * MAX_OCCURRENCES
-    assert attendees >= 0
+    # 5 events name an attendee (the group calendar's address): 3 single events, the OK Lab
+    # series once (its UNTIL of 4 Sept. 2017 falls before the second fortnight), and the
+    # weekly Montessori class each Thursday from 28 Feb. 2019 until the window ends, a year
+    # after the calendar's last date, less its one EXDATE.
+    events = _events_by_hand(path)
+    assert sum("ATTENDEE" in e for e in events) == 5
+    dates = [e["DTSTART"][:8] for e in events]
+    dates += [u[6:14] for e in events for u in re.findall(r"UNTIL=\d{8}", e.get("RRULE", ""))]
+    last = max(datetime.strptime(d, "%Y%m%d") for d in dates)
+    window_end = last + timedelta(days=365)
+    thursdays = (window_end - datetime(2019, 2, 28)).days // 7 + 1
+    assert attendees == 3 + 1 + thursdays - 1
+    assert attendees == 72
 
 
 def test_reimport_is_idempotent(fresh_store):
