@@ -1,4 +1,6 @@
 import io
+import json
+import re
 import tarfile
 from collections import Counter
 
@@ -34,7 +36,8 @@ def test_archive_folder(fresh_store):
     assert set(records) == {"actor.json", "outbox.json", "likes.json", "bookmarks.json"}
     kinds = _kinds(fresh_store)
     assert kinds["repost"] == 326 - 6  # the Announce activities, less 6 of the owner's own posts
-    assert kinds["reply"] > 0 and kinds["mention"] > 0
+    replies, mentions, _ = _notes_by_hand()
+    assert (kinds["reply"], kinds["mention"]) == (replies, mentions) == (191, 137)
     assert kinds["like"] == 1115 and kinds["bookmark"] == 865 - 2  # 2 of the owner's posts
     with fresh_store.engine.connect() as c:
         own = c.execute(
@@ -42,7 +45,45 @@ def test_archive_folder(fresh_store):
         ).scalar()
         tagged = c.execute(select(func.count()).where(posts.c.tags.is_not(None))).scalar()
     assert own == 1260  # one post per Create/Note
-    assert tagged > 0
+    assert tagged == 88  # 89 notes have hashtags; one of them is boosted: see below
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an Announce of the owner's own post overwrites the post its Create wrote: "
+    "6 posts lose their text, time, tags and channel",
+)
+def test_own_posts_the_owner_boosted_keep_their_text_and_tags(fresh_store):
+    salon.import_paths(fresh_store, [shared(ARCHIVE)])
+    _, _, tagged_by_hand = _notes_by_hand()
+    with fresh_store.engine.connect() as c:
+        own = posts.c.author_id == 1, posts.c.repost_of.is_(None)
+        untimed = c.execute(select(func.count()).where(*own, posts.c.at.is_(None))).scalar()
+        tagged = c.execute(select(func.count()).where(*own, posts.c.tags.is_not(None))).scalar()
+    assert (untimed, tagged) == (0, tagged_by_hand)
+
+
+def _notes_by_hand() -> tuple[int, int, int]:
+    """outbox.json read with plain Python: replies to a post whose URL names its author
+    (/users/NAME) other than the owner; mentions of anyone but the owner and the person
+    replied to; notes with a hashtag."""
+    folder = shared(ARCHIVE)
+    owner = json.loads((folder / "actor.json").read_text())["id"]
+    author = re.compile(r"https?://[^/]+/users/[^/]+")
+    replies = mentions = tagged = 0
+    for activity in json.loads((folder / "outbox.json").read_text())["orderedItems"]:
+        note = activity["object"]
+        if activity["type"] != "Create" or not isinstance(note, dict):
+            continue
+        tags = note.get("tag") or []
+        tagged += any(t["type"] == "Hashtag" for t in tags)
+        parent = author.match(note.get("inReplyTo") or "")
+        replied = parent[0] if parent and parent[0] != owner else None
+        replies += replied is not None
+        for tag in tags:
+            if tag["type"] == "Mention" and tag["href"] not in (owner, replied):
+                mentions += 1
+    return replies, mentions, tagged
 
 
 def test_tar_gz_reads_like_the_folder(fresh_store, tmp_path):
