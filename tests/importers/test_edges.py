@@ -172,7 +172,8 @@ def test_sociopatterns_tij_is_read_as_time_and_a_pair(fresh_store):
 def test_tij_declared_detected_or_refused(fresh_store, tmp_path):
     path = tmp_path / "contacts.dat"
     path.write_text("0 7 3\n20 3 7\n20 5 7\n40 7 5\n")
-    assert _layout(input_files(path)[0]) is not None  # also a plain edge list by shape
+    # also a plain edge list by shape: source, target, weight, no header
+    assert _layout(input_files(path)[0]) == ({"src": 0, "dst": 1, "weight": 2}, False)
     report = salon.import_paths(fresh_store, [path], options=salon.ImportOptions(namespace="c"))
     assert report.added["people"] == 3 and report.added["ties"] == 2
     assert _tie_weights(fresh_store, "c") == {("3", "7"): 40.0, ("5", "7"): 40.0}

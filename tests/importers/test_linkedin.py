@@ -1,5 +1,8 @@
+import csv
+import io
 import shutil
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,8 +34,15 @@ def test_2018_export_counts(fresh_store):
         assert me.name == "Kabir Mehta"
         assert me.headline.startswith("A curious developer")
         # Shares.csv is UTF-16LE, tab-separated: its dates parse to UTC epoch seconds
-        first = c.execute(select(posts.c.at).order_by(posts.c.at)).scalars().first()
-        assert first is not None
+        stored = sorted(c.execute(select(posts.c.at)).scalars())
+    shares = shared("exports/linkedin_export_2018_pseudonymised/Shares.csv")
+    rows = list(csv.DictReader(io.StringIO(shares.read_text("utf-16")), delimiter="\t"))
+    by_hand = sorted(
+        int(datetime.strptime(r["Date"], "%Y/%m/%d %H:%M:%S UTC").replace(tzinfo=UTC).timestamp())
+        for r in rows
+    )
+    assert stored == by_hand and len(by_hand) == 5
+    assert by_hand[-1] == 1496909744  # 2017/06/08 08:15:44 UTC
 
 
 def test_2025_layout_with_notes_preamble(fresh_store):
