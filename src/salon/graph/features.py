@@ -2,79 +2,21 @@
 
 from __future__ import annotations
 
-import time
-from collections import Counter, defaultdict
-
 import numpy as np
-from sqlalchemy import func, select
 
 from salon.graph.influence import k_core
 from salon.graph.snapshot import GraphSnapshot
 from salon.graph.substance import Features
 from salon.store.database import Store
-from salon.store.merges import canonical_map
-from salon.store.schema import affiliations, interactions, meeting_attendees, posts, ties
-
-_YEAR = 365.25 * 86400
+from salon.store.facts import person_evidence
 
 
 def person_features(store: Store, snapshot: GraphSnapshot) -> Features:
-    """Tenure, roles, meetings, introductions, posts, followers and link share per node."""
-    now = int(time.time())
-    counters: dict[str, Counter[int]] = defaultdict(Counter)
-    with store.engine.connect() as c:
-        mapping = canonical_map(c)
-
-        def add(name: str, pid: int | None, amount: float = 1) -> None:
-            if pid is not None:
-                counters[name][mapping.get(pid, pid)] += amount
-
-        for pid, start, end in c.execute(
-            select(affiliations.c.person_id, affiliations.c.start, affiliations.c.end).where(
-                affiliations.c.kind == "work"
-            )
-        ):
-            add("roles", pid)
-            if start is not None:
-                add("tenure_years", pid, max((end or now) - start, 0) / _YEAR)
-        for pid, n in c.execute(
-            select(meeting_attendees.c.person_id, func.count()).group_by(
-                meeting_attendees.c.person_id
-            )
-        ):
-            add("meetings", pid, n)
-        for pid, n in c.execute(
-            select(ties.c.dst_id, func.count())
-            .where(ties.c.kind == "follow")
-            .group_by(ties.c.dst_id)
-        ):
-            add("followers", pid, n)
-        for pid, n in c.execute(
-            select(posts.c.author_id, func.count())
-            .where(posts.c.author_id.is_not(None))
-            .group_by(posts.c.author_id)
-        ):
-            add("posts", pid, n)
-        for pid, n in c.execute(
-            select(posts.c.author_id, func.count())
-            .where(posts.c.text.like("%http%"))
-            .group_by(posts.c.author_id)
-        ):
-            add("linked_posts", pid, n)
-        # An introduction: one message, to two or more people, titled as an introduction.
-        intro = (
-            select(interactions.c.src_id, interactions.c.ref)
-            .where(
-                func.lower(interactions.c.subject).like("%intro%"), interactions.c.ref.is_not(None)
-            )
-            .group_by(interactions.c.src_id, interactions.c.ref)
-            .having(func.count(func.distinct(interactions.c.dst_id)) >= 2)
-        )
-        for pid, _ in c.execute(intro):
-            add("introductions", pid)
+    """Tenure, roles, meetings, introductions, posts, followers and link share per node
+    (the store's evidence, :func:`salon.store.facts.person_evidence`, on the snapshot's nodes)."""
     index = {int(p): i for i, p in enumerate(snapshot.people)}
     values = {}
-    for name, counter in counters.items():
+    for name, counter in person_evidence(store).items():
         array = np.zeros(snapshot.n)
         for pid, amount in counter.items():
             i = index.get(pid)

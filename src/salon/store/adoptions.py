@@ -26,7 +26,7 @@ from salon.store.schema import interactions, posts, ties
 KINDS = ("tag", "platform", "channel", "follows")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Innovation:
     name: str
     adopters: int

@@ -38,9 +38,11 @@ def default_url() -> str:
 
 
 def normalise_url(url: str) -> str:
-    """Accept a plain file path as a SQLite store."""
+    """Accept a plain file path as a SQLite store, and ``:memory:`` as one in memory."""
     if "://" in url:
         return url
+    if url == ":memory:":
+        return "sqlite://"
     return f"sqlite:///{Path(url).expanduser().resolve()}"
 
 

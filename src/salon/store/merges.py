@@ -200,7 +200,7 @@ def undone_pairs(connection: Connection) -> set[tuple[int, int]]:
     return {(min(a, b), max(a, b)) for a, b in rows}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Duplicate:
     """A candidate pair for `salon duplicates`, with names for display."""
 

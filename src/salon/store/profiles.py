@@ -109,110 +109,138 @@ def person_profile(store: Store, who: str) -> dict[str, Any]:
             return names.get(kept) or names.get(other) or f"person {kept}"
 
         rows = c.execute(select(people).where(people.c.id.in_(group))).mappings().all()
-        profile: dict[str, Any] = {
+        return {
             "id": pid,
             "name": next((r["name"] for r in rows if r["name"]), None),
             "headline": next((r["headline"] for r in rows if r["headline"]), None),
             "location": next((r["location"] for r in rows if r["location"]), None),
             "is_self": any(r["is_self"] for r in rows),
             "merged_people": sorted(group[1:]),
+            "identities": _identities(c, group),
+            "affiliations": _affiliations(c, group),
+            "ties": _ties(c, group, mapping, name_of),
+            "timeline": _timeline(c, group, name_of),
+            "posts": c.execute(
+                select(func.count()).where(posts.c.author_id.in_(group))
+            ).scalar_one(),
+            "merges": _merges(c, group),
         }
-        profile["identities"] = [
-            {
-                "platform": r.platform,
-                "kind": r.kind,
-                "value": r.value,
-                "person": r.person_id,
-                **_provenance(r),
-            }
-            for r in c.execute(
-                select(
-                    identities.c.platform,
-                    identities.c.kind,
-                    identities.c.value,
-                    identities.c.person_id,
-                    *_source(identities),
-                )
-                .join(files, files.c.id == identities.c.file_id)
-                .where(identities.c.person_id.in_(group))
-                .order_by(identities.c.id)
-            )
-        ]
-        profile["affiliations"] = [
-            {
-                "organization": r.name,
-                "kind": r.kind,
-                "title": r.title,
-                "start": iso(r.start),
-                "end": iso(r.end),
-                **_provenance(r),
-            }
-            for r in c.execute(
-                select(
-                    organizations.c.name,
-                    affiliations.c.kind,
-                    affiliations.c.title,
-                    affiliations.c.start,
-                    affiliations.c.end,
-                    *_source(affiliations),
-                )
-                .join(organizations, organizations.c.id == affiliations.c.organization_id)
-                .join(files, files.c.id == affiliations.c.file_id)
-                .where(affiliations.c.person_id.in_(group))
-                .order_by(affiliations.c.id)
-            )
-        ]
-        profile["ties"] = [
+
+
+def _identities(c: Connection, group: list[int]) -> list[dict[str, Any]]:
+    query = (
+        select(
+            identities.c.platform,
+            identities.c.kind,
+            identities.c.value,
+            identities.c.person_id,
+            *_source(identities),
+        )
+        .join(files, files.c.id == identities.c.file_id)
+        .where(identities.c.person_id.in_(group))
+        .order_by(identities.c.id)
+    )
+    return [
+        {
+            "platform": r.platform,
+            "kind": r.kind,
+            "value": r.value,
+            "person": r.person_id,
+            **_provenance(r),
+        }
+        for r in c.execute(query)
+    ]
+
+
+def _affiliations(c: Connection, group: list[int]) -> list[dict[str, Any]]:
+    query = (
+        select(
+            organizations.c.name,
+            affiliations.c.kind,
+            affiliations.c.title,
+            affiliations.c.start,
+            affiliations.c.end,
+            *_source(affiliations),
+        )
+        .join(organizations, organizations.c.id == affiliations.c.organization_id)
+        .join(files, files.c.id == affiliations.c.file_id)
+        .where(affiliations.c.person_id.in_(group))
+        .order_by(affiliations.c.id)
+    )
+    return [
+        {
+            "organization": r.name,
+            "kind": r.kind,
+            "title": r.title,
+            "start": iso(r.start),
+            "end": iso(r.end),
+            **_provenance(r),
+        }
+        for r in c.execute(query)
+    ]
+
+
+def _ties(
+    c: Connection, group: list[int], mapping: dict[int, int], name_of
+) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    query = (
+        select(
+            ties.c.kind,
+            ties.c.src_id,
+            ties.c.dst_id,
+            ties.c.since,
+            ties.c.first_seen,
+            ties.c.last_seen,
+            *_source(ties),
+        )
+        .join(files, files.c.id == ties.c.file_id)
+        .where(or_(ties.c.src_id.in_(group), ties.c.dst_id.in_(group)))
+    )
+    out = []
+    for r in c.execute(query):
+        other = r.dst_id if r.src_id in group else r.src_id
+        out.append(
             {
                 "kind": r.kind,
                 "direction": "out" if r.src_id in group else "in",
-                "with": name_of(r.dst_id if r.src_id in group else r.src_id),
-                "with_id": mapping.get(o := (r.dst_id if r.src_id in group else r.src_id), o),
+                "with": name_of(other),
+                "with_id": mapping.get(other, other),
                 "since": iso(r.since),
                 "first_seen": iso(r.first_seen),
                 "last_seen": iso(r.last_seen),
                 **_provenance(r),
             }
-            for r in c.execute(
-                select(
-                    ties.c.kind,
-                    ties.c.src_id,
-                    ties.c.dst_id,
-                    ties.c.since,
-                    ties.c.first_seen,
-                    ties.c.last_seen,
-                    *_source(ties),
-                )
-                .join(files, files.c.id == ties.c.file_id)
-                .where(or_(ties.c.src_id.in_(group), ties.c.dst_id.in_(group)))
-            )
-        ]
-        profile["timeline"] = _timeline(c, group, name_of)
-        profile["posts"] = c.execute(
-            select(func.count()).where(posts.c.author_id.in_(group))
-        ).scalar_one()
-        profile["merges"] = [
-            {
-                "id": r.id,
-                "kept": r.kept_id,
-                "merged": r.merged_id,
-                "reason": r.reason,
-                "score": r.score,
-                "evidence": json.loads(r.evidence),
-                "undone": r.undone_at is not None,
-            }
-            for r in c.execute(
-                select(merges).where(
-                    or_(merges.c.kept_id.in_(group), merges.c.merged_id.in_(group))
-                )
-            )
-        ]
-    return profile
+        )
+    return out
+
+
+def _merges(c: Connection, group: list[int]) -> list[dict[str, Any]]:
+    query = select(merges).where(or_(merges.c.kept_id.in_(group), merges.c.merged_id.in_(group)))
+    return [
+        {
+            "id": r.id,
+            "kept": r.kept_id,
+            "merged": r.merged_id,
+            "reason": r.reason,
+            "score": r.score,
+            "evidence": json.loads(r.evidence),
+            "undone": r.undone_at is not None,
+        }
+        for r in c.execute(query)
+    ]
 
 
 def _timeline(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    events = []
-    for r in c.execute(
+    """Interactions and meetings, oldest first (undated last), times as ISO 8601."""
+    events = _interactions(c, group, name_of) + _meetings(c, group)
+    events.sort(key=lambda e: (e["at"] is None, e["at"] or 0))
+    for event in events:
+        event["at"] = iso(event["at"])
+    return events
+
+
+def _interactions(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    query = (
         select(
             interactions.c.kind,
             interactions.c.at,
@@ -224,7 +252,9 @@ def _timeline(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:
         )
         .join(files, files.c.id == interactions.c.file_id)
         .where(or_(interactions.c.src_id.in_(group), interactions.c.dst_id.in_(group)))
-    ):
+    )
+    events = []
+    for r in c.execute(query):
         outgoing = r.src_id in group
         events.append(
             {
@@ -237,7 +267,11 @@ def _timeline(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:
                 **_provenance(r),
             }
         )
-    for r in c.execute(
+    return events
+
+
+def _meetings(c: Connection, group: list[int]) -> list[dict[str, Any]]:
+    query = (
         select(
             meetings.c.title,
             meetings.c.kind,
@@ -250,20 +284,17 @@ def _timeline(c: Connection, group: list[int], name_of) -> list[dict[str, Any]]:
         .outerjoin(places, places.c.id == meetings.c.place_id)
         .where(meeting_attendees.c.person_id.in_(group))
         .distinct()
-    ):
-        events.append(
-            {
-                "at": r.start_at,
-                "kind": r.kind,
-                "direction": "met",
-                "with": None,
-                "channel": "calendar",
-                "subject": r.title,
-                "place": r.place,
-                **_provenance(r),
-            }
-        )
-    events.sort(key=lambda e: (e["at"] is None, e["at"] or 0))
-    for event in events:
-        event["at"] = iso(event["at"])
-    return events
+    )
+    return [
+        {
+            "at": r.start_at,
+            "kind": r.kind,
+            "direction": "met",
+            "with": None,
+            "channel": "calendar",
+            "subject": r.title,
+            "place": r.place,
+            **_provenance(r),
+        }
+        for r in c.execute(query)
+    ]

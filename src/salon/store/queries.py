@@ -41,7 +41,7 @@ def stats(store: Store) -> dict[str, int]:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class PersonSummary:
     id: int
     name: str | None
@@ -121,7 +121,7 @@ def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> l
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class SnapshotChange:
     """One dated follower/following list and what changed since the previous one."""
 

@@ -104,7 +104,7 @@ def pin_communities(rule: str, *, seed: int = 0, resolution: float = 1.0) -> str
     return " & ".join(clauses)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segment:
     name: str
     rule: str
