@@ -51,6 +51,9 @@ def _run(importer: str, seed: int, examples: int, seconds: float) -> tuple[int, 
     except (OSError, ValueError):
         executions = 0
     stats.unlink(missing_ok=True)
+    if not executions and not failed:  # skipped, or stopped before its first example
+        tail = " | ".join(output.strip().splitlines()[-3:])
+        print(f"  {importer}: a run with no example ({tail[-300:]})", flush=True)
     return executions, output if failed else None
 
 

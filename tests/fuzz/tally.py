@@ -12,6 +12,7 @@ EXECUTIONS: dict[str, int] = {}
 def count(importer: str) -> None:
     EXECUTIONS[importer] = EXECUTIONS.get(importer, 0) + 1
     path = os.environ.get("SALON_FUZZ_STATS")
-    if path:
-        with open(path, "w", encoding="utf-8") as out:
+    if path:  # written aside and renamed: a run stopped mid-write leaves the last count
+        with open(f"{path}.part", "w", encoding="utf-8") as out:
             json.dump(EXECUTIONS, out)
+        os.replace(f"{path}.part", path)
