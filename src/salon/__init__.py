@@ -1,8 +1,15 @@
 """Salon: a private, local-first relationship and social-strategy engine.
 
+The public API is ``salon.__all__``: open a store, import exports into it, and ask it the
+questions Salon answers. Each question is a function of a store with keyword-only options
+that returns a result object carrying its evidence (``to_dict()`` gives its JSON). The CLI,
+and every other surface, calls only these.
+
 >>> import salon
->>> store = salon.open_store("sqlite://")          # doctest: +SKIP
->>> report = salon.import_paths(store, ["LinkedIn.zip"])  # doctest: +SKIP
+>>> store = salon.demo.sample_store()            # or salon.open_store("~/salon.db")
+>>> found = salon.influencers(store, "tag:quantum-algorithms", top=3)
+>>> len(found.influencers), sorted(found.to_dict())[:3]
+(3, ['edges', 'influencers', 'members'])
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from salon.errors import (
+    ConvergenceError,
     ExportFormatError,
     SalonError,
     SchemaVersionError,
@@ -22,34 +30,113 @@ from salon.errors import (
 )
 
 if TYPE_CHECKING:
+    from salon import demo
+    from salon.identity import CANDIDATE as MIN_DUPLICATE_SCORE
     from salon.importers import ImportReport, import_paths
     from salon.importers.base import ImportOptions
+    from salon.importers.edges import LAYOUTS
+    from salon.insights import (
+        PERIODS,
+        add_segment,
+        adoption,
+        communities,
+        duplicates,
+        experts,
+        export,
+        forecast,
+        imports,
+        influencers,
+        innovations,
+        innovators,
+        lead_lag,
+        me,
+        merge,
+        parse_weights,
+        people,
+        person,
+        read_as,
+        remove_import,
+        remove_segment,
+        segments,
+        set_you,
+        sources,
+        stats,
+        topics,
+        unmerge,
+        where,
+        win,
+    )
     from salon.store import Store, open_store
 
-# The store and the importers load SQLAlchemy, Alembic and every export format's parser:
-# imported when first used (`salon.open_store`), so that `import salon` (and the CLI) start fast.
+#: The questions Salon answers: each a function in :mod:`salon.insights`.
+_QUESTIONS = (
+    "add_segment",
+    "adoption",
+    "communities",
+    "duplicates",
+    "experts",
+    "export",
+    "forecast",
+    "imports",
+    "influencers",
+    "innovations",
+    "innovators",
+    "lead_lag",
+    "me",
+    "merge",
+    "parse_weights",
+    "people",
+    "person",
+    "read_as",
+    "remove_import",
+    "remove_segment",
+    "segments",
+    "set_you",
+    "sources",
+    "stats",
+    "topics",
+    "unmerge",
+    "where",
+    "win",
+)
+
+# The store, the importers and the analytics load SQLAlchemy, Alembic, numpy, scipy, igraph
+# and numba: imported when first used (`salon.open_store`, `salon.influencers`), so that
+# `import salon` (and the CLI) start fast.
 _LAZY = {
-    "ImportOptions": "salon.importers.base",
-    "ImportReport": "salon.importers",
-    "Store": "salon.store",
-    "import_paths": "salon.importers",
-    "open_store": "salon.store",
+    "ImportOptions": ("salon.importers.base", "ImportOptions"),
+    "ImportReport": ("salon.importers", "ImportReport"),
+    "LAYOUTS": ("salon.importers.edges", "LAYOUTS"),
+    "MIN_DUPLICATE_SCORE": ("salon.identity", "CANDIDATE"),
+    "PERIODS": ("salon.insights", "PERIODS"),
+    "Store": ("salon.store", "Store"),
+    "import_paths": ("salon.importers", "import_paths"),
+    "open_store": ("salon.store", "open_store"),
+    **{name: ("salon.insights", name) for name in _QUESTIONS},
 }
+_SUBMODULES = ("demo",)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     if name not in _LAZY:
         raise AttributeError(f"module 'salon' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
 __all__ = [
+    "LAYOUTS",
+    "MIN_DUPLICATE_SCORE",
+    "PERIODS",
+    "ConvergenceError",
     "ExportFormatError",
     "ImportOptions",
     "ImportReport",
@@ -60,6 +147,35 @@ __all__ = [
     "UnknownExportError",
     "UnsafeInputError",
     "__version__",
+    "add_segment",
+    "adoption",
+    "communities",
+    "demo",
+    "duplicates",
+    "experts",
+    "export",
+    "forecast",
     "import_paths",
+    "imports",
+    "influencers",
+    "innovations",
+    "innovators",
+    "lead_lag",
+    "me",
+    "merge",
     "open_store",
+    "parse_weights",
+    "people",
+    "person",
+    "read_as",
+    "remove_import",
+    "remove_segment",
+    "segments",
+    "set_you",
+    "sources",
+    "stats",
+    "topics",
+    "unmerge",
+    "where",
+    "win",
 ]

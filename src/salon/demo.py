@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from salon import insights
 from salon.graph.snapshot import forget_store
 from salon.importers import ImportReport, import_paths
 from salon.importers.base import ImportOptions
-from salon.store import Store
+from salon.insights.results import Experts, Forecast, Influencers, Innovators, Where, Win
+from salon.store import Store, open_store
 from salon.store.queries import PersonSummary, find_people, stats
 from salon.store.segments import add_segment
 
@@ -40,17 +40,36 @@ class DemoResult:
     you: list[PersonSummary]
     contacts: list[PersonSummary]
     market: list[PersonSummary]
-    influencers: dict[str, Any]
-    experts: dict[str, Any]
-    innovators: dict[str, Any]
-    forecast: dict[str, Any]
-    win: dict[str, Any]
-    where: dict[str, Any]
+    influencers: Influencers
+    experts: Experts
+    innovators: Innovators
+    forecast: Forecast
+    win: Win
+    where: Where
 
 
 def sample_paths() -> list[tuple[Path, str | None, str]]:
+    """The shipped samples: ``(path, namespace, what it is)`` each."""
     base = resources.files("salon") / "data"
     return [(Path(str(base / name)), ns, what) for name, ns, what in SAMPLES]
+
+
+def sample_store() -> Store:
+    """A store in memory holding two of the samples (the LinkedIn export, whose owner is
+    you, and the Q&A community's posts as ``quantumcomputing``): for examples and tests.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> [i.added["posts"] for i in salon.imports(store)]
+    [5, 1670]
+    """
+    store = open_store("sqlite://")
+    for path, namespace, _ in sample_paths():
+        if namespace != "radoslaw":
+            import_paths(store, [path], options=ImportOptions(namespace=namespace))
+    return store
 
 
 def run_demo(store: Store) -> DemoResult:
@@ -76,7 +95,6 @@ def _run(store: Store) -> DemoResult:
     heads_down = insights.experts(store, SEGMENT[0], top=5)
     early = insights.innovators(store, "platform:quantumcomputing", top=5)
     outlook = insights.forecast(store, "tag:quantum-algorithms", period="week", horizon=12)
-    outlook.pop("_fit")
     to_win = insights.win(store, SEGMENT[0], k=5)
     conversation = insights.where(store, TOPIC, segment=SEGMENT[0], top=3)
     return DemoResult(

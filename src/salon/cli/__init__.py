@@ -20,7 +20,7 @@ from salon.cli import analytics  # noqa: F401
 from salon.cli import diffusion  # noqa: F401
 from salon.cli import conversation  # noqa: F401
 from salon.cli.app import _state, app, errors
-from salon.errors import SalonError
+from salon import SalonError
 
 __all__ = ["app", "main"]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import salon
 from salon.cli.app import (
     CsvOption,
     JsonOption,
@@ -16,20 +17,18 @@ from salon.cli.app import (
     WeightsOption,
     _print_json,
     _section,
-    _spec,
     _store,
+    _weights,
     _who,
     app,
     busy,
     console,
     plural,
 )
-from salon.errors import SalonError
 
 if TYPE_CHECKING:
     from salon.graph.communities import Progress
-    from salon.store import Store
-    from salon.store.segments import Segment
+    from salon.insights.results import Experts, Influencers
 
 segment_app = typer.Typer(
     help="Named sets of people (buyers, a target account, a list).", no_args_is_help=True
@@ -65,12 +64,11 @@ def segment_add(
 
     Example: salon segment add buyers "title:cto & org:acme"
     """
-    from salon.store.segments import add_segment, segment_members
-
     with _store() as store:
-        segment = add_segment(store, name, rule, replace=replace, seed=seed, resolution=resolution)
-        members = segment_members(store, segment) if "community:" not in rule else None
-    count = "" if members is None else f": {_people(len(members))}"
+        segment = salon.add_segment(
+            store, name, rule, replace=replace, seed=seed, resolution=resolution
+        )
+    count = "" if segment.people is None else f": {_people(segment.people)}"
     console.print(f"Segment '{name}' = {segment.rule}{count}.")
 
 
@@ -81,10 +79,8 @@ def segment_list(as_json: JsonOption = False, as_csv: CsvOption = False) -> None
 
     Example: salon segment list
     """
-    from salon.store.segments import list_segments
-
     with _store() as store:
-        rows = [_listed(store, s) for s in list_segments(store)]
+        rows = [s.to_dict() for s in salon.segments(store)]
     if as_json:
         _print_json(rows)
         return
@@ -94,20 +90,6 @@ def segment_list(as_json: JsonOption = False, as_csv: CsvOption = False) -> None
         [(r["name"], r["rule"], _size(r)) for r in rows],
         empty="No segments yet. Add one with 'salon segment add NAME RULE'.",
     )
-
-
-def _listed(store: Store, segment: Segment) -> dict:  # type: ignore[type-arg]
-    """A segment's row: its size, or (for a rule that fails now) the error, never a failure."""
-    from salon.store.segments import segment_members
-
-    row: dict = {**segment.to_dict(), "people": None, "error": None}  # type: ignore[type-arg]
-    if "community:" in segment.rule:
-        return row
-    try:
-        row["people"] = len(segment_members(store, segment))
-    except SalonError as exc:
-        row["error"] = str(exc)
-    return row
 
 
 def _size(row: dict) -> str:  # type: ignore[type-arg]
@@ -124,10 +106,8 @@ def segment_remove(
 
     Example: salon segment remove buyers
     """
-    from salon.store.segments import remove_segment
-
     with _store() as store:
-        segment = remove_segment(store, name)
+        segment = salon.remove_segment(store, name)
     console.print(f"Removed segment '{name}' ({segment.rule}).")
 
 
@@ -150,24 +130,23 @@ def influencers(
 
     Example: salon influencers --segment buyers --top 10
     """
-    from salon import insights
-
     with _store() as store, busy("Ranking agenda-setters…"):
-        result = insights.influencers(
+        found = salon.influencers(
             store,
             segment,
             top=top,
             include_members=members,
             include_self=include_you,
-            spec=_spec(weights),
+            weights=_weights(weights),
         )
     if as_json:
-        _print_json(result)
+        _print_json(found.to_dict())
         return
-    _print_influencers(result, "Agenda-setters")
+    _print_influencers(found, "Agenda-setters")
 
 
-def _print_influencers(result: dict, title: str) -> None:  # type: ignore[type-arg]
+def _print_influencers(found: Influencers, title: str) -> None:
+    result = found.to_dict()
     console.print(
         f"Segment {result['segment']['name']}: {_people(result['members'])}, "
         f"{result['members_in_graph']:,} in a graph of {_people(result['nodes'])} "
@@ -254,19 +233,17 @@ def communities(
 
     Example: salon communities --segment buyers --seed 1
     """
-    from salon import insights
-
     with _store() as store, _runs("Finding communities…") as progress:
-        result = insights.communities(
+        result = salon.communities(
             store,
             seed=seed,
             resolution=resolution,
             segment=segment,
             limit=top,
             members=members,
-            spec=_spec(weights),
+            weights=_weights(weights),
             progress=progress,
-        )
+        ).to_dict()
     if as_json:
         _print_json(result)
         return
@@ -318,17 +295,16 @@ def experts(
 
     Example: salon experts --segment buyers
     """
-    from salon import insights
-
     with _store() as store, busy("Scoring substance…"):
-        result = insights.experts(store, segment, top=top, spec=_spec(weights))
+        found = salon.experts(store, segment, top=top, weights=_weights(weights))
     if as_json:
-        _print_json(result)
+        _print_json(found.to_dict())
         return
-    _print_experts(result, "Heads-down experts")
+    _print_experts(found, "Heads-down experts")
 
 
-def _print_experts(result: dict, title: str) -> None:  # type: ignore[type-arg]
+def _print_experts(found: Experts, title: str) -> None:
+    result = found.to_dict()
     rows = [
         (
             str(r["rank"]),

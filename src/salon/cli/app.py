@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,17 +13,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import salon
 from salon import __version__
-from salon.model import SYMMETRIC_KINDS
 
 if TYPE_CHECKING:
-    from salon.graph.snapshot import SnapshotSpec
     from salon.store import Store
 
-# Start-up: this module and every command module import only Typer, Rich and the standard
-# library at the top. The store (SQLAlchemy, Alembic), the importers and the analytics (numpy,
-# scipy, igraph, numba) are imported inside the commands that use them, so that `salon --help`
-# and a command that needs none of them start in a fraction of a second.
+# Start-up: this module and every command module import only Typer, Rich, the standard
+# library and `salon` at the top. Commands call the public API (`salon.influencers`, …), which
+# loads the store (SQLAlchemy, Alembic), the importers and the analytics (numpy, scipy,
+# igraph, numba) when first used, so that `salon --help` and a command that needs none of them
+# start in a fraction of a second.
 
 app = typer.Typer(
     name="salon",
@@ -129,9 +128,7 @@ def _main(
 
 
 def _store() -> Store:
-    from salon.store import open_store
-
-    return open_store(_state["db"])
+    return salon.open_store(_state["db"])
 
 
 @contextmanager
@@ -202,30 +199,10 @@ def plural(count: float, word: str, many: str | None = None) -> str:
     return f"{count:,.0f} {word if round(count) == 1 else many or word + 's'}"
 
 
-def _spec(weights: str | None) -> SnapshotSpec:
-    """A snapshot choice with the user's weights over the documented defaults; an unknown
+def _weights(text: str | None) -> dict[str, float]:
+    """--weights as a mapping for ``weights=`` (:func:`salon.parse_weights`); an unknown
     kind, or a weight that is no finite number from 0 up, is a usage error (exit code 2)."""
-    from salon.graph.snapshot import ATTENTION_WEIGHTS, SnapshotSpec
-
-    chosen = dict(ATTENTION_WEIGHTS)
-    kinds = sorted({*ATTENTION_WEIGHTS, *SYMMETRIC_KINDS})
-    for part in (weights or "").split(","):
-        if not part.strip():
-            continue
-        kind, _, value = (t.strip() for t in part.partition("="))
-        if kind not in kinds:
-            raise typer.BadParameter(
-                f"unknown kind '{kind}'; the kinds are {', '.join(kinds)}",
-                param_hint="--weights",
-            )
-        try:
-            weight = float(value)
-        except ValueError:
-            weight = math.nan
-        if not math.isfinite(weight) or weight < 0:
-            raise typer.BadParameter(
-                f"'{part.strip()}' is not KIND=WEIGHT with a weight of 0 or more (e.g. repost=5)",
-                param_hint="--weights",
-            )
-        chosen[kind] = weight
-    return SnapshotSpec(weights=chosen)
+    try:
+        return salon.parse_weights(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--weights") from None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import salon
+from salon import SalonError
 from salon.cli.app import (
     CsvOption,
     JsonOption,
@@ -14,8 +16,8 @@ from salon.cli.app import (
     WeightsOption,
     _print_json,
     _section,
-    _spec,
     _store,
+    _weights,
     _who,
     app,
     busy,
@@ -23,7 +25,9 @@ from salon.cli.app import (
     plural,
 )
 from salon.dates import parse_time
-from salon.errors import SalonError
+
+if TYPE_CHECKING:
+    from salon.insights.results import Where
 
 
 @app.command()
@@ -32,10 +36,8 @@ def topics(top: TopOption = 20, as_json: JsonOption = False, as_csv: CsvOption =
 
     Example: salon topics --top 10
     """
-    from salon import insights
-
     with _store() as store, busy("Reading posts…"):
-        result = insights.topics(store, top=top)
+        result = salon.topics(store, top=top).to_dict()
     if as_json:
         _print_json(result)
         return
@@ -76,29 +78,28 @@ def where(
 
     Example: salon where "quantum error correction" --segment buyers --since 2018-06-01
     """
-    from salon import insights
-
     try:
         start = parse_time(since) if since else None
     except ValueError:
         raise SalonError(f"--since '{since}' is not a date (use YYYY-MM-DD).") from None
     with _store() as store, busy("Ranking channels…"):
-        result = insights.where(
+        found = salon.where(
             store,
             topic,
             segment=segment,
             since=start,
             top=top,
             embeddings=embeddings,
-            spec=_spec(weights),
+            weights=_weights(weights),
         )
     if as_json:
-        _print_json(result)
+        _print_json(found.to_dict())
         return
-    _print_where(result)
+    _print_where(found)
 
 
-def _print_where(result: dict) -> None:  # type: ignore[type-arg]
+def _print_where(found: Where) -> None:
+    result = found.to_dict()
     topic = result["topic"]
     console.print(
         f"{plural(result['on_topic_posts'], 'post')} on '{topic}' (by {result['method']}); "
@@ -167,21 +168,18 @@ def me(
 
     Example: salon me --is @larsbrinkhoff
     """
-    from salon import insights
-    from salon.store.profiles import make_you
-
     if is_ is not None:
         with _store() as store:
-            said = make_you(store, is_)
-        if said["merged"] is None:
-            console.print(f"Person {said['you']} is you.")
+            said = salon.set_you(store, is_)
+        if said.merged is None:
+            console.print(f"Person {said.you} is you.")
         else:
             console.print(
-                f"Person {said['merged']} is now part of you (person {said['you']}); "
-                f"'salon unmerge {said['merged']}' undoes it."
+                f"Person {said.merged} is now part of you (person {said.you}); "
+                f"'salon unmerge {said.merged}' undoes it."
             )
     with _store() as store, busy("Reading your posts…"):
-        result = insights.me(store)
+        result = salon.me(store).to_dict()
     if as_json:
         _print_json(result)
         return

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import salon
 from salon.cli.app import (
     CsvOption,
     JsonOption,
@@ -22,7 +23,6 @@ from salon.cli.app import (
 
 if TYPE_CHECKING:
     from salon.importers import ImportReport
-    from salon.importers.base import ImportOptions
 
 
 def _print_report(report: ImportReport, title: str | None = None) -> None:
@@ -111,18 +111,16 @@ def import_(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from salon.importers import import_paths
-    from salon.importers.base import ImportOptions
-    from salon.importers.edges import LAYOUTS
-
-    options = ImportOptions(namespace=namespace, bodies=bodies, kind=kind, mine=mine, force=force)
-    if layout not in LAYOUTS:
-        raise typer.BadParameter(f"use one of {', '.join(LAYOUTS)}", param_hint="--layout")
+    options = salon.ImportOptions(
+        namespace=namespace, bodies=bodies, kind=kind, mine=mine, force=force
+    )
+    if layout not in salon.LAYOUTS:
+        raise typer.BadParameter(f"use one of {', '.join(salon.LAYOUTS)}", param_hint="--layout")
     options = replace(options, layout=layout, undirected=undirected)
     with _store() as store:
         if as_json or not console.is_terminal:
-            report = import_paths(store, paths, source=source, options=options)
-            how = _how_read(paths, report, options)
+            report = salon.import_paths(store, paths, source=source, options=options)
+            how = salon.read_as(paths, report, options=options)
             if as_json:
                 _print_json({**report.to_dict(), "read_as": how})
             else:
@@ -143,25 +141,11 @@ def import_(
                     task, completed=done, total=total, description=f"Importing {Path(name).name}"
                 )
 
-            report = import_paths(store, paths, source=source, options=options, progress=progress)
+            report = salon.import_paths(
+                store, paths, source=source, options=options, progress=progress
+            )
         _print_report(report)
-        _print_how(_how_read(paths, report, options))
-
-
-def _how_read(paths: list[Path], report: ImportReport, options: ImportOptions) -> dict[str, str]:
-    """How each file was read, for importers that say (an edge list's layout and direction)."""
-    from salon.importers import importer_named
-    from salon.importers.files import input_files
-
-    modules = {f.file: importer_named(f.importer) for f in report.files}
-    if not any(hasattr(m, "describe") for m in modules.values()):
-        return {}
-    return {
-        file.display: modules[file.display].describe(file, options)
-        for path in paths
-        for file in input_files(path)
-        if hasattr(modules.get(file.display), "describe")
-    }
+        _print_how(salon.read_as(paths, report, options=options))
 
 
 def _print_how(how: dict[str, str]) -> None:
@@ -175,9 +159,7 @@ def sources(as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
 
     Example: salon sources
     """
-    from salon.importers import IMPORTERS
-
-    rows = [{"name": m.NAME, "description": m.DESCRIPTION, "files": m.FILES} for m in IMPORTERS]
+    rows = [s.to_dict() for s in salon.sources()]
     if as_json:
         _print_json(rows)
         return
@@ -190,13 +172,11 @@ def stats_(as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
 
     Example: salon stats --json
     """
-    from salon.store.queries import follow_history, stats
-
     with _store() as store:
-        counts = stats(store)
-        history = [h.to_dict() for h in follow_history(store)]
+        result = salon.stats(store)
+    counts, history = result.tables, result.follow_history
     if as_json:
-        _print_json({"tables": counts, "follow_history": history})
+        _print_json(result.to_dict())
         return
     _section(None, ("table", "rows"), [(k, f"{n:,}") for k, n in counts.items()], right=("rows",))
     if history:
@@ -228,10 +208,8 @@ def people(
 
     Example: salon people --query acme --limit 5
     """
-    from salon.store.queries import find_people
-
     with _store() as store:
-        found = find_people(store, query=query, limit=limit)
+        found = salon.people(store, query=query, limit=limit)
     if as_json:
         _print_json([p.to_dict() for p in found])
         return
@@ -268,11 +246,9 @@ def export(
 
     Example: salon export ~/salon-backup
     """
-    from salon.store.queries import export_all
-
     with _store() as store:
-        written = export_all(store, directory)
-    console.print(f"Wrote {sum(written.values()):,} rows in {len(written)} files to {directory}.")
+        written = salon.export(store, directory)
+    console.print(f"Wrote {written.rows:,} rows in {len(written.tables)} files to {directory}.")
 
 
 @app.command()
@@ -284,14 +260,12 @@ def demo() -> None:
     from salon.cli.analytics import _print_experts, _print_influencers
     from salon.cli.conversation import _print_where
     from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
-    from salon.demo import run_demo
-    from salon.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
-        with open_store(f"sqlite:///{tmp}/demo.db") as store:
+        with salon.open_store(f"sqlite:///{tmp}/demo.db") as store:
             console.print(f"[bold]Salon demo[/] — a temporary store in {tmp}\n")
             with busy("Importing the samples and analysing them…"):
-                result = run_demo(store)
+                result = salon.demo.run_demo(store)
         for what, report in result.reports:
             _print_report(report, title=f"Imported {what}")
             console.print()

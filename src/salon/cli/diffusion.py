@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salon import insights
+import salon
 from salon.cli.app import (
     CsvOption,
     JsonOption,
@@ -17,8 +17,8 @@ from salon.cli.app import (
     WeightsOption,
     _print_json,
     _section,
-    _spec,
     _store,
+    _weights,
     _who,
     app,
     busy,
@@ -26,6 +26,9 @@ from salon.cli.app import (
     plural,
 )
 from salon.dates import iso
+
+if TYPE_CHECKING:
+    from salon.insights.results import Forecast, Innovators, Win
 
 
 def _one_of(*values: str) -> Callable[[str], str]:
@@ -44,7 +47,7 @@ PeriodOption = Annotated[
     str,
     typer.Option(
         "--period",
-        callback=_one_of(*insights.PERIODS),
+        callback=_one_of(*salon.PERIODS),
         help="day, week or month: the unit of time of the model.",
     ),
 ]
@@ -61,10 +64,8 @@ def innovations(
 
     Example: salon innovations --limit 10
     """
-    from salon.store.adoptions import list_innovations
-
     with _store() as store:
-        found = [i.to_dict() for i in list_innovations(store, limit=limit)]
+        found = [i.to_dict() for i in salon.innovations(store, limit=limit)]
     if as_json:
         _print_json(found)
         return
@@ -116,9 +117,9 @@ def adoption(
     Example: salon adoption tag:quantum-gate --segment buyers
     """
     with _store() as store, busy("Dating adoptions…"):
-        result = insights.adoption(
+        result = salon.adoption(
             store, innovation, segment=segment, method=method, log_time=log_time, period=period
-        )
+        ).to_dict()
     if as_json:
         _print_json(result)
         return
@@ -151,14 +152,15 @@ def innovators(
     Example: salon innovators --segment buyers
     """
     with _store() as store, busy("Scoring innovativeness…"):
-        result = insights.innovators(store, segment, top=top)
+        found = salon.innovators(store, segment, top=top)
     if as_json:
-        _print_json(result)
+        _print_json(found.to_dict())
         return
-    _print_innovators(result, "Innovators")
+    _print_innovators(found, "Innovators")
 
 
-def _print_innovators(result: dict, title: str) -> None:  # type: ignore[type-arg]
+def _print_innovators(found: Innovators, title: str) -> None:
+    result = found.to_dict()
     console.print(f"Over {plural(result['innovations'], 'innovation')} adopted in the segment.")
     _section(
         title,
@@ -199,7 +201,7 @@ def forecast(
     Example: salon forecast tag:quantum-gate --period week --horizon 12 --plot gate.svg
     """
     with _store() as store, busy("Fitting the Bass model…"):
-        result = insights.forecast(
+        outlook = salon.forecast(
             store,
             innovation,
             segment=segment,
@@ -207,24 +209,12 @@ def forecast(
             period=period,
             backtest_periods=backtest_periods,
         )
-    fit = result.pop("_fit")
     if plot is not None:
-        from salon.diffusion.plot import forecast_svg
-        from salon.private import write_private_text
-
-        write_private_text(  # 0600: the chart shows who adopted when
-            plot,
-            forecast_svg(
-                fit,
-                horizon=horizon,
-                period=period,
-                title=f"{innovation}: adopters and Bass forecast",
-            ),
-        )
+        outlook.write_svg(plot)  # 0600: the chart shows who adopted when
     if as_json:
-        _print_json(result)
+        _print_json(outlook.to_dict())
         return
-    _print_forecast(result)
+    _print_forecast(outlook)
     if plot is not None:
         console.print(f"Chart written to {plot}.")
 
@@ -246,9 +236,8 @@ def _interval(bounds: list[float | None] | None) -> str:
     return f" (90% {low:,.0f}–{high:,.0f})" if high is not None else f" (90% ≥ {low:,.0f})"
 
 
-def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
-    from salon.diffusion.plot import forecast_label
-
+def _print_forecast(outlook: Forecast) -> None:
+    result = outlook.to_dict()
     innovation, period = result["innovation"], result["period"]
     bass = result["bass"]
     console.print(
@@ -256,8 +245,8 @@ def _print_forecast(result: dict) -> None:  # type: ignore[type-arg]
         f"{plural(bass['periods'], period)}. Bass p={bass['p']:.4f} q={bass['q']:.3f} "
         f"m={bass['m']:,.0f}{_interval(bass['m_interval'])}"
     )
-    for f in result["forecasts"]:
-        console.print(f"  {forecast_label(f, period)}")
+    for label in outlook.labels():
+        console.print(f"  {label}")
     _print_cautions(result)
     check = result["model_check"]
     if "note" in check:
@@ -301,22 +290,23 @@ def win(
     Example: salon win --segment buyers -k 10 --exclude-known
     """
     with _store() as store, busy("Sampling reverse-reachable sets…"):
-        result = insights.win(
+        plan = salon.win(
             store,
             segment,
             k=k,
             epsilon=epsilon,
             exclude_known=exclude_known,
             seed=seed,
-            spec=_spec(weights),
+            weights=_weights(weights),
         )
     if as_json:
-        _print_json(result)
+        _print_json(plan.to_dict())
         return
-    _print_win(result, "People to win")
+    _print_win(plan, "People to win")
 
 
-def _print_win(result: dict, title: str) -> None:  # type: ignore[type-arg]
+def _print_win(plan: Win, title: str) -> None:
+    result = plan.to_dict()
     console.print(
         f"Winning these {plural(len(result['seeds']), 'person', 'people')} reaches an expected "
         f"{result['expected_reach']:,.1f} of "
@@ -364,7 +354,7 @@ def lead_lag(
     Example: salon lead-lag --segment buyers
     """
     with _store() as store, busy("Comparing adoption times…"):
-        result = insights.lead_lag(store, segment, setters=top, spec=_spec(weights))
+        result = salon.lead_lag(store, segment, setters=top, weights=_weights(weights)).to_dict()
     if as_json:
         _print_json(result)
         return

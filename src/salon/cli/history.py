@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+import salon
 from salon.cli.app import CsvOption, JsonOption, _print_json, _section, _store, app, console
 
 imports_app = typer.Typer(help="The imports the store holds; remove one exactly.")
@@ -20,10 +21,8 @@ def imports(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption =
     """
     if ctx.invoked_subcommand is not None:
         return
-    from salon.store.history import list_imports
-
     with _store() as store:
-        rows = list_imports(store)
+        rows = [i.to_dict() for i in salon.imports(store)]
     if as_json:
         _print_json(rows)
         return
@@ -53,12 +52,11 @@ def imports_remove(
 
     Example: salon imports remove 3
     """
-    from salon.store.history import remove_import
-
     with _store() as store:
-        removed = remove_import(store, import_id)
+        result = salon.remove_import(store, import_id)
+    removed = result.removed
     if as_json:
-        _print_json({"import": import_id, "removed": removed})
+        _print_json(result.to_dict())
         return
     shown = ", ".join(f"{k} {v:,}" for k, v in removed.items()) or "nothing"
     console.print(f"Import {import_id} removed: {shown}.")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+import salon
 from salon.cli.app import (
     CsvOption,
     JsonOption,
@@ -16,7 +17,6 @@ from salon.cli.app import (
     app,
     console,
 )
-from salon.identity import CANDIDATE
 
 
 @app.command()
@@ -30,10 +30,8 @@ def person(
 
     Example: salon person "Ana Ruiz"
     """
-    from salon.store.profiles import person_profile
-
     with _store() as store:
-        profile = person_profile(store, who)
+        profile = salon.person(store, who).to_dict()
     if as_json:
         _print_json(profile)
         return
@@ -102,7 +100,7 @@ def duplicates(
     min_score: Annotated[
         float,
         typer.Option("--min-score", min=0.0, max=1.0, help="Show pairs scoring at least this."),
-    ] = CANDIDATE,
+    ] = salon.MIN_DUPLICATE_SCORE,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
@@ -111,10 +109,8 @@ def duplicates(
 
     Example: salon duplicates --min-score 0.85
     """
-    from salon.store.merges import find_duplicates
-
     with _store() as store:
-        found = find_duplicates(store, min_score=min_score)
+        found = salon.duplicates(store, min_score=min_score)
     if as_json:
         _print_json([d.to_dict() for d in found])
         return
@@ -144,11 +140,9 @@ def merge(
 
     Example: salon merge 12 48
     """
-    from salon.store.merges import merge_people
-
     with _store() as store:
-        merge_id = merge_people(store, keep, other)
-    console.print(f"Merged person {other} into {keep} (merge {merge_id}).")
+        done = salon.merge(store, keep, other)
+    console.print(f"Merged person {other} into {keep} (merge {done.merge}).")
 
 
 @app.command()
@@ -160,8 +154,6 @@ def unmerge(
 
     Example: salon unmerge 48
     """
-    from salon.store.merges import unmerge_person
-
     with _store() as store:
-        undone = unmerge_person(store, who)
+        undone = salon.unmerge(store, who).undone
     console.print(f"Undid {len(undone)} merge(s): {', '.join(map(str, undone))}.")

@@ -1,6 +1,9 @@
-"""The questions Salon answers, each a function of a store: who matters to a segment, which
-communities there are, and who the heads-down experts are. The CLI and the demo call these;
-they combine snapshots (:mod:`salon.graph.snapshot`), segments and the pure analytics.
+"""The questions Salon answers, each a function of a store: who matters to a segment
+(:mod:`~salon.insights.who`), where buyers will be (:mod:`~salon.insights.adoption`), where
+the conversation is (:mod:`~salon.insights.conversation`), and the store's own questions
+(:mod:`~salon.insights.records`). They are the public API (``salon.__all__``): the CLI and
+the demo call them; they combine snapshots (:mod:`salon.graph.snapshot`), segments and the
+pure analytics, and return result objects (:mod:`~salon.insights.results`).
 
 Each function's module (and numpy, scipy, igraph, numba behind it) is imported when the
 function is first used, so that importing the package (as the CLI does) costs nothing."""
@@ -18,12 +21,55 @@ PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
 if TYPE_CHECKING:
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
     from salon.insights.conversation import me, topics, where
-    from salon.insights.who import communities, context, experts, influencers, names_of
+    from salon.insights.records import (
+        add_segment,
+        duplicates,
+        export,
+        imports,
+        innovations,
+        merge,
+        people,
+        person,
+        read_as,
+        remove_import,
+        remove_segment,
+        segments,
+        set_you,
+        sources,
+        stats,
+        unmerge,
+    )
+    from salon.insights.who import (
+        communities,
+        context,
+        experts,
+        influencers,
+        names_of,
+        parse_weights,
+    )
 
 _MODULES = {
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
     "conversation": ("me", "topics", "where"),
-    "who": ("communities", "context", "experts", "influencers", "names_of"),
+    "records": (
+        "add_segment",
+        "duplicates",
+        "export",
+        "imports",
+        "innovations",
+        "merge",
+        "people",
+        "person",
+        "read_as",
+        "remove_import",
+        "remove_segment",
+        "segments",
+        "set_you",
+        "sources",
+        "stats",
+        "unmerge",
+    ),
+    "who": ("communities", "context", "experts", "influencers", "names_of", "parse_weights"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 
@@ -56,17 +102,34 @@ sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "PERIODS",
+    "add_segment",
     "adoption",
     "communities",
     "context",
+    "duplicates",
     "experts",
+    "export",
     "forecast",
+    "imports",
     "influencers",
+    "innovations",
     "innovators",
     "lead_lag",
     "me",
+    "merge",
     "names_of",
+    "parse_weights",
+    "people",
+    "person",
+    "read_as",
+    "remove_import",
+    "remove_segment",
+    "segments",
+    "set_you",
+    "sources",
+    "stats",
     "topics",
+    "unmerge",
     "where",
     "win",
 ]

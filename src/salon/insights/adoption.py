@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
 
 from salon.dates import iso
 from salon.diffusion.bass import BassFit, backtest, choose_model, fit_bass
 from salon.diffusion.censoring import Window, censoring
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.errors import ConvergenceError, SalonError
-from salon.graph.snapshot import SnapshotSpec
+from salon.graph.snapshot import GraphSnapshot
 from salon.insights import PERIODS
-from salon.insights.who import _segment_error, context, names_of, segment_agenda_setters
+from salon.insights.results import Adoption, Forecast, Innovators, LeadLag, Win
+from salon.insights.who import (
+    _segment_error,
+    context,
+    names_of,
+    segment_agenda_setters,
+    snapshot_spec,
+)
 from salon.store.adoptions import adoption_times, list_innovations
 from salon.store.database import Store
-from salon.store.schema import interactions, people, posts, ties
+from salon.store.facts import innovation_window, self_id
 from salon.store.segments import Segment, segment_members, segment_rule
 
 
@@ -41,9 +47,25 @@ def adoption(
     method: str = "sd",
     log_time: bool = False,
     period: str = "month",
-) -> dict[str, Any]:
-    """Each adopter's Rogers stage; from the fitted Bass curve when the innovation is still
-    spreading in the segment (enough periods, and a fitted market beyond today's adopters)."""
+) -> Adoption:
+    """Rogers' stage of every adopter of ``innovation`` (``tag:NAME``, ``platform:NAME``,
+    ``channel:NAME``, ``follows:WHO``): innovators before μ − 2σ, early adopters before
+    μ − σ, early majority before μ, late majority before μ + σ, laggards after (``method``
+    ``"quantile"`` cuts at 2.5/16/50/84 %; ``log_time`` for skewed data). While the
+    innovation is still spreading (the fitted Bass market exceeds today's adopters by 5 %),
+    stages come from each adopter's rank among the fitted market. The censoring windows of
+    the data are said (``censoring``).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.adoption(store, "tag:quantum-gate", period="week")
+    >>> found.adopters == len(found.people), found.method
+    (True, 'bass')
+    >>> sorted(found.people[0])
+    ['adopted', 'name', 'person', 'stage']
+    """
     times, size, chosen = _segment_times(store, innovation, segment)
     if not times:
         raise SalonError(
@@ -64,17 +86,17 @@ def adoption(
     )
     names = names_of(store, people_ids.tolist())
     order = np.argsort(values, kind="stable")
-    return {
-        "innovation": innovation,
-        "segment": chosen.to_dict() if chosen else None,
-        "adopters": len(values),
-        "segment_size": size,
-        "method": result.method,
-        "bass": _fit_dict(fit) if fit else None,
-        "shares": result.shares(),
-        "censoring": _censoring(store, innovation, values, period),
-        "notes": notes,
-        "people": [
+    return Adoption(
+        innovation=innovation,
+        segment=chosen.to_dict() if chosen else None,
+        adopters=len(values),
+        segment_size=size,
+        method=result.method,
+        bass=_fit_dict(fit) if fit else None,
+        shares=result.shares(),
+        censoring=_censoring(store, innovation, values, period),
+        notes=notes,
+        people=[
             {
                 "person": int(people_ids[i]),
                 "name": names.get(int(people_ids[i])),
@@ -83,7 +105,7 @@ def adoption(
             }
             for i in order
         ],
-    }
+    )
 
 
 def _fit(times: np.ndarray, size: int | None, period: str, bootstrap: int = 200) -> BassFit | None:
@@ -99,46 +121,10 @@ def _fit(times: np.ndarray, size: int | None, period: str, bootstrap: int = 200)
 
 
 def _window(store: Store, innovation: str) -> Window | None:
-    """The first and last record the store holds of the innovation's namespace or platform:
-    the platforms a tag was used on, the platform itself, a channel's platforms and (for
-    edge lists, whose namespace is their channel) its interactions; every dated follow."""
-    kind, _, value = innovation.partition(":")
-    with store.engine.connect() as c:
-        if kind == "follows":
-            at = func.coalesce(ties.c.since, ties.c.first_seen)
-            row = c.execute(select(func.min(at), func.max(at)).where(ties.c.kind == "follow"))
-            return _as_window([row.one()], "the dated follows")
-        if kind == "tag":
-            tagged = posts.c.tags.like(f"%{json.dumps(value.lower().lstrip('#'))}%")
-            platforms = set(c.execute(select(posts.c.platform).where(tagged).distinct()).scalars())
-        elif kind == "platform":
-            platforms = {value}
-        else:
-            platforms = set(
-                c.execute(
-                    select(posts.c.platform).where(posts.c.channel == value).distinct()
-                ).scalars()
-            )
-        channels = {value} if kind in ("platform", "channel") else set()
-        rows = [
-            c.execute(
-                select(func.min(posts.c.at), func.max(posts.c.at)).where(
-                    posts.c.platform.in_(platforms)
-                )
-            ).one(),
-            c.execute(
-                select(func.min(interactions.c.at), func.max(interactions.c.at)).where(
-                    interactions.c.channel.in_(channels)
-                )
-            ).one(),
-        ]
-    return _as_window(rows, " and ".join(sorted(platforms | channels)) or value)
-
-
-def _as_window(rows: list[Any], of: str) -> Window | None:
-    starts = [r[0] for r in rows if r[0] is not None]
-    ends = [r[1] for r in rows if r[1] is not None]
-    return Window(float(min(starts)), float(max(ends)), of) if starts and ends else None
+    """The first and last record the store holds of the innovation's namespace or platform
+    (:func:`salon.store.facts.innovation_window`)."""
+    span = innovation_window(store, innovation)
+    return Window(*span) if span else None
 
 
 def _censoring(
@@ -173,10 +159,26 @@ def forecast(
     horizon: int = 12,
     period: str = "month",
     backtest_periods: int = 0,
-) -> dict[str, Any]:
-    """Bass fit of the segment's adoption, forecasts at +6 and +horizon periods with 90 %
-    bootstrap intervals, and (optionally) a backtest hiding the last periods. Forecasts
-    never exceed the segment; a fit at a bound and a censoring window are said."""
+) -> Forecast:
+    """The Bass model fitted to the segment's adoptions per ``period``, with 90 % intervals
+    from 200 residual-bootstrap refits, forecasts at +6 and +``horizon`` periods, a model
+    check against "no growth" on the last fifth of the history and, with
+    ``backtest_periods``, a backtest hiding the last periods. Forecasts never exceed the
+    segment; a fit at a bound and a censoring window are said. The result keeps the fitted
+    model (``fit``, not in the JSON) and draws it (:meth:`Forecast.svg`).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> outlook = salon.forecast(store, "tag:quantum-algorithms", period="week", horizon=12)
+    >>> [f["horizon"] for f in outlook.forecasts]
+    [6, 12]
+    >>> outlook.forecasts[0]["adopters"] >= outlook.adopters
+    True
+    >>> "_fit" in outlook.to_dict(), outlook.svg().startswith("<svg")
+    (False, True)
+    """
     times, size, chosen = _segment_times(store, innovation, segment)
     values = np.array(list(times.values()))
     fit = _fit(values, size, period) if len(values) else None
@@ -186,32 +188,35 @@ def forecast(
             "with adopters are needed). Try --period week or day."
         )
     horizons = sorted({min(6, horizon), horizon})
-    out = {
-        "innovation": innovation,
-        "segment": chosen.to_dict() if chosen else None,
-        "period": period,
-        "adopters": len(values),
-        "segment_size": size,
-        "observed": fit.observed.tolist(),
-        "bass": _fit_dict(fit),
-        "forecasts": [fit.forecast(h) for h in horizons],
-        "censoring": _censoring(store, innovation, values, period),
+    return Forecast(
+        innovation=innovation,
+        segment=chosen.to_dict() if chosen else None,
+        period=period,
+        adopters=len(values),
+        segment_size=size,
+        observed=fit.observed.tolist(),
+        bass=_fit_dict(fit),
+        forecasts=[fit.forecast(h) for h in horizons],
+        censoring=_censoring(store, innovation, values, period),
+        model_check=_model_check(fit, size),
+        backtest=_backtest(fit, backtest_periods, size) if backtest_periods else None,
+        fit=fit,
+        horizon=horizon,
+    )
+
+
+def _backtest(fit: BassFit, hidden: int, size: int | None) -> dict[str, Any]:
+    result = backtest(fit.observed, hidden, m_max=size)
+    return {
+        "hidden": hidden,
+        "actual": result.actual,
+        "forecast": result.forecast,
+        "low": result.low,
+        "high": result.high,
+        "error": result.error,
+        "covered": result.covered,
+        "unbounded": result.unbounded,
     }
-    out["model_check"] = _model_check(fit, size)
-    if backtest_periods:
-        result = backtest(fit.observed, backtest_periods, m_max=size)
-        out["backtest"] = {
-            "hidden": backtest_periods,
-            "actual": result.actual,
-            "forecast": result.forecast,
-            "low": result.low,
-            "high": result.high,
-            "error": result.error,
-            "covered": result.covered,
-            "unbounded": result.unbounded,
-        }
-    out["_fit"] = fit
-    return out
 
 
 def _model_check(fit: BassFit, size: int | None) -> dict[str, Any]:
@@ -227,10 +232,20 @@ def _model_check(fit: BassFit, size: int | None) -> dict[str, Any]:
     }
 
 
-def innovators(
-    store: Store, segment: str, *, top: int = 20, min_adopters: int = 5
-) -> dict[str, Any]:
-    """The segment's most innovative people over every innovation the store can date."""
+def innovators(store: Store, segment: str, *, top: int = 20, min_adopters: int = 5) -> Innovators:
+    """The segment's most innovative people: minus their mean z-score of adoption time over
+    every innovation with at least ``min_adopters`` adopters in the segment.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.innovators(store, "platform:quantumcomputing", top=3)
+    >>> found.innovations > 0, len(found.innovators)
+    (True, 3)
+    >>> sorted(found.innovators[0])
+    ['innovations', 'innovativeness', 'name', 'person']
+    """
     chosen = segment_rule(store, segment)
     members = segment_members(store, chosen)
     adoptions = {}
@@ -241,14 +256,14 @@ def innovators(
     scores = innovativeness(adoptions, min_adopters=min_adopters)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
     names = names_of(store, [p for p, _ in ranked])
-    return {
-        "segment": chosen.to_dict(),
-        "innovations": len(adoptions),
-        "innovators": [
+    return Innovators(
+        segment=chosen.to_dict(),
+        innovations=len(adoptions),
+        innovators=[
             {"person": p, "name": names.get(p), "innovativeness": round(s, 3), "innovations": n}
             for p, (s, n) in ranked
         ],
-    }
+    )
 
 
 def win(
@@ -260,29 +275,31 @@ def win(
     exclude_known: bool = False,
     seed: int = 0,
     check_runs: int = 500,
-    spec: SnapshotSpec | None = None,
-) -> dict[str, Any]:
-    """The k people whose influence reaches most of the segment (IMM), each with the
-    marginal gain (estimated on RR sets independent of the selection), a Monte-Carlo check of
-    the expected spread, and whether it meets (1 − 1/e − ε) of IMM's lower bound on the best
-    reach among the people allowed (``--exclude-known`` bounds OPT with the same exclusions)."""
+    weights: Mapping[str, float] | None = None,
+) -> Win:
+    """The k people whose influence reaches most of the segment (IMM, Tang, Shi & Xiao
+    2015, on the weighted cascade), each with the marginal gain (estimated on RR sets
+    independent of the selection), a Monte-Carlo check of the expected spread
+    (``check_runs``), and whether it meets (1 − 1/e − ε) of IMM's lower bound on the best
+    reach among the people allowed (``exclude_known`` leaves out people you have a tie with,
+    and bounds OPT with the same exclusions).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> plan = salon.win(store, "tag:quantum-algorithms", k=2, check_runs=50)
+    >>> len(plan.seeds), plan.seeds[-1]["cumulative_share"] == round(plan.expected_share, 4)
+    (2, True)
+    """
     from salon.diffusion.imm import Cascade, imm, monte_carlo_spread  # numba: compiled here
 
-    ctx = context(store, segment, spec=spec)
+    ctx = context(store, segment, spec=snapshot_spec(weights))
     _segment_error(ctx)
     snapshot = ctx.snapshot
     targets = snapshot.index(ctx.members)
     targets = targets[targets >= 0]
-    exclude = None
-    if exclude_known:
-        with store.engine.connect() as c:
-            me = c.execute(select(people.c.id).where(people.c.is_self)).scalar()
-        node = int(snapshot.index([me])[0]) if me is not None else -1
-        if node >= 0:
-            known = np.concatenate(
-                [[node], snapshot.matrix[node].indices, snapshot.matrix[:, node].nonzero()[0]]
-            )
-            exclude = np.unique(known)
+    exclude = _known(store, snapshot) if exclude_known else None
     cascade = Cascade.weighted(snapshot)
     chosen = imm(snapshot, targets, k, epsilon=epsilon, exclude=exclude, seed=seed, cascade=cascade)
     ids = [int(snapshot.people[i]) for i in chosen.nodes]
@@ -295,22 +312,22 @@ def win(
         else 0.0
     )
     cumulative = np.cumsum(chosen.gains) if chosen.gains else []
-    return {
-        "segment": ctx.segment.to_dict(),
-        "segment_in_graph": len(targets),
-        "k": k,
-        "epsilon": epsilon,
-        "rr_sets": chosen.rr_sets,
-        "rr_bytes": chosen.rr_bytes,
-        "expected_reach": chosen.spread,
-        "expected_share": chosen.share,
-        "selection_reach": chosen.selection_spread,
-        "monte_carlo_reach": checked,
-        "excluded": chosen.excluded,
-        "opt_lower_bound": chosen.opt_lower_bound,
-        "guaranteed_reach": chosen.guarantee,
-        "bound_holds": chosen.bound_holds,
-        "seeds": [
+    return Win(
+        segment=ctx.segment.to_dict(),
+        segment_in_graph=len(targets),
+        k=k,
+        epsilon=epsilon,
+        rr_sets=chosen.rr_sets,
+        rr_bytes=chosen.rr_bytes,
+        expected_reach=chosen.spread,
+        expected_share=chosen.share,
+        selection_reach=chosen.selection_spread,
+        monte_carlo_reach=checked,
+        excluded=chosen.excluded,
+        opt_lower_bound=chosen.opt_lower_bound,
+        guaranteed_reach=chosen.guarantee,
+        bound_holds=chosen.bound_holds,
+        seeds=[
             {
                 "rank": i + 1,
                 "person": pid,
@@ -321,7 +338,19 @@ def win(
             }
             for i, (pid, g, node) in enumerate(zip(ids, chosen.gains, chosen.nodes, strict=True))
         ],
-    }
+    )
+
+
+def _known(store: Store, snapshot: GraphSnapshot) -> np.ndarray | None:
+    """You and the people you have a tie with, as nodes (None when you are not in the graph)."""
+    me = self_id(store)
+    node = int(snapshot.index([me])[0]) if me is not None else -1
+    if node < 0:
+        return None
+    known = np.concatenate(
+        [[node], snapshot.matrix[node].indices, snapshot.matrix[:, node].nonzero()[0]]
+    )
+    return np.unique(known)
 
 
 def lead_lag(
@@ -330,12 +359,24 @@ def lead_lag(
     *,
     setters: int = 20,
     min_adopters: int = 3,
-    spec: SnapshotSpec | None = None,
-) -> dict[str, Any]:
-    """For each platform and channel: how long after the segment's agenda-setters the
-    segment itself adopted it (difference of median first-use times), so the answer reads
-    "the influencers are there now; your buyers follow about k months later"."""
-    ctx = context(store, segment, spec=spec)
+    weights: Mapping[str, float] | None = None,
+) -> LeadLag:
+    """For each platform and channel: how many months after the segment's ``setters``
+    agenda-setters the segment itself adopted it (difference of median first-use times), so
+    the answer reads "the influencers are there now; your buyers follow about k months
+    later". A channel needs ``min_adopters`` members of the segment there.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.lead_lag(store, "tag:quantum-algorithms", setters=5, min_adopters=1)
+    >>> found.agenda_setters
+    5
+    >>> [c["channel"] for c in found.channels]
+    ['channel:quantumcomputing.stackexchange.com', 'platform:quantumcomputing']
+    """
+    ctx = context(store, segment, spec=snapshot_spec(weights))
     _segment_error(ctx)
     leaders = {f.person for f in segment_agenda_setters(store, ctx, top=setters)}
     members = set(ctx.members.tolist())
@@ -361,4 +402,4 @@ def lead_lag(
             }
         )
     rows.sort(key=lambda r: (-r["lag_months"], r["channel"]))
-    return {"segment": ctx.segment.to_dict(), "agenda_setters": len(leaders), "channels": rows}
+    return LeadLag(segment=ctx.segment.to_dict(), agenda_setters=len(leaders), channels=rows)

@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
 from salon.graph.communities import Partition, Progress, leiden
 from salon.graph.features import engagement_from, graph_features, person_features
 from salon.graph.influence import Influencer, agenda_setters, k_core, pagerank
-from salon.graph.snapshot import GraphSnapshot, SnapshotSpec, build_snapshot
+from salon.graph.snapshot import ATTENTION_WEIGHTS, GraphSnapshot, SnapshotSpec, build_snapshot
 from salon.graph.substance import DOING, TALK, heads_down_experts, substance_scores
+from salon.insights.results import Communities, Experts, Influencers
+from salon.model import SYMMETRIC_KINDS
 from salon.store.database import Store
-from salon.store.merges import canonical_map, groups
-from salon.store.schema import identities, people
+from salon.store.facts import display_names, self_ids
 from salon.store.segments import Segment, segment_members, segment_rule
 
 
 def names_of(store: Store, ids: list[int]) -> dict[int, str]:
     """Display names of canonical people (a merged person's name may come from any member)."""
-    with store.engine.connect() as c:
-        mapping = canonical_map(c)
-        wanted = set(ids)
-        everyone = [m for group in groups(mapping, wanted).values() for m in group]
-        rows = c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(everyone))).all()
-        out: dict[int, str] = {}
-        for pid, name in sorted(rows, key=lambda r: r[0] not in wanted):
-            if name:
-                out.setdefault(mapping.get(pid, pid), name)
-        # Nameless people (market data) are shown by their first identity.
-        unnamed = [p for p in everyone if mapping.get(p, p) not in out]
-        if unnamed:
-            for pid, platform, value in c.execute(
-                select(identities.c.person_id, identities.c.platform, identities.c.value)
-                .where(identities.c.person_id.in_(unnamed))
-                .order_by(identities.c.id)
-            ):
-                out.setdefault(mapping.get(pid, pid), f"{platform}:{value}" if platform else value)
-    return out
+    return display_names(store, ids)
+
+
+def snapshot_spec(weights: Mapping[str, float] | None = None) -> SnapshotSpec:
+    """The snapshot of every analysis: the attention weights, ``weights`` over the defaults."""
+    return SnapshotSpec(weights={**ATTENTION_WEIGHTS, **(weights or {})})
 
 
 @dataclass
@@ -114,10 +102,7 @@ def segment_warnings(ctx: Context) -> list[str]:
 
 def yourself(store: Store) -> list[int]:
     """Your canonical person id(s): ``people.is_self``."""
-    with store.engine.connect() as c:
-        mapping = canonical_map(c)
-        ids = c.execute(select(people.c.id).where(people.c.is_self)).scalars().all()
-    return sorted({mapping.get(p, p) for p in ids})
+    return self_ids(store)
 
 
 def segment_agenda_setters(
@@ -149,14 +134,28 @@ def influencers(
     top: int = 20,
     include_members: bool = False,
     include_self: bool = False,
-    spec: SnapshotSpec | None = None,
-) -> dict[str, Any]:
-    """Agenda-setters of a segment: PPR over it, lift over PageRank, and the evidence.
+    weights: Mapping[str, float] | None = None,
+) -> Influencers:
+    """Agenda-setters of a segment: personalised PageRank restarting on its members, the
+    lift over global PageRank, the attention each receives from the segment by kind, and
+    their k-core.
 
     By default the segment's own members and you are left out: the answer is whom, outside
-    it, the segment listens to (:func:`segment_agenda_setters`).
+    it, the segment listens to (``include_members``, ``include_self`` put them back).
+    ``segment`` is a stored segment's name, a file of handles, or a rule (``tag:gates``);
+    ``weights`` overrides the attention weight of kinds (``{"repost": 5}``).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.influencers(store, "tag:quantum-algorithms", top=3)
+    >>> len(found.influencers), found.influencers[0]["rank"]
+    (3, 1)
+    >>> sorted(found.influencers[0])[:4]
+    ['attention_from_segment', 'followers', 'in_segment', 'k_core']
     """
-    ctx = context(store, segment, spec=spec)
+    ctx = context(store, segment, spec=snapshot_spec(weights))
     _segment_error(ctx)
     found = segment_agenda_setters(
         store, ctx, top=top, include_members=include_members, include_self=include_self
@@ -185,15 +184,15 @@ def influencers(
             f"Segment '{ctx.segment.name}' pays attention to nobody else in the graph: "
             "it has no agenda-setters."
         )
-    return {
-        "segment": ctx.segment.to_dict(),
-        "members": len(ctx.members),
-        "members_in_graph": ctx.in_graph,
-        "nodes": ctx.snapshot.n,
-        "edges": ctx.snapshot.edges,
-        "influencers": rows,
-        "notes": notes,
-    }
+    return Influencers(
+        segment=ctx.segment.to_dict(),
+        members=len(ctx.members),
+        members_in_graph=ctx.in_graph,
+        nodes=ctx.snapshot.n,
+        edges=ctx.snapshot.edges,
+        influencers=rows,
+        notes=notes,
+    )
 
 
 def communities(
@@ -205,13 +204,27 @@ def communities(
     top_members: int = 5,
     limit: int = 20,
     members: bool = False,
-    spec: SnapshotSpec | None = None,
+    weights: Mapping[str, float] | None = None,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Leiden communities with size, most central members and the segment's share.
+) -> Communities:
+    """Leiden communities of the interaction graph (deterministic with ``seed``): size,
+    most central members (by PageRank) and the segment's share of each.
 
-    With ``members``, every community is shown with every member: the whole partition.
+    The first ``limit`` communities are shown, each with its ``top_members``; with
+    ``members``, every community with every member (the whole partition). ``progress`` is
+    called as ``progress(run, runs)`` before each Leiden run.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.communities(store, seed=1, limit=2, segment="tag:quantum-algorithms")
+    >>> found.communities > 2, len(found.shown)
+    (True, 2)
+    >>> sorted(found.shown[0])
+    ['community', 'segment_members', 'segment_share', 'size', 'top_members']
     """
+    spec = snapshot_spec(weights)
     snapshot = build_snapshot(store, spec)
     part = leiden(snapshot, seed=seed, resolution=resolution, progress=progress)
     rank = pagerank(snapshot).values if snapshot.n else np.zeros(0)
@@ -243,14 +256,14 @@ def communities(
         row["top_members"] = named[:top_members]
         if members:
             row["members"] = named
-    return {
-        "communities": part.count,
-        "modularity": part.modularity,
-        "seed": seed,
-        "resolution": resolution,
-        "nodes": snapshot.n,
-        "shown": rows,
-    }
+    return Communities(
+        communities=part.count,
+        modularity=part.modularity,
+        seed=seed,
+        resolution=resolution,
+        nodes=snapshot.n,
+        shown=rows,
+    )
 
 
 def _names_chunked(store: Store, ids: list[int], chunk: int = 20_000) -> dict[int, str]:
@@ -266,14 +279,27 @@ def experts(
     *,
     top: int = 20,
     setters: int = 20,
-    spec: SnapshotSpec | None = None,
-) -> dict[str, Any]:
-    """Heads-down experts around a segment: high substance, low visibility, with evidence.
+    weights: Mapping[str, float] | None = None,
+) -> Experts:
+    """Heads-down experts around a segment (its members and whom they attend to):
+    substance in the top quarter, visibility at most the median, with the evidence (tenure,
+    roles, meetings, introductions, engagement earned from the segment's ``setters``
+    agenda-setters per post, reciprocated ties, k-core; posts, followers, link-pushing).
 
     Says which evidence the store lacks; with no input for substance or for visibility,
     nobody is ranked (a missing signal is not evidence of quiet).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.experts(store, "tag:quantum-algorithms", top=3)
+    >>> found.ranked, len(found.experts) <= 3
+    (True, True)
+    >>> found.missing["meetings"]
+    'no meetings in the store'
     """
-    ctx = context(store, segment, spec=spec)
+    ctx = context(store, segment, spec=snapshot_spec(weights))
     _segment_error(ctx)
     snapshot = ctx.snapshot
     features = person_features(store, snapshot)
@@ -304,13 +330,48 @@ def experts(
         }
         for r, (i, pid) in enumerate(zip(chosen, ids, strict=True), start=1)
     ]
-    return {
-        "segment": ctx.segment.to_dict(),
-        "candidates": len(around),
-        "ranked": scores.rankable,
-        "substance_from": features.used(DOING),
-        "visibility_from": features.used(TALK),
-        "missing": features.missing,
-        "notes": segment_warnings(ctx),
-        "experts": rows,
-    }
+    return Experts(
+        segment=ctx.segment.to_dict(),
+        candidates=len(around),
+        ranked=scores.rankable,
+        substance_from=features.used(DOING),
+        visibility_from=features.used(TALK),
+        missing=features.missing,
+        notes=segment_warnings(ctx),
+        experts=rows,
+    )
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """``"repost=5,follow=0.5"`` → ``{"repost": 5.0, "follow": 0.5}``: attention weights by
+    kind, for ``weights=``. An unknown kind, or a weight that is no finite number from 0
+    up, is a ValueError that names the kinds or the part.
+
+    Examples
+    --------
+    >>> import salon
+    >>> salon.parse_weights("repost=5, follow=0.5")
+    {'repost': 5.0, 'follow': 0.5}
+    >>> salon.parse_weights("edge=-1")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'edge=-1' is not KIND=WEIGHT with a weight of 0 or more (e.g. repost=5)
+    """
+    kinds = sorted({*ATTENTION_WEIGHTS, *SYMMETRIC_KINDS})
+    chosen: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        kind, _, value = (t.strip() for t in part.partition("="))
+        if kind not in kinds:
+            raise ValueError(f"unknown kind '{kind}'; the kinds are {', '.join(kinds)}")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = math.nan
+        if not math.isfinite(weight) or weight < 0:
+            raise ValueError(
+                f"'{part.strip()}' is not KIND=WEIGHT with a weight of 0 or more (e.g. repost=5)"
+            )
+        chosen[kind] = weight
+    return chosen
