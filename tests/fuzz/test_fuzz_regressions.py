@@ -237,3 +237,14 @@ def test_a_bluesky_record_with_a_damaged_date(fresh_store, tmp_path):
         salon.import_paths(fresh_store, [path])
     assert str(path) in str(refused.value)
     assert data_counts(fresh_store) == {k: 0 for k in data_counts(fresh_store)}
+
+
+def test_an_encoded_word_naming_a_garbled_charset(fresh_store, tmp_path):
+    """``=?\\xf5tf-8?q?…?=``: decode_header passes the charset on, make_header raised
+    email.errors.CharsetError (neither HeaderParseError nor LookupError)."""
+    mbox = (ROOT / "tests" / "data" / "gmail_takeout.mbox").read_bytes()
+    assert b"=?utf-8?q?" in mbox
+    path = tmp_path / "mail.mbox"
+    path.write_bytes(mbox.replace(b"=?utf-8?q?", b"=?\xf5tf-8?q?", 1))
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["people"] > 0

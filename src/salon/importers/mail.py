@@ -27,7 +27,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from email.errors import HeaderParseError
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
@@ -93,7 +93,8 @@ def _text(value: object) -> str:
     """A header as text: undecodable 8-bit bytes read as UTF-8, encoded words decoded."""
     text = _raw(value)
     if "=?" in text:
-        with contextlib.suppress(HeaderParseError, LookupError, UnicodeError, ValueError):
+        # MessageError: HeaderParseError, and CharsetError for a charset name like "\ufffdtf-8"
+        with contextlib.suppress(MessageError, LookupError, UnicodeError, ValueError):
             text = str(make_header(decode_header(text)))
     return text
 
