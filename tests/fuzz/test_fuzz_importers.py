@@ -445,6 +445,10 @@ def check(case: Case, importer: str, template: Path) -> None:
 IMPORTERS = list(FIXTURES)
 
 
+# A failing example is printed whole (a mutated file can be 4 MiB): that is the reproducer.
+@pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"
+)
 @pytest.mark.parametrize("importer", IMPORTERS)
 def test_mutated_exports_import_or_fail_cleanly(importer: str, template: Path) -> None:
     if not _fixtures(importer):
