@@ -31,10 +31,10 @@ from salon.errors import ExportFormatError, SalonError, UnsafeInputError
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 #: A zip whose members expand to more than this is refused.
 MAX_ZIP_EXPANDED_BYTES = 8 * 1024 * 1024 * 1024
-#: A zip, tar or gzip member compressed more than this many times (and over 4 MiB expanded)
+#: A zip, tar or gzip member compressed more than this many times (and over 1 MiB expanded)
 #: is refused: checked from the headers where the format gives sizes, while reading otherwise.
 MAX_ZIP_RATIO = 200
-_RATIO_FLOOR = 4 * 1024 * 1024
+_RATIO_FLOOR = 1024 * 1024
 #: One CSV field may hold at most this many characters.
 MAX_FIELD_CHARS = 4 * 1024 * 1024
 
@@ -71,7 +71,7 @@ def expansion_limit(stored: int) -> int:
 class _GzipStream(io.RawIOBase):
     """A ``.gz`` stream (several members allowed) decompressed with zlib, which checks each
     member's CRC, counting what goes in and what comes out: as soon as more than
-    :data:`MAX_ZIP_RATIO` times the compressed bytes read so far (and over 4 MiB) come out,
+    :data:`MAX_ZIP_RATIO` times the compressed bytes read so far (and over 1 MiB) come out,
     or the whole budget is spent, it stops. One budget for data no header sizes."""
 
     _CHUNK = 16 * 1024
