@@ -248,3 +248,22 @@ def test_an_encoded_word_naming_a_garbled_charset(fresh_store, tmp_path):
     path.write_bytes(mbox.replace(b"=?utf-8?q?", b"=?\xf5tf-8?q?", 1))
     report = salon.import_paths(fresh_store, [path])
     assert report.added["people"] > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # json.loads raises ValueError (not JSONDecodeError) past 4300 digits
+        ("tweets.js", b"window.YTD.tweets.part0 =" + b"9" * 70_000),
+        ("outbox.json", b'{"orderedItems": [' + b"1" * 5_000 + b"]}"),
+        # and RecursionError for deep nesting
+        ("outbox.json", b"[" * 100_000),
+        ("posts.jsonl", b"[" * 10_000 + b"\n"),
+    ],
+)
+def test_json_no_export_writes(fresh_store, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SalonError) as refused:
+        salon.import_paths(fresh_store, [path], source={"posts.jsonl": "posts"}.get(name))
+    assert str(path) in str(refused.value)

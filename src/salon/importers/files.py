@@ -378,6 +378,14 @@ def parse_json(file: InputFile, text: str, *, offset_lines: int = 0) -> Any:
             f"broken JSON ({exc.msg})",
             "The file looks truncated or edited; download the export again.",
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a number of 70,000 digits; nesting too deep
+        where = f"line {offset_lines + 1}" if offset_lines else None
+        problem = "a number too long" if isinstance(exc, ValueError) else "nesting too deep"
+        raise file.error(
+            where,
+            f"JSON that no export writes ({problem})",
+            "The file looks edited; download the export again.",
+        ) from exc
 
 
 # -- walking inputs ---------------------------------------------------------------------------

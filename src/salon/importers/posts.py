@@ -91,7 +91,7 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
         first = head.split(b"\n", 1)[0].strip()
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a line of thousands of '['
             return False
         return isinstance(obj, dict) and "id" in obj and "author" in obj
     if base.endswith(".csv") or forced:
@@ -107,7 +107,7 @@ def why_not(file: InputFile) -> str | None:
     if _is_jsonl(file):
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a line of thousands of '['
             return "its first line is not a JSON object"
         if not isinstance(obj, dict):
             return "its first line is not a JSON object"
