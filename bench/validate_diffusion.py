@@ -40,24 +40,33 @@ def _shares(rows: list[dict[str, float]]) -> str:
 
 
 def _backtests(series: list[np.ndarray], hidden: int, m_max: list[float | None]) -> str:
-    errors, covered, naive, guarded = [], [], [], []
+    errors, covered, naive, guarded, crashed = [], [], [], [], []
     for counts, cap in zip(series, m_max, strict=True):
         if len(counts) - hidden < 4 or counts.sum() == 0:
             continue
-        fit = fit_bass(counts[:-hidden], m_max=cap, bootstrap=200)
+        try:
+            fit = fit_bass(counts[:-hidden], m_max=cap, bootstrap=200)
+            choice = choose_model(counts[:-hidden], m_max=cap)
+        except np.linalg.LinAlgError:  # a Salon bug, counted and shown, not hidden
+            crashed.append(counts[:-hidden])
+            continue
         forecast = fit.forecast(hidden)
         actual = counts.sum()
         errors.append(abs(forecast["adopters"] - actual) / actual)
         covered.append(forecast["low"] <= actual <= forecast["high"])
         naive.append(abs(counts[:-hidden].sum() - actual) / actual)
         # Salon's forecast: Bass unless its own held-out history says "no growth" did better.
-        choice = choose_model(counts[:-hidden], m_max=cap)
         chosen = forecast["adopters"] if choice.model == "bass" else counts[:-hidden].sum()
         guarded.append(abs(chosen - actual) / actual)
+    failed = "".join(
+        f"\n     fit_bass raised LinAlgError (singular matrix) on {c.astype(int).tolist()}"
+        for c in crashed
+    )
     return (
         f"Bass MAPE {100 * np.mean(errors):.1f} %, Salon (Bass or no growth, chosen on held-out "
         f"history) {100 * np.mean(guarded):.1f} % (no growth {100 * np.mean(naive):.1f} %), "
         f"90 % interval covers {100 * np.mean(covered):.0f} % of {len(errors)} series"
+        + (f"; {len(crashed)} series left out: fit_bass crashed{failed}" if crashed else "")
     )
 
 
