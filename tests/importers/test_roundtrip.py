@@ -1,0 +1,429 @@
+"""Round trips: generated records are written in each format's real layout, imported through
+salon.import_paths into a fresh store and read back equal, as far as the format holds them.
+(Posts CSV/JSON Lines have theirs in test_posts.py.)"""
+
+from __future__ import annotations
+
+import csv
+import mailbox
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+import salon
+from salon.store.schema import (
+    affiliations,
+    identities,
+    interactions,
+    meeting_attendees,
+    meetings,
+    organizations,
+    people,
+    posts,
+    ties,
+)
+
+ROUND_TRIP = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+class Stored:
+    """What a store holds, people named by their identities instead of row ids."""
+
+    def __init__(self, store: salon.Store) -> None:
+        with store.engine.connect() as c:
+            self.keys: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+            for person, platform, kind, value in c.execute(
+                select(
+                    identities.c.person_id,
+                    identities.c.platform,
+                    identities.c.kind,
+                    identities.c.value,
+                )
+            ):
+                self.keys[person].add((platform, kind, value))
+            rows = c.execute(select(people.c.id, people.c.name, people.c.is_self)).all()
+            self.names = {p: name for p, name, _ in rows}
+            self.me = {p for p, _, is_self in rows if is_self}
+            self.ties = c.execute(
+                select(ties.c.src_id, ties.c.dst_id, ties.c.kind, ties.c.weight, ties.c.since)
+            ).all()
+            self.interactions = c.execute(
+                select(
+                    interactions.c.src_id,
+                    interactions.c.dst_id,
+                    interactions.c.kind,
+                    interactions.c.at,
+                    interactions.c.channel,
+                    interactions.c.subject,
+                    interactions.c.weight,
+                )
+            ).all()
+            self.posts = c.execute(
+                select(
+                    posts.c.platform,
+                    posts.c.post_key,
+                    posts.c.author_id,
+                    posts.c.at,
+                    posts.c.text,
+                    posts.c.reply_to,
+                    posts.c.repost_of,
+                    posts.c.tags,
+                )
+            ).all()
+            self.meetings = c.execute(
+                select(
+                    meetings.c.id,
+                    meetings.c.title,
+                    meetings.c.start_at,
+                    meetings.c.end_at,
+                    meetings.c.organizer_id,
+                )
+            ).all()
+            self.attendees = c.execute(
+                select(meeting_attendees.c.meeting_id, meeting_attendees.c.person_id)
+            ).all()
+            self.affiliations = c.execute(
+                select(affiliations.c.person_id, organizations.c.name, affiliations.c.title).join(
+                    organizations, organizations.c.id == affiliations.c.organization_id
+                )
+            ).all()
+
+    def value(self, person: int | None, platform: str, kind: str) -> str | None:
+        """The person's one identity of this platform and kind (None: the person is None)."""
+        if person is None:
+            return None
+        (found,) = [v for p, k, v in self.keys[person] if (p, k) == (platform, kind)]
+        return found
+
+
+def _import(folder: Path, paths: list[Path], **options: Any) -> Stored:
+    with salon.open_store(str(folder / "s.db")) as store:
+        report = salon.import_paths(store, paths, options=salon.ImportOptions(**options))
+        assert report.warnings == []
+        return Stored(store)
+
+
+# Edge lists -------------------------------------------------------------------------------
+_node = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_.-", min_size=1, max_size=6)
+_edge = st.tuples(
+    _node,
+    _node,
+    st.floats(min_value=0.001, max_value=1e9, allow_nan=False, allow_infinity=False),
+    st.integers(10**8, 4 * 10**9),
+).filter(lambda e: e[0] != e[1])
+
+
+@ROUND_TRIP
+@given(
+    st.lists(_edge, min_size=1, max_size=12, unique_by=lambda e: (e[0], e[1], e[3])),
+    st.booleans(),
+)
+def test_edge_list_round_trip(tmp_path_factory, edges, timed):
+    """With times: one interaction an edge; without: one tie a pair, directed, weight kept."""
+    folder = tmp_path_factory.mktemp("edges")
+    if not timed:  # one tie a directed pair
+        edges = list({(s, d): (s, d, w, t) for s, d, w, t in edges}.values())
+    path = folder / "edges.csv"
+    header = ["source", "target", "weight"] + (["timestamp"] if timed else [])
+    lines = [",".join(header)]
+    lines += [",".join([s, d, repr(w)] + ([str(t)] if timed else [])) for s, d, w, t in edges]
+    path.write_text("\n".join(lines) + "\n")
+    got = _import(folder, [path], namespace="gen")
+    node = {p: got.value(p, "gen", "id") for p in got.keys}
+    assert set(node.values()) == {n for e in edges for n in e[:2]}
+    if timed:
+        assert not got.ties
+        assert sorted(
+            (node[s], node[d], w, at) for s, d, kind, at, channel, _, w in got.interactions
+        ) == sorted((s, d, w, t) for s, d, w, t in edges)
+        assert {(k, ch) for _, _, k, _, ch, _, _ in got.interactions} == {("edge", "gen")}
+    else:
+        assert not got.interactions
+        assert sorted(
+            (node[s], node[d], kind, w, since) for s, d, kind, w, since in got.ties
+        ) == sorted((s, d, "edge", w, None) for s, d, w, _ in edges)
+
+
+# Address books: vCard and Google Contacts CSV ---------------------------------------------
+_word = st.text(alphabet=st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=8)
+_local = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=8)
+_contact = st.fixed_dictionaries(
+    {
+        "given": _word,
+        "family": _word,
+        "locals": st.lists(_local, min_size=1, max_size=3),
+        "phone": st.one_of(st.none(), st.integers(10**7, 10**12)),
+        "org": st.one_of(st.none(), st.tuples(_word, st.one_of(st.none(), _word))),
+    }
+)
+
+
+def _people(generated: list[dict]) -> list[dict]:
+    """Each contact's addresses made unique to it (so no two contacts merge)."""
+    out = []
+    for i, contact in enumerate(generated):
+        emails = list(dict.fromkeys(f"{x}.{i}@mail{i}.example" for x in contact["locals"]))
+        phone = f"+{i + 1}{contact['phone']}" if contact["phone"] else None
+        out.append({**contact, "emails": emails, "phone": phone})
+    return out
+
+
+def _contacts_back(got: Stored) -> list[tuple]:
+    """(name, identities, affiliation) of each contact, and that each is a contact of yours."""
+    (me,) = got.me
+    assert sorted(
+        d for s, d, kind, w, since in got.ties if s == me and kind == "contact"
+    ) == sorted(p for p in got.keys if p != me)
+    works = {p: (org, title) for p, org, title in got.affiliations}
+    return sorted((got.names[p], frozenset(got.keys[p]), works.get(p)) for p in got.keys if p != me)
+
+
+def _contacts_expected(contacts: list[dict]) -> list[tuple]:
+    return sorted(
+        (
+            f"{c['given']} {c['family']}",
+            frozenset(
+                {("", "email", e) for e in c["emails"]}
+                | ({("", "phone", c["phone"])} if c["phone"] else set())
+            ),
+            c["org"],
+        )
+        for c in contacts
+    )
+
+
+def _vcard_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+
+
+@ROUND_TRIP
+@given(st.lists(_contact, min_size=1, max_size=6), st.sampled_from(["3.0", "4.0"]))
+def test_vcard_round_trip(tmp_path_factory, generated, version):
+    folder = tmp_path_factory.mktemp("vcard")
+    contacts = _people(generated)
+    cards = []
+    for c in contacts:
+        lines = [
+            "BEGIN:VCARD",
+            f"VERSION:{version}",
+            f"FN:{_vcard_text(c['given'])} {_vcard_text(c['family'])}",
+            f"N:{_vcard_text(c['family'])};{_vcard_text(c['given'])};;;",
+        ]
+        lines += [f"EMAIL;TYPE=work:{e}" for e in c["emails"]]
+        if c["phone"]:
+            lines.append(f"TEL;TYPE=cell:{c['phone']}")
+        if c["org"]:
+            lines.append(f"ORG:{_vcard_text(c['org'][0])}")
+            if c["org"][1]:
+                lines.append(f"TITLE:{_vcard_text(c['org'][1])}")
+        cards.append("\r\n".join([*lines, "END:VCARD"]) + "\r\n")
+    path = folder / "contacts.vcf"
+    path.write_bytes("".join(cards).encode("utf-8"))
+    assert _contacts_back(_import(folder, [path])) == _contacts_expected(contacts)
+
+
+GOOGLE_2024 = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Organization Name",
+    "Organization Title",
+    "Labels",
+    "E-mail 1 - Label",
+    "E-mail 1 - Value",
+    "Phone 1 - Label",
+    "Phone 1 - Value",
+]
+
+
+@ROUND_TRIP
+@given(st.lists(_contact, min_size=1, max_size=6))
+def test_google_contacts_csv_round_trip(tmp_path_factory, generated):
+    folder = tmp_path_factory.mktemp("google")
+    contacts = _people(generated)
+    path = folder / "contacts.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(GOOGLE_2024)
+        for c in contacts:
+            org, title = c["org"] or ("", "")
+            writer.writerow(
+                [
+                    c["given"],
+                    "",
+                    c["family"],
+                    org,
+                    title or "",
+                    "* myContacts",
+                    "Work",
+                    " ::: ".join(c["emails"]),  # several values in one cell
+                    "Mobile" if c["phone"] else "",
+                    c["phone"] or "",
+                ]
+            )
+    assert _contacts_back(_import(folder, [path])) == _contacts_expected(contacts)
+
+
+# iCalendar --------------------------------------------------------------------------------
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 folding: lines of at most 75 octets, continued after CRLF and a space."""
+    out, chunk = [], ""
+    for ch in line:
+        if len((chunk + ch).encode("utf-8")) > (75 if not out else 74):
+            out.append(chunk)
+            chunk = ""
+        chunk += ch
+    return "\r\n ".join([*out, chunk])
+
+
+def _ics_time(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+_guest = st.tuples(_local, st.one_of(st.none(), st.tuples(_word, _word)))
+_event = st.fixed_dictionaries(
+    {
+        "title": st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x7f")
+            | st.just("\n"),
+            max_size=90,
+        ),
+        "start": st.integers(946684800, 4102444800),  # 2000 to 2100
+        "minutes": st.integers(0, 600),
+        "guests": st.lists(st.integers(0, 5), max_size=4, unique=True),
+    }
+)
+
+
+@ROUND_TRIP
+@given(st.lists(_guest, min_size=6, max_size=6), st.lists(_event, min_size=1, max_size=6))
+def test_icalendar_round_trip(tmp_path_factory, pool, events):
+    folder = tmp_path_factory.mktemp("ics")
+    guests = [(f"{local}.{i}@guests.example", name) for i, (local, name) in enumerate(pool)]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//salon//tests//EN"]
+    lines.append("X-WR-CALNAME:me@example.com")
+    for i, e in enumerate(events):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{i}@salon.example",
+            f"DTSTART:{_ics_time(e['start'])}",
+            f"DTEND:{_ics_time(e['start'] + 60 * e['minutes'])}",
+            f"SUMMARY:{_ics_text(e['title'])}",
+            "ORGANIZER:mailto:me@example.com",
+        ]
+        for g in e["guests"]:
+            address, name = guests[g]
+            cn = f";CN={name[0]} {name[1]}" if name else ""
+            lines.append(f"ATTENDEE{cn};PARTSTAT=ACCEPTED:mailto:{address}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    path = folder / "calendar.ics"
+    path.write_bytes("".join(_fold(x) + "\r\n" for x in lines).encode("utf-8"))
+    got = _import(folder, [path])
+    email = {p: got.value(p, "", "email") for p in got.keys}
+    present = defaultdict(set)
+    for meeting, person in got.attendees:
+        present[meeting].add(email[person])
+    back = [
+        (title, start, end, email[organizer], sorted(present[m]))
+        for m, title, start, end, organizer in got.meetings
+    ]
+    written = [
+        (
+            e["title"].strip() or None,
+            e["start"],
+            e["start"] + 60 * e["minutes"],
+            "me@example.com",
+            sorted(guests[g][0] for g in e["guests"]),
+        )
+        for e in events
+    ]
+    assert sorted(back, key=repr) == sorted(written, key=repr)
+    (me,) = got.me
+    assert email[me] == "me@example.com"
+    invited = {g for e in events for g in e["guests"]}
+    assert {email[p]: got.names[p] for p in got.keys if p != me} == {
+        guests[g][0]: " ".join(guests[g][1]) if guests[g][1] else None for g in invited
+    }
+
+
+# Mail: mbox -------------------------------------------------------------------------------
+_message = st.fixed_dictionaries(
+    {
+        "sender": st.integers(0, 4),
+        "to": st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True),
+        "cc": st.lists(st.integers(0, 4), max_size=2, unique=True),
+        "at": st.integers(946684800, 4102444800),
+        "offset": st.integers(-48, 56),  # quarter hours east of UTC
+        "subject": st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(" \t"),
+            max_size=60,
+        ),
+    }
+).filter(lambda m: set(m["to"] + m["cc"]) - {m["sender"]})  # someone else receives it
+
+
+@ROUND_TRIP
+@given(st.lists(_guest, min_size=5, max_size=5), st.lists(_message, min_size=1, max_size=6))
+def test_mbox_round_trip(tmp_path_factory, pool, messages):
+    """Each message: an e-mail interaction from its sender to each other recipient (To, Cc),
+    at its Date, with its Subject (white space collapsed) and Message-ID; names kept."""
+    folder = tmp_path_factory.mktemp("mbox")
+    who = [(f"{local}.{i}@mail.example", name) for i, (local, name) in enumerate(pool)]
+
+    def address(i: int) -> str:
+        mail, name = who[i]
+        return formataddr((" ".join(name), mail)) if name else mail
+
+    path = folder / "mail.mbox"
+    box = mailbox.mbox(path)
+    for n, m in enumerate(messages):
+        message = EmailMessage()
+        message["From"] = address(m["sender"])
+        message["To"] = ", ".join(address(i) for i in m["to"])
+        if m["cc"]:
+            message["Cc"] = ", ".join(address(i) for i in m["cc"])
+        zone = timezone(timedelta(minutes=15 * m["offset"]))
+        message["Date"] = format_datetime(datetime.fromtimestamp(m["at"], zone))
+        message["Subject"] = m["subject"]
+        message["Message-ID"] = f"<m{n}@mail.example>"
+        message.set_content("Hello.\n")
+        box.add(message)
+    box.close()
+    got = _import(folder, [path])
+    email = {p: got.value(p, "", "email") for p in got.keys}
+    back = [
+        (email[s], email[d], kind, at, channel, subject)
+        for s, d, kind, at, channel, subject, _ in got.interactions
+    ]
+    written = [
+        (
+            who[m["sender"]][0],
+            who[r][0],
+            "email",
+            m["at"],
+            "email",
+            " ".join(m["subject"].split()) or None,
+        )
+        for m in messages
+        for r in dict.fromkeys(m["to"] + m["cc"])
+        if r != m["sender"]
+    ]
+    assert sorted(back, key=repr) == sorted(written, key=repr)
+    seen = {i for m in messages for i in [m["sender"], *m["to"], *m["cc"]]}
+    seen = {i for i in seen if who[i][0] in {a for w in written for a in w[:2]}}
+    named = {email[p]: got.names[p] for p in got.keys}
+    assert named == {who[i][0]: " ".join(who[i][1]) if who[i][1] else None for i in seen}
