@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from salon.dates import from_epoch, parse_time
+from salon.errors import ExportFormatError
 from salon.importers.base import ImportOptions
 from salon.importers.edges import namespace_of, shown
 from salon.importers.files import InputFile, csv_rows, parse_json, text_lines
@@ -313,8 +314,12 @@ def _items(file: InputFile, reader: _Reader) -> Iterator[Record]:
                 continue
             try:
                 item = parse_json(file, text, offset_lines=line - 1)
-            except ValueError:  # an integer of more than 4,300 digits
-                raise file.error(
+            except ExportFormatError as exc:
+                if not isinstance(exc.__cause__, ValueError) or isinstance(
+                    exc.__cause__, json.JSONDecodeError
+                ):
+                    raise
+                raise file.error(  # an integer of more than 4,300 digits
                     f"line {line}", "a number has too many digits", f"Write ids as strings; {_FIX}."
                 ) from None
             if not isinstance(item, dict):
