@@ -83,13 +83,23 @@ settings.register_profile(
 PROFILE = settings.get_profile("salon-fuzz" if FUZZ else "salon-fuzz-regular")
 
 
+#: Fixtures made here, shared by every run (one folder, not one a process).
+_FIXTURES = Path(tempfile.gettempdir()) / f"salon-fuzz-fixtures-{os.getuid()}"
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write a made fixture aside and rename it: runs side by side never read half of one."""
+    path.parent.mkdir(exist_ok=True)
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    part.write_bytes(data)
+    os.replace(part, path)
+
+
 def _generated(name: str) -> Path:
     """Posts files made from real Hacker News items (no posts fixture is an export as such)."""
-    folder = Path(tempfile.gettempdir()) / f"salon-fuzz-posts-{os.getpid()}"
-    path = folder / name
+    path = _FIXTURES / name
     if path.exists():
         return path
-    folder.mkdir(exist_ok=True)
     items = []
     for item in sorted((SHARED / "api_samples" / "hackernews").rglob("*item_*.json")):
         data = json.loads(item.read_text(encoding="utf-8"))
@@ -113,7 +123,7 @@ def _generated(name: str) -> Path:
         for i in items
     ]
     if name.endswith(".jsonl"):
-        path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+        _write_once(path, ("\n".join(json.dumps(r) for r in rows) + "\n").encode())
     else:
         lines = ["id,author,time,text,reply_to,channel,tags"]
         for r in rows:
@@ -122,18 +132,16 @@ def _generated(name: str) -> Path:
                 f'{r["id"]},{r["author"]},{r["time"]},"{body}",{r["reply_to"] or ""},hn,'
                 f"{r['tags'][0]}"
             )
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write_once(path, ("\n".join(lines) + "\n").encode())
     return path
 
 
 def _head(source: Path, lines: int, name: str) -> Path:
     """The first lines of a large real data set, as a fixture of its own."""
-    folder = Path(tempfile.gettempdir()) / f"salon-fuzz-heads-{os.getpid()}"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
+    path = _FIXTURES / name
     if not path.exists():
         with open(source, "rb") as src:
-            path.write_bytes(b"".join(src.readline() for _ in range(lines)))
+            _write_once(path, b"".join(src.readline() for _ in range(lines)))
     return path
 
 
