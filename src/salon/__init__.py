@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         innovators,
         lead_lag,
         me,
+        meet,
         merge,
         parse_weights,
         people,
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
         where,
         win,
     )
+    from salon.insights.offline import ties
     from salon.store import Store, open_store
 
 #: The questions Salon answers: each a function in :mod:`salon.insights`.
@@ -83,6 +85,7 @@ _QUESTIONS = (
     "innovators",
     "lead_lag",
     "me",
+    "meet",
     "merge",
     "parse_weights",
     "people",
@@ -100,6 +103,9 @@ _QUESTIONS = (
     "win",
 )
 
+#: Whom to meet: in :mod:`salon.insights.offline`.
+_OFFLINE = ("ties",)
+
 # The store, the importers and the analytics load SQLAlchemy, Alembic, numpy, scipy, igraph
 # and numba: imported when first used (`salon.open_store`, `salon.influencers`), so that
 # `import salon` (and the CLI) start fast.
@@ -113,6 +119,7 @@ _LAZY = {
     "import_paths": ("salon.importers", "import_paths"),
     "open_store": ("salon.store", "open_store"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
+    **{name: ("salon.insights.offline", name) for name in _OFFLINE},
 }
 _SUBMODULES = ("demo",)
 
@@ -162,6 +169,7 @@ __all__ = [
     "innovators",
     "lead_lag",
     "me",
+    "meet",
     "merge",
     "open_store",
     "parse_weights",
@@ -174,6 +182,7 @@ __all__ = [
     "set_you",
     "sources",
     "stats",
+    "ties",
     "topics",
     "unmerge",
     "where",

@@ -1,0 +1,121 @@
+import math
+
+import numpy as np
+import pytest
+
+from salon.graph.ties import DAY, STANDING_WEIGHTS, TIE_WEIGHTS, tie_strengths
+
+
+def test_known_answer_written_out():
+    # 1 ↔ 2: a message each way and a dinner; 3 → 1: a like. Half-life 10 days.
+    src = np.array([1, 2, 1, 3])
+    dst = np.array([2, 1, 2, 1])
+    kind = np.array(["message", "message", "dinner", "like"])
+    at = np.array([0.0, 10 * DAY, 20 * DAY, 5 * DAY])
+    found = tie_strengths(src, dst, kind, at, now=20 * DAY, half_life_days=10)
+    assert found.pairs.tolist() == [[1, 2], [1, 3]]
+    expected_12 = 2 * 0.25 + 2 * 0.5 + 10 * 1.0
+    expected_13 = 0.25 * 2 ** (-15 / 10)
+    assert found.strength.tolist() == pytest.approx([expected_12, expected_13])
+    assert found.frequency.tolist() == [3, 1]
+    assert found.recency.tolist() == pytest.approx([0.0, 15.0])
+    # the dinner counts both ways: 2 sent by 1, 2 by 2
+    assert found.sent.tolist() == [2, 0] and found.received.tolist() == [2, 1]
+    assert found.reciprocity.tolist() == [1.0, 0.0]
+    assert found.first.tolist() == [0.0, 5 * DAY] and found.last.tolist() == [20 * DAY, 5 * DAY]
+    row = found.row(0)
+    assert row["by_kind"] == {"dinner": 1, "message": 2}
+
+
+def test_one_half_life_old_counts_half():
+    for half_life in (1.0, 30.0, 365.0):
+        found = tie_strengths(
+            [1], [2], ["call"], [0.0], now=half_life * DAY, half_life_days=half_life
+        )
+        assert found.strength[0] == pytest.approx(TIE_WEIGHTS["call"] / 2)
+
+
+def test_in_person_outweighs_calls_outweigh_messages_outweigh_likes():
+    order = ["dinner", "meeting", "call", "message", "mention", "like"]
+    values = [TIE_WEIGHTS[k] for k in order]
+    assert values == sorted(values, reverse=True) and len(set(values[1:4])) == 3
+    assert max(STANDING_WEIGHTS.values()) < TIE_WEIGHTS["like"] * 2
+
+
+def test_standing_ties_add_a_constant_and_are_no_interactions():
+    found = tie_strengths([1, 1], [2, 3], ["follow", "connection"], [math.nan, math.nan], now=1e9)
+    assert found.strength.tolist() == [STANDING_WEIGHTS["follow"], STANDING_WEIGHTS["connection"]]
+    assert found.frequency.tolist() == [0, 0]
+    assert np.isnan(found.recency).all() and np.isnan(found.reciprocity).all()
+
+
+def test_weights_override_and_event_weights_multiply():
+    found = tie_strengths(
+        [1, 1],
+        [2, 2],
+        ["call", "call"],
+        [0.0, 0.0],
+        now=0.0,
+        weights={"call": 3},
+        weight=np.array([2.0, -5.0]),
+    )
+    assert found.strength.tolist() == [6.0]  # a negative weight counts as none
+    assert found.weights["call"] == 3
+
+
+def test_directed_pairs_without_reciprocal():
+    found = tie_strengths(
+        [1, 2, 2], [2, 1, 1], ["message"] * 3, [0.0] * 3, now=0.0, reciprocal=False
+    )
+    assert found.pairs.tolist() == [[1, 2], [2, 1]]
+    assert found.strength.tolist() == [2.0, 4.0] and np.isnan(found.reciprocity).all()
+
+
+def test_order_is_strongest_first_and_self_loops_are_left_out():
+    found = tie_strengths(
+        [5, 1, 3, 4], [5, 2, 4, 3], ["dinner", "like", "call", "call"], [0.0] * 4, now=0.0
+    )
+    assert found.pairs.tolist() == [[1, 2], [3, 4]]
+    assert found.pairs[found.order()].tolist() == [[3, 4], [1, 2]]
+
+
+def test_integer_codes_with_their_names_and_future_events():
+    found = tie_strengths(
+        np.array([1, 1]),
+        np.array([2, 2]),
+        np.array([0, 1]),
+        np.array([0.0, 5 * DAY]),
+        now=0.0,
+        kinds=("call", "like"),
+    )
+    # an event after now counts as of now
+    assert found.strength[0] == pytest.approx(TIE_WEIGHTS["call"] + TIE_WEIGHTS["like"])
+    with pytest.raises(ValueError, match="kinds="):
+        tie_strengths([1], [2], np.array([0]), [0.0], now=0.0)
+
+
+def test_empty_input_and_a_bad_half_life():
+    found = tie_strengths([], [], np.array([], dtype=str), [], now=0.0)
+    assert len(found) == 0 and found.pairs.shape == (0, 2)
+    with pytest.raises(ValueError, match="half-life"):
+        tie_strengths([1], [2], ["call"], [0.0], now=0.0, half_life_days=0)
+
+
+def test_invariant_to_row_order_and_direction_of_symmetric_kinds():
+    rng = np.random.default_rng(0)
+    n = 500
+    src, dst = rng.integers(0, 30, n), rng.integers(0, 30, n)
+    kind = rng.choice(["dinner", "call", "message", "like", "meeting"], n)
+    at = rng.uniform(0, 100 * DAY, n)
+    one = tie_strengths(src, dst, kind, at, now=100 * DAY)
+    perm = rng.permutation(n)
+    two = tie_strengths(src[perm], dst[perm], kind[perm], at[perm], now=100 * DAY)
+    assert one.pairs.tolist() == two.pairs.tolist()
+    assert np.allclose(one.strength, two.strength)
+    # the strength is the sum over pairs of each event's contribution, computed plainly
+    total = sum(
+        TIE_WEIGHTS[k] * 0.5 ** ((100 * DAY - t) / (90 * DAY))
+        for s, d, k, t in zip(src, dst, kind, at, strict=True)
+        if s != d
+    )
+    assert one.strength.sum() == pytest.approx(total)
