@@ -43,7 +43,6 @@ PUBLIC = [
     "innovators",
     "lead_lag",
     "me",
-    "meet",
     "merge",
     "open_store",
     "parse_weights",
