@@ -1,0 +1,1 @@
+"""Offline: places and distances, the proximity model (Allen curve), the meeting planner."""
