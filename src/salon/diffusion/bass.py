@@ -7,7 +7,12 @@ periods) or ``m f(k)`` (``form="density"``, as many textbooks fit it).
 Fitting is non-linear least squares started from the discrete OLS estimate (Bass 1969:
 ``n_t = a + b N_{t−1} + c N_{t−1}²``), with bounds: 0 < p < 1, 0 < q < 3 and
 ``N_T ≤ m ≤ m_max`` (the segment's size caps the market). Many fits (the bootstrap
-replicates) are solved at once by a batched Levenberg–Marquardt in NumPy.
+replicates) are solved at once by a batched, projected Levenberg–Marquardt in NumPy.
+
+Intervals come from a residual bootstrap for counts: residuals are standardised by the
+Poisson scale ``√(fitted + 1)`` (and by √(n/(n−3)) for the three fitted parameters),
+resampled, and put back at each period's own scale, so a quiet period does not get the noise
+of the peak nor the peak that of a quiet period.
 
 References
 ----------
@@ -24,6 +29,7 @@ import numpy as np
 
 from salon.diffusion.lm import (  # noqa: F401  (re-exported: the curve lives with the solver)
     MAX_ITERATIONS,
+    P_MIN,
     Q_MAX,
     bass_cdf,
     bass_density,
@@ -56,8 +62,24 @@ def ols_estimate(adoptions: np.ndarray) -> tuple[float, float, float] | None:
     return float(p), float(p + b), float(m)
 
 
-#: A parameter within this share of its range from a bound is reported as at the bound.
-_AT_BOUND = 1e-3
+#: A parameter within this share of its bound is reported as at the bound (the solver ends a
+#: parameter the data push out of its box exactly on the bound).
+_AT_BOUND = 1e-6
+
+
+def count_samples(
+    fitted: np.ndarray, residual: np.ndarray, count: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``count`` bootstrap series per row of ``fitted``: residuals standardised by
+    ``√(fitted + 1)`` and √(n/(n−3)), resampled with replacement, rescaled to each period's
+    own ``√(fitted + 1)``; never below zero. Shape (rows, count, n)."""
+    fitted, residual = np.atleast_2d(fitted), np.atleast_2d(residual)
+    rows, periods = fitted.shape
+    scale = np.sqrt(fitted + 1)
+    z = residual / scale * np.sqrt(periods / max(periods - 3, 1))
+    picks = rng.integers(0, periods, size=(rows, count, periods))
+    drawn = np.take_along_axis(np.repeat(z[:, None, :], count, axis=1), picks, axis=2)
+    return np.clip(fitted[:, None, :] + scale[:, None, :] * drawn, 0, None)
 
 
 @dataclass
@@ -99,13 +121,11 @@ class BassFit:
         """``"lower"`` or ``"upper"`` when the fitted parameter sits at a bound."""
         value = {"p": self.p, "q": self.q, "m": self.m}[name]
         low, high = self.limits(name)
-        width = high - low
-        if width <= 0:
+        if high - low <= 0:
             return "upper" if name == "m" else None
-        lower_tol = 1e-6 if name == "p" else _AT_BOUND * width
-        if value <= low + lower_tol:
+        if value <= max(low, P_MIN if name == "p" else 0.0) * (1 + _AT_BOUND) + 1e-12:
             return "lower"
-        if value >= high - _AT_BOUND * width:
+        if value >= high * (1 - _AT_BOUND):
             return "upper"
         return None
 
@@ -179,9 +199,10 @@ class BassFit:
         return out
 
     def interval(self, name: str, level: float = 0.9) -> tuple[float, float | None] | None:
-        """The bootstrap interval of a parameter. At a bound it is widened to that bound
-        (``None`` above: unbounded, when m sits at the internal cap), and to both bounds when
-        the replicates all sat at the bound too (a zero-width interval would be false)."""
+        """The bootstrap (percentile) interval of a parameter. At a bound it is widened to
+        that bound (``None``
+        above: unbounded, when m sits at the internal cap), and to both bounds when the
+        replicates all sat at the bound too (a zero-width interval would be false)."""
         if not len(self.replicates):
             return None
         column = {"p": 0, "q": 1, "m": 2}[name]
@@ -191,12 +212,12 @@ class BassFit:
         if side is None:
             return low, high
         lower, upper = self.limits(name)
-        if high - low <= _AT_BOUND * max(upper - lower, 1e-12):
+        if high - low <= 1e-3 * max(upper - lower, 1e-12):
             low, high = lower, upper
         elif side == "upper":
-            high = upper
+            high = max(high, upper)
         else:
-            low = lower
+            low = min(low, lower)
         return low, (None if name == "m" and self.unbounded() else high)
 
     def peak(self) -> float:
@@ -273,8 +294,7 @@ def fit_bass(
     if bootstrap:
         rng = np.random.default_rng(seed)
         fitted = predicted(best, len(n), form)[0]
-        residual = n - fitted
-        samples = np.clip(fitted + rng.choice(residual, size=(bootstrap, len(n))), 0, None)
+        samples = count_samples(fitted, n - fitted, bootstrap, rng)[0]
         replicates, _, ok = fit_many(
             samples, np.repeat(best[None, :], bootstrap, axis=0), np.full(bootstrap, cap), form=form
         )
@@ -375,14 +395,7 @@ def fit_bass_many(
         return fits
     rng = np.random.default_rng(seed)
     fitted = predicted(best, periods, form)
-    residual = data - fitted
-    picks = rng.integers(0, periods, size=(count, bootstrap, periods))
-    samples = np.clip(
-        fitted[:, None, :]
-        + np.take_along_axis(residual[:, None, :].repeat(bootstrap, axis=1), picks, axis=2),
-        0,
-        None,
-    )
+    samples = count_samples(fitted, data - fitted, bootstrap, rng)
     samples = samples.reshape(count * bootstrap, periods)
     starts_b = np.repeat(best, bootstrap, axis=0)
     caps_b = np.repeat(caps, bootstrap)

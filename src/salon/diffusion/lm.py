@@ -1,13 +1,17 @@
 """The Bass curve and the batched Levenberg–Marquardt solver that fits it.
 
-Parameters are fitted in logit space so the bounds 0 < p < 1, 0 < q < ``Q_MAX`` and
-``low ≤ m ≤ high`` always hold. Each row stops once converged (see :func:`fit_many`).
+The solver works on the parameters themselves, kept inside their box by projection
+(0 < p ≤ 1, 0 ≤ q ≤ ``Q_MAX``, ``low ≤ m ≤ high``): a step that would leave the box is
+clipped to it, and a parameter on a bound that the gradient pushes further out is held there
+(an active set), so a fit whose best market is today's adopters ends exactly at that bound.
+The damped normal equations are scaled by the Jacobian's column norms (Marquardt), with a
+floor, and solved by a pseudo-inverse when still singular (a flat series, a parameter that
+no longer changes the curve). Each row stops once converged (see :func:`fit_many`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 Q_MAX = 3.0
 #: Steps at most per fit; a fit that has not converged by then raises ConvergenceError.
@@ -16,8 +20,10 @@ MAX_ITERATIONS = 1000
 XTOL, FTOL = 1e-7, 1e-10
 #: Converged as well: no step lowers the cost (the damping has grown past this).
 MAX_DAMPING = 1e10
-#: A parameter this close to a bound (share of its range; p: 1e-6 of 1) is held there.
-_PIN = np.array([1e-6, 1e-4, 1e-4])
+#: The smallest p: F(t) needs p > 0.
+P_MIN = 1e-9
+#: A column of the normal equations smaller than this share of the largest is floored to it.
+_FLOOR = 1e-10
 
 
 def bass_cdf(t: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -41,24 +47,13 @@ def predicted(params: np.ndarray, periods: int, form: str = "interval") -> np.nd
     return m * np.diff(bass_cdf(t, p, q), axis=1)
 
 
-def _to_params(z: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    s = expit(z)
-    p = np.clip(s[:, 0], 1e-9, 1.0)  # p > 0 keeps F(t) defined
-    return np.column_stack([p, Q_MAX * s[:, 1], low + (high - low) * s[:, 2]])
-
-
-def _from_params(params: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    def logit(x: np.ndarray) -> np.ndarray:
-        x = np.clip(x, 1e-9, 1 - 1e-9)
-        return np.log(x / (1 - x))
-
-    return np.column_stack(
-        [
-            logit(params[:, 0]),
-            logit(params[:, 1] / Q_MAX),
-            logit((params[:, 2] - low) / np.maximum(high - low, 1e-12)),
-        ]
-    )
+def _solve(system: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Batched ``system⁻¹ rhs``; a pseudo-inverse for the rows whose system is singular."""
+    try:
+        out = np.linalg.solve(system, rhs[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        out = np.einsum("bij,bj->bi", np.linalg.pinv(system), rhs)
+    return np.where(np.isfinite(out), out, 0.0)
 
 
 def fit_many(
@@ -78,50 +73,53 @@ def fit_many(
     once converged; the others run at most ``iterations`` steps."""
     observed = np.atleast_2d(np.asarray(observed, dtype=np.float64))
     b, periods = observed.shape
-    low = np.maximum(observed.sum(axis=1), 1e-9)
-    high = np.maximum(np.asarray(m_max, dtype=np.float64) * np.ones(b), low * (1 + 1e-9))
-    z = _from_params(np.asarray(start, dtype=np.float64) * np.ones((b, 3)), low, high)
+    low_m = np.maximum(observed.sum(axis=1), 1e-9)
+    high_m = np.maximum(np.asarray(m_max, dtype=np.float64) * np.ones(b), low_m * (1 + 1e-9))
+    low = np.column_stack([np.full(b, P_MIN), np.zeros(b), low_m])
+    high = np.column_stack([np.ones(b), np.full(b, Q_MAX), high_m])
+    x = np.clip(np.asarray(start, dtype=np.float64) * np.ones((b, 3)), low, high)
+    #: finite-difference steps: relative, with a floor per parameter
+    typical = np.column_stack([np.full(b, 1e-3), np.full(b, 1e-2), low_m])
     damping = np.full(b, 1e-3)
     scale_cost = (observed**2).sum(axis=1) + 1e-12
 
-    def residuals(zz: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return predicted(_to_params(zz, low[rows], high[rows]), periods, form) - observed[rows]
+    def residuals(xx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return predicted(xx, periods, form) - observed[rows]
 
-    everyone = np.arange(b)
-    r = residuals(z, everyone)
+    r = residuals(x, np.arange(b))
     cost = (r**2).sum(axis=1)
     done = cost <= 1e-24 * scale_cost
     for _ in range(iterations):
         rows = np.flatnonzero(~done)
         if not len(rows):
             break
-        zr, rr, lo, hi = z[rows], r[rows], low[rows], high[rows]
+        xr, rr, lo, hi = x[rows], r[rows], low[rows], high[rows]
+        h = 1e-6 * np.maximum(np.abs(xr), typical[rows])
         jac = np.empty((len(rows), periods, 3))
         for k in range(3):  # forward differences: one evaluation a parameter
-            step = np.zeros(3)
-            step[k] = 1e-6
-            jac[:, :, k] = (residuals(zr + step, rows) - rr) / 1e-6
-        # A parameter at a bound that the gradient pushes further out is held there (its
-        # column dropped): in logit space it would otherwise creep towards the bound forever.
-        share = expit(zr)
-        push = np.einsum("bti,bt->bi", jac, rr)
-        pinned = ((share >= 1 - _PIN) & (push < 0)) | ((share <= _PIN) & (push > 0))
-        jac = jac * ~pinned[:, None, :]
+            step = np.zeros_like(xr)
+            step[:, k] = h[:, k]
+            jac[:, :, k] = (residuals(xr + step, rows) - rr) / h[:, k, None]
+        # Active set: a parameter on a bound that the gradient pushes out of the box is held.
+        grad = np.einsum("bti,bt->bi", jac, rr)
+        held = ((xr <= lo) & (grad > 0)) | ((xr >= hi) & (grad < 0))
+        jac = jac * ~held[:, None, :]
         jtj = np.einsum("bti,btj->bij", jac, jac)
         jtr = np.einsum("bti,bt->bi", jac, rr)
-        scale = np.einsum("bii->bi", jtj) + 1e-12
+        diag = np.einsum("bii->bi", jtj)
+        scale = np.maximum(diag, _FLOOR * diag.max(axis=1, keepdims=True))
+        scale = np.where(scale > 0, scale, 1.0)
         system = jtj + damping[rows, None, None] * np.einsum("bi,ij->bij", scale, np.eye(3))
-        delta = np.linalg.solve(system, -jtr[:, :, None])[:, :, 0]
-        trial = zr + delta
+        delta = _solve(system, -jtr) * ~held
+        trial = np.clip(xr + delta, lo, hi)
         r_trial = residuals(trial, rows)
         cost_trial = (r_trial**2).sum(axis=1)
         better = cost_trial < cost[rows]
-        before, after = _to_params(zr, lo, hi), _to_params(trial, lo, hi)
-        moved = np.abs(after - before) / (np.abs(before) + 1e-12)
+        moved = np.abs(trial - xr) / (np.abs(xr) + 1e-12)
         small = (moved.max(axis=1) < XTOL) & (
             (cost[rows] - cost_trial) < FTOL * cost[rows] + 1e-24 * scale_cost[rows]
         )
-        z[rows] = np.where(better[:, None], trial, zr)
+        x[rows] = np.where(better[:, None], trial, xr)
         r[rows] = np.where(better[:, None], r_trial, rr)
         cost[rows] = np.where(better, cost_trial, cost[rows])
         damping[rows] = np.where(better, damping[rows] / 3, damping[rows] * 4)
@@ -130,4 +128,4 @@ def fit_many(
             | (damping[rows] > MAX_DAMPING)
             | (cost[rows] <= 1e-24 * scale_cost[rows])
         )
-    return _to_params(z, low, high), cost, done
+    return x, cost, done
