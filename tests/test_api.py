@@ -43,6 +43,7 @@ PUBLIC = [
     "innovators",
     "lead_lag",
     "me",
+    "meet",
     "merge",
     "open_store",
     "parse_weights",

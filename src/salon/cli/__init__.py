@@ -19,6 +19,7 @@ from salon.cli import identity  # noqa: F401
 from salon.cli import analytics  # noqa: F401
 from salon.cli import diffusion  # noqa: F401
 from salon.cli import conversation  # noqa: F401
+from salon.cli import meet  # noqa: F401
 from salon.cli import offline  # noqa: F401
 from salon.cli.app import _state, app, errors
 from salon import SalonError

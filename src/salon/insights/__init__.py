@@ -21,6 +21,7 @@ PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
 if TYPE_CHECKING:
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
     from salon.insights.conversation import me, topics, where
+    from salon.insights.meetings import meet
     from salon.insights.records import (
         add_segment,
         duplicates,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
     "conversation": ("me", "topics", "where"),
+    "meetings": ("meet",),
     "records": (
         "add_segment",
         "duplicates",
@@ -116,6 +118,7 @@ __all__ = [
     "innovators",
     "lead_lag",
     "me",
+    "meet",
     "merge",
     "names_of",
     "parse_weights",
