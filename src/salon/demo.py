@@ -10,6 +10,7 @@ from salon import insights
 from salon.graph.snapshot import forget_store
 from salon.importers import ImportReport, import_paths
 from salon.importers.base import ImportOptions
+from salon.insights.meetings import MeetingPlan
 from salon.insights.results import Experts, Forecast, Influencers, Innovators, Where, Win
 from salon.store import Store, open_store
 from salon.store.queries import PersonSummary, find_people, stats
@@ -31,6 +32,8 @@ SAMPLES = (
 SEGMENT = ("quantum-algorithms", "tag:quantum-algorithms & platform:quantumcomputing")
 #: The demo's topic, described in words.
 TOPIC = "quantum error correction"
+#: The demo's meeting plan: your own city (the LinkedIn profile's location).
+CITY = "Delhi"
 
 
 @dataclass
@@ -46,6 +49,7 @@ class DemoResult:
     forecast: Forecast
     win: Win
     where: Where
+    meet: MeetingPlan | None = None
 
 
 def sample_paths() -> list[tuple[Path, str | None, str]]:
@@ -97,6 +101,7 @@ def _run(store: Store) -> DemoResult:
     outlook = insights.forecast(store, "tag:quantum-algorithms", period="week", horizon=12)
     to_win = insights.win(store, SEGMENT[0], k=5)
     conversation = insights.where(store, TOPIC, segment=SEGMENT[0], top=3)
+    plan = insights.meet(store, city=CITY, top=3)
     return DemoResult(
         reports,
         stats(store),
@@ -109,4 +114,5 @@ def _run(store: Store) -> DemoResult:
         outlook,
         to_win,
         conversation,
+        plan,
     )

@@ -260,6 +260,7 @@ def demo() -> None:
     from salon.cli.analytics import _print_experts, _print_influencers
     from salon.cli.conversation import _print_where
     from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
+    from salon.cli.meet import _print_plan
 
     with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
         with salon.open_store(f"sqlite:///{tmp}/demo.db") as store:
@@ -280,6 +281,9 @@ def demo() -> None:
         _print_forecast(result.forecast)
         _print_win(result.win, "People to win to reach them")
         _print_where(result.where)
+        if result.meet is not None:
+            console.print()
+            _print_plan(result.meet)
         total = sum(v for k, v in result.counts.items() if k != "imports")
         console.print(
             f"\nThe store holds {total:,} rows. Run 'salon import PATH' on your own "
