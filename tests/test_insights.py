@@ -246,3 +246,50 @@ def test_where_ranks_channels_without_the_segment_last(fresh_store, tmp_path):
     assert all(c["segment_present"] == (c["evidence"]["segment_posts"] > 0) for c in channels)
     absent = [c["score"] for c in channels if not c["segment_present"]]
     assert max(absent) > min(c["score"] for c in channels if c["segment_present"])
+
+
+def _mail(path, messages):
+    """An mbox of header-only messages: (sender, recipients, day, subject)."""
+    with path.open("w") as f:
+        for n, (sender, to, at, subject) in enumerate(messages):
+            f.write(
+                f"From {sender}@x.org Thu Jan  1 00:00:00 2001\nFrom: {sender}@x.org\n"
+                f"To: {', '.join(f'{r}@x.org' for r in to)}\n"
+                f"Date: {1 + at:02d} Jan 2001 00:00:{n:02d} +0000\nSubject: {subject}\n"
+                f"Message-ID: <{n}@x.org>\n\n\n"
+            )
+
+
+def test_experts_read_who_is_kept_informed_and_answered_by_mail(fresh_store, tmp_path):
+    mbox = tmp_path / "mail.mbox"
+    _mail(
+        mbox,
+        [
+            ("ana", ["boss", "bob"], 0, "Q3 plan"),  # boss copied with bob
+            ("cy", ["boss", "bob", "dee"], 0, "Launch"),  # boss copied again, by cy
+            ("boss", ["ana"], 1, "Re: Q3 plan"),  # boss answers ana
+            ("bob", ["ana"], 1, "RE: Fw: Q3 plan"),  # bob answers ana too
+            ("dee", ["cy"], 2, "Re: something else"),  # no thread: not an answer
+            ("ana", ["bob"], 3, "Re: Q3 plan"),  # ana answers bob
+        ],
+    )
+    salon.import_paths(fresh_store, [mbox])
+    found = salon.experts(fresh_store, "all", everyone=True, top=10)
+    assert {"kept_informed", "answered_by"} <= set(found.substance_from)
+    rows = {r["name"].split("@")[0]: r for r in found.experts}
+    assert rows["boss"]["evidence"]["kept_informed"] == 2  # ana and cy
+    assert rows["bob"]["evidence"]["kept_informed"] == 2
+    assert rows["ana"]["evidence"]["kept_informed"] == 0  # written to alone
+    assert rows["ana"]["evidence"]["answered_by"] == 2  # boss and bob
+    assert rows["bob"]["evidence"]["answered_by"] == 1
+    assert rows["cy"]["evidence"]["answered_by"] == 0
+    assert len(found.experts) == 5 and all("heads_down" in r for r in found.experts)
+    substance = [r["substance"] for r in found.experts]
+    assert substance == sorted(substance, reverse=True)
+    assert "heads_down" not in (salon.experts(fresh_store, "all").experts or [{}])[0]
+
+
+def test_experts_without_mail_say_so():
+    found = salon.experts(salon.demo.sample_store(), "tag:quantum-algorithms")
+    assert found.missing["kept_informed"] == "no e-mail to two or more people in the store"
+    assert found.missing["answered_by"] == "no e-mail replies (Re:) in the store"

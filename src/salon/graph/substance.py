@@ -6,7 +6,9 @@ experience. For each person:
 - **substance** is the mean of the z-scores (of log1p) of what they have *done*: years in
   roles, number of roles, meetings attended, introductions made, engagement earned from the
   segment's agenda-setters per post (per interaction sent where the store holds no posts),
-  how many of the people they attend to attend back (reciprocated ties), and their k-core;
+  how many of the people they attend to attend back (reciprocated ties), their k-core, and
+  from e-mail, how many people keep them informed (copy them on mail to several people) and
+  how many answer their mail (``Re:`` threads);
 - **visibility** is the mean of the z-scores of how much they *talk*: posts (else interactions
   sent), followers (else the number of people paying them any attention), and the share of
   their posts that push a link (broadcast, self-promotion).
@@ -32,6 +34,8 @@ DOING = (
     "engagement_per_interaction",
     "reciprocated_ties",
     "k_core",
+    "kept_informed",
+    "answered_by",
 )
 TALK = ("posts", "interactions_sent", "followers", "audience", "link_share")
 #: Inputs that stand in for another on edge-list data (used only when the other is missing).
@@ -50,6 +54,8 @@ WHY_MISSING = {
     "engagement_per_interaction": "no agenda-setters outside the segment",
     "reciprocated_ties": "no attention graph",
     "k_core": "no attention graph",
+    "kept_informed": "no e-mail to two or more people in the store",
+    "answered_by": "no e-mail replies (Re:) in the store",
     "posts": "no posts in the store",
     "interactions_sent": "no attention graph",
     "followers": "no follow ties in the store",

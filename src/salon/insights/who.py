@@ -280,11 +280,14 @@ def experts(
     top: int = 20,
     setters: int = 20,
     weights: Mapping[str, float] | None = None,
+    everyone: bool = False,
 ) -> Experts:
     """Heads-down experts around a segment (its members and whom they attend to):
     substance in the top quarter, visibility at most the median, with the evidence (tenure,
     roles, meetings, introductions, engagement earned from the segment's ``setters``
-    agenda-setters per post, reciprocated ties, k-core; posts, followers, link-pushing).
+    agenda-setters per post, reciprocated ties, k-core, whom colleagues keep informed and
+    answer by e-mail; posts, followers, link-pushing). With ``everyone``, every candidate
+    is a row, most substance first (``top`` of them; each says whether it is heads-down).
 
     Says which evidence the store lacks; with no input for substance or for visibility,
     nobody is ranked (a missing signal is not evidence of quiet).
@@ -316,7 +319,11 @@ def experts(
     members = snapshot.index(ctx.members)
     members = members[members >= 0]
     around = np.unique(np.concatenate([members, snapshot.matrix[members].indices]))
-    chosen = heads_down_experts(scores, candidates=around, top=top)
+    chosen = heads_down_experts(scores, candidates=around, top=len(around) if everyone else top)
+    if everyone:
+        quiet = set(chosen)
+        order = np.lexsort((around, scores.visibility[around], -scores.substance[around]))
+        chosen = [int(i) for i in around[order][:top]] if scores.rankable else []
     ids = [int(snapshot.people[i]) for i in chosen]
     names = names_of(store, ids)
     rows = [
@@ -327,6 +334,7 @@ def experts(
             "substance": round(float(scores.substance[i]), 3),
             "visibility": round(float(scores.visibility[i]), 3),
             "evidence": scores.evidence(i),
+            **({"heads_down": i in quiet} if everyone else {}),
         }
         for r, (i, pid) in enumerate(zip(chosen, ids, strict=True), start=1)
     ]

@@ -8,11 +8,12 @@ functions, which return ids, numbers and strings, never rows or connections.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
@@ -69,7 +70,9 @@ def self_ids(store: Store) -> list[int]:
 def person_evidence(store: Store, *, now: int | None = None) -> dict[str, dict[int, float]]:
     """Per canonical person: ``roles`` and ``tenure_years`` (work affiliations), ``meetings``,
     ``followers``, ``posts``, ``linked_posts`` (posts with a link) and ``introductions`` (one
-    message to two or more people, titled as an introduction). Absent kinds are absent keys."""
+    message to two or more people, titled as an introduction), and from e-mail
+    (:func:`mail_evidence`) ``kept_informed`` and ``answered_by``. Absent kinds are absent
+    keys."""
     now = int(time.time()) if now is None else now
     counters: dict[str, Counter[int]] = defaultdict(Counter)
     with store.engine.connect() as c:
@@ -92,7 +95,89 @@ def person_evidence(store: Store, *, now: int | None = None) -> dict[str, dict[i
                 add(name, pid, n)
         for pid, _ in c.execute(_introductions()):
             add("introductions", pid)
+        for name, found in _mail_evidence(c, mapping).items():
+            for pid, amount in found.items():
+                counters[name][pid] += amount
     return {name: dict(counter) for name, counter in counters.items()}
+
+
+#: How long after a message a reply to it is looked for (threading by subject).
+REPLY_WINDOW = 30 * 86400
+_REPLY = re.compile(r"^\s*re\s*(\[\d+\])?\s*:", re.IGNORECASE)
+_PREFIXES = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+def thread_subject(subject: str | None) -> str:
+    """A subject without its reply and forward prefixes (``Re: Fw: Q3`` → ``q3``).
+
+    Examples
+    --------
+    >>> thread_subject("RE: Fwd:  Q3 numbers"), thread_subject("Re[2]: lunch")
+    ('q3 numbers', 'lunch')
+    """
+    return " ".join(_PREFIXES.sub("", subject or "").split()).lower()
+
+
+def mail_evidence(store: Store) -> dict[str, dict[int, int]]:
+    """Per canonical person, what the store's e-mail says others do for them:
+
+    - ``kept_informed``: how many people copy them on mail to two or more people (the same
+      sender and Message-ID to several recipients) — whom colleagues keep in the loop;
+    - ``answered_by``: how many people answer their mail — a message titled ``Re:`` whose
+      subject, without prefixes, is that of the latest message its sender received, from
+      someone else, in the 30 days before (threading by subject: exports of the Enron kind
+      keep no ``In-Reply-To``).
+
+    Absent keys when the store holds no such mail.
+    """
+    with store.engine.connect() as c:
+        return _mail_evidence(c, canonical_map(c))
+
+
+def _mail_evidence(c: Connection, mapping: dict[int, int]) -> dict[str, dict[int, int]]:
+    email = interactions.c.kind == "email"
+    group = (
+        select(interactions.c.src_id, interactions.c.ref)
+        .where(email, interactions.c.ref.is_not(None), interactions.c.dst_id.is_not(None))
+        .group_by(interactions.c.src_id, interactions.c.ref)
+        .having(func.count(func.distinct(interactions.c.dst_id)) >= 2)
+        .subquery()
+    )
+    copied = select(interactions.c.dst_id, interactions.c.src_id).join(
+        group,
+        and_(interactions.c.src_id == group.c.src_id, interactions.c.ref == group.c.ref),
+    )
+    senders: dict[int, set[int]] = defaultdict(set)
+    for dst, src in c.execute(copied.where(email).distinct()):
+        a, b = mapping.get(src, src), mapping.get(dst, dst)
+        if a != b:
+            senders[b].add(a)
+    # Threading: the latest message each person received under each subject, and from whom.
+    latest: dict[tuple[int, str], tuple[int, int]] = {}
+    repliers: dict[int, set[int]] = defaultdict(set)
+    rows = c.execute(
+        select(
+            interactions.c.src_id, interactions.c.dst_id, interactions.c.at, interactions.c.subject
+        )
+        .where(email, interactions.c.at.is_not(None), interactions.c.dst_id.is_not(None))
+        .order_by(interactions.c.at, interactions.c.id)
+    )
+    for src, dst, at, subject in rows:
+        a, b = mapping.get(src, src), mapping.get(dst, dst)
+        topic = thread_subject(subject)
+        if not topic or a == b:
+            continue
+        if _REPLY.match(subject):
+            parent = latest.get((a, topic))
+            if parent is not None and parent[1] != a and at - parent[0] <= REPLY_WINDOW:
+                repliers[parent[1]].add(a)
+        latest[(b, topic)] = (at, a)
+    out = {}
+    if senders:
+        out["kept_informed"] = {p: len(s) for p, s in senders.items()}
+    if repliers:
+        out["answered_by"] = {p: len(s) for p, s in repliers.items()}
+    return out
 
 
 def _counts(c: Connection) -> list[tuple[str, list[tuple[int | None, int]]]]:
