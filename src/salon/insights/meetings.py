@@ -53,8 +53,9 @@ _IN_PERSON = MEAL_KINDS | MET_KINDS
 class MeetingPlan(Result):
     """Whom to meet where, in what form and why; the proximity model it used; the trips found.
 
-    ``plans`` has one entry per city (``salon meet --city``) or trip (``--calendar``): the
-    city, the dates, ``suggestions`` (each with its score's parts, its form and the reasons)
+    ``trips`` lists every trip found (``--calendar``); ``plans`` has one entry per city
+    (``--city``) or trip (the first :data:`MAX_TRIPS` upcoming, else the latest): the city,
+    the dates, ``suggestions`` (each with its score's parts, its form and the reasons)
     and ``unplaced`` (people worth meeting whose place is unknown: ask where they are).
     """
 
@@ -102,12 +103,16 @@ _LOCATION_FIELDS = (
 )
 
 
-def _geocoder() -> Any:
+def _geocoder(prior: list[str]) -> Any:
+    """A caching geocoder that prefers namesakes in the country most of ``prior`` (your own
+    locations and meeting places) name: "Valencia" in a European calendar is in Spain."""
+    counted = Counter(c for t in prior if (c := geocode(t).country))
+    country = counted.most_common(1)[0][0] if counted else None
     cache: dict[str, Location] = {}
 
     def find(text: str) -> Location:
         if text not in cache:
-            cache[text] = geocode(text)
+            cache[text] = geocode(text, country=country)
         return cache[text]
 
     return find
@@ -254,10 +259,11 @@ def meet(
     ['home', 'located', 'notes', 'plans']
     """
     now = float(time.time() if now is None else now)
-    find = _geocoder()
     you = yourself(store)
     texts = person_places(store)
     rows = meeting_rows(store)
+    mine = [t.text for p in you for t in texts.get(p, [])]
+    find = _geocoder(mine + [r.place for r in rows if r.place and set(you) & set(r.attendees)])
     home, home_from = _home([t for p in you for t in texts.get(p, [])], rows, set(you), find)
     located = {
         p: next((find(t.text) for t in ts if find(t.text).known), find(ts[0].text))
@@ -276,7 +282,9 @@ def meet(
         snapshot, members, segment_info = build_snapshot(store, snapshot_spec(weights)), None, None
     influence = _influence(snapshot, members)
     attention = _attention(snapshot, you)
-    targets = _targets(store, city, calendar, since, until, now, home, find, rows, set(you))
+    targets, every_trip = _targets(
+        store, city, calendar, since, until, now, home, find, rows, set(you)
+    )
     people = (set(located) | set(ties)) - set(you)
     known = sorted(p for p in people if located.get(p) is not None and located[p].known)
     lat = np.array([located[p].latitude for p in known], dtype=float)
@@ -311,7 +319,7 @@ def meet(
             "Nobody in the store has a known place (their exports list no location): the "
             "plan lists whom to meet if they are there; ask them where they are."
         )
-    trips_found = [t[3].to_dict() for t in targets if t[3] is not None]
+    trips_found = [t.to_dict() for t in every_trip]
     return MeetingPlan(
         home=None if home is None else {**home.to_dict(), "from": home_from},
         proximity=decay.to_dict(),
@@ -335,7 +343,7 @@ def _targets(
     find: Any,
     rows: list[MeetingRow],
     you: set[int],
-) -> list[tuple[Location, int | None, int | None, Trip | None]]:
+) -> tuple[list[tuple[Location, int | None, int | None, Trip | None]], list[Trip]]:
     if city:
         place = geocode(city)
         if not place.known:
@@ -344,7 +352,7 @@ def _targets(
                 "more. Write its name as in an atlas, with the country if it is ambiguous: "
                 "--city 'Cambridge, US'."
             )
-        return [(place, since, until, None)]
+        return [(place, since, until, None)], []
     if calendar is not None:
         events = _events_of(calendar, find)
     else:
@@ -365,7 +373,7 @@ def _targets(
             "the events of your trips."
         )
     chosen = _choose_trips(trips, now) if since is None and until is None else trips[:MAX_TRIPS]
-    return [(t.city, t.start, t.end, t) for t in chosen]
+    return [(t.city, t.start, t.end, t) for t in chosen], trips
 
 
 def _candidates(
