@@ -5,6 +5,7 @@ salon.import_paths into a fresh store and read back equal, as far as the format 
 from __future__ import annotations
 
 import csv
+import json
 import mailbox
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
@@ -13,6 +14,7 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -427,3 +429,198 @@ def test_mbox_round_trip(tmp_path_factory, pool, messages):
     seen = {i for i in seen if who[i][0] in {a for w in written for a in w[:2]}}
     named = {email[p]: got.names[p] for p in got.keys}
     assert named == {who[i][0]: " ".join(who[i][1]) if who[i][1] else None for i in seen}
+
+
+# LinkedIn Connections.csv -----------------------------------------------------------------
+_connection = st.fixed_dictionaries(
+    {
+        "given": _word,
+        "family": _word,
+        "slug": _local,
+        "email": st.one_of(st.none(), _local),
+        "org": st.one_of(st.none(), st.tuples(_word, st.one_of(st.none(), _word))),
+        "day": st.dates(datetime(2003, 5, 5).date(), datetime(2030, 12, 31).date()),
+    }
+)
+
+
+@ROUND_TRIP
+@given(st.lists(_connection, min_size=1, max_size=6), st.booleans())
+def test_linkedin_connections_round_trip(tmp_path_factory, generated, preamble):
+    """Each row: a person by profile URL (and e-mail), a connection tie from you since the day
+    connected, and an affiliation with the company and position."""
+    folder = tmp_path_factory.mktemp("linkedin")
+    rows = [
+        {
+            **c,
+            "url": f"https://www.linkedin.com/in/{c['slug']}-{i}",
+            "email": f"{c['email']}.{i}@mail.example" if c["email"] else None,
+        }
+        for i, c in enumerate(generated)
+    ]
+    path = folder / "Connections.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        if preamble:  # today's layout starts with LinkedIn's notes and a blank line
+            f.write('Notes:\n"When exporting your connection data, you may notice that..."\n\n')
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "URL",
+                "Email Address",
+                "Company",
+                "Position",
+                "Connected On",
+            ]
+        )
+        for r in rows:
+            company, position = r["org"] or ("", "")
+            writer.writerow(
+                [
+                    r["given"],
+                    r["family"],
+                    r["url"],
+                    r["email"] or "",
+                    company,
+                    position or "",
+                    r["day"].strftime("%d %b %Y"),
+                ]
+            )
+    got = _import(folder, [path])
+    (me,) = got.me
+    since = {d: at for s, d, kind, w, at in got.ties if s == me and kind == "connection"}
+    works = {p: (org, title) for p, org, title in got.affiliations}
+    back = [
+        (got.names[p], frozenset(got.keys[p]), since[p], works.get(p)) for p in got.keys if p != me
+    ]
+    written = [
+        (
+            f"{r['given']} {r['family']}",
+            frozenset(
+                {("", "url", r["url"].removeprefix("https://www."))}
+                | ({("", "email", r["email"])} if r["email"] else set())
+            ),
+            int(datetime.combine(r["day"], datetime.min.time(), UTC).timestamp()),
+            r["org"],
+        )
+        for r in rows
+    ]
+    assert sorted(back, key=repr) == sorted(written, key=repr)
+    assert len(got.ties) == len(rows)
+
+
+# X archive: data/tweets.js ----------------------------------------------------------------
+_handle = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=8)
+_tweet = st.fixed_dictionaries(
+    {
+        "at": st.integers(1262304000, 4102444800),  # 2010 to 2100
+        "text": st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="&<>"),
+            max_size=60,
+        ).filter(lambda t: not t.startswith("RT @")),
+        "tags": st.lists(_handle, max_size=3, unique=True),
+        "reply_to": st.one_of(st.none(), st.integers(0, 3)),
+        "mentions": st.lists(st.integers(0, 3), max_size=3, unique=True),
+    }
+)
+OWNER = {"accountId": "1000000001", "userName": "me_x", "displayName": "Me"}
+
+
+def _x_time(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def _x_archive(folder: Path, tweets: list[dict]) -> Path:
+    """An X archive's data folder: manifest.js naming the owner, tweets.js holding ``tweets``
+    (full_text HTML-escaped, as X writes it)."""
+    data = folder / "archive" / "data"
+    data.mkdir(parents=True)
+    manifest = {"userInfo": OWNER, "dataTypes": {"tweets": {"files": []}}}
+    (data / "manifest.js").write_text(f"window.__THAR_CONFIG = {json.dumps(manifest)}")
+    items = json.dumps([{"tweet": t} for t in tweets], indent=2)
+    (data / "tweets.js").write_text(f"window.YTD.tweets.part0 = {items}", encoding="utf-8")
+    return folder / "archive"
+
+
+@ROUND_TRIP
+@given(
+    st.lists(st.tuples(_handle, _word), min_size=4, max_size=4),
+    st.lists(_tweet, min_size=1, max_size=6),
+)
+def test_x_tweets_round_trip(tmp_path_factory, pool, generated):
+    """Each tweet: the owner's post (time, text, reply_to, hashtags lower-cased), a reply to
+    the account it answers and a mention of each other account it names."""
+    folder = tmp_path_factory.mktemp("x")
+    users = [(str(2000 + i), f"{h}{i}", name) for i, (h, name) in enumerate(pool)]
+    tweets = []
+    for n, t in enumerate(generated):
+        tweet = {
+            "id_str": str(1_100_000_000_000_000_000 + n),
+            "created_at": _x_time(t["at"]),
+            "full_text": t["text"],
+            "entities": {
+                "hashtags": [{"text": tag, "indices": ["0", "1"]} for tag in t["tags"]],
+                "user_mentions": [
+                    {"id_str": users[u][0], "screen_name": users[u][1], "name": users[u][2]}
+                    for u in t["mentions"]
+                ],
+            },
+        }
+        if t["reply_to"] is not None:
+            user = users[t["reply_to"]]
+            tweet["in_reply_to_status_id_str"] = str(900 + n)
+            tweet["in_reply_to_user_id_str"] = user[0]
+            tweet["in_reply_to_screen_name"] = user[1]
+        tweets.append(tweet)
+    got = _import(folder, [_x_archive(folder, tweets)])
+    (me,) = got.me
+    assert got.value(me, "x", "id") == OWNER["accountId"]
+    back = sorted(
+        (key, at, text, reply_to, repost_of, json.loads(tags) if tags else [])
+        for platform, key, author, at, text, reply_to, repost_of, tags in got.posts
+        if platform == "x" and author == me
+    )
+    assert back == [
+        (
+            str(1_100_000_000_000_000_000 + n),
+            t["at"],
+            t["text"],  # an empty full_text is kept empty
+            str(900 + n) if t["reply_to"] is not None else None,
+            None,
+            [tag.lower() for tag in t["tags"]],
+        )
+        for n, t in enumerate(generated)
+    ]
+    account = {p: (got.value(p, "x", "id"), got.value(p, "x", "handle")) for p in got.keys}
+    acts = [
+        (account[d], kind, at, channel)
+        for s, d, kind, at, channel, _, _ in got.interactions
+        if s == me
+    ]
+    written = []
+    for t in generated:
+        named = []
+        if t["reply_to"] is not None:
+            named.append(t["reply_to"])
+            written.append((users[t["reply_to"]][:2], "reply", t["at"], "x"))
+        for u in t["mentions"]:
+            if u not in named:
+                written.append((users[u][:2], "mention", t["at"], "x"))
+    assert sorted(acts) == sorted(written) and len(got.interactions) == len(written)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="X writes full_text HTML-escaped (&amp; &lt; &gt;, as its API does); the importer "
+    "stores the entities as they are",
+)
+def test_x_tweet_text_is_unescaped(tmp_path):
+    tweet = {
+        "id_str": "1100000000000000001",
+        "created_at": _x_time(1546336800),
+        "full_text": "CTSS -&gt; Multics &amp; Unix &lt;3",
+        "entities": {"hashtags": [], "user_mentions": []},
+    }
+    got = _import(tmp_path, [_x_archive(tmp_path, [tweet])])
+    assert [text for *_, text, _, _, _ in got.posts] == ["CTSS -> Multics & Unix <3"]
