@@ -200,13 +200,16 @@ def _decay(
     """The Allen curve from your contacts' distances to your home and whom you met."""
     if home is None or not home.known:
         return default_decay("your home is unknown, so no distance of yours can be measured")
-    people = [p for p in ties if p in located and located[p].known]
+    people = [p for p in located if located[p].known]
     if not people:
         return default_decay("no contact of yours has a known place")
     lat = np.array([located[p].latitude for p in people], dtype=float)
     lon = np.array([located[p].longitude for p in people], dtype=float)
     d = haversine_km(home.latitude, home.longitude, lat, lon)
-    met = [sum(n for k, n in ties[p]["by_kind"].items() if k in _IN_PERSON) for p in people]
+    met = [
+        sum(n for k, n in ties.get(p, {}).get("by_kind", {}).items() if k in _IN_PERSON)
+        for p in people
+    ]
     return fit_distance_decay(d, np.asarray(met, dtype=float))
 
 

@@ -113,6 +113,8 @@ def normalise(text: str) -> str:
     >>> normalise("  Ghāziābād ") , normalise("TÜBINGEN")
     ('ghaziabad', 'tubingen')
     """
+    if text.isascii():
+        return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(stripped.replace("ø", "o").replace("ł", "l").replace("đ", "d").split())

@@ -85,7 +85,7 @@ class DistanceDecay:
     def describe(self) -> str:
         """``P ∝ (d + 10 km)^-1.00 (default: …)``."""
         if self.form == "exponential":
-            curve = f"P ∝ exp(-d / {self.scale_km:,.0f} km)"
+            curve = f"P ∝ exp(-d / {self.scale_km:.3g} km)"
         else:
             curve = f"P ∝ (d + {self.d0_km:g} km)^-{self.beta:.2f}"
         return f"{curve} ({self.source}: {self.note})"
