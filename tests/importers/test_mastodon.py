@@ -48,11 +48,6 @@ def test_archive_folder(fresh_store):
     assert tagged == 88  # 89 notes have hashtags; one of them is boosted: see below
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an Announce of the owner's own post overwrites the post its Create wrote: "
-    "6 posts lose their text, time, tags and channel",
-)
 def test_own_posts_the_owner_boosted_keep_their_text_and_tags(fresh_store):
     salon.import_paths(fresh_store, [shared(ARCHIVE)])
     _, _, tagged_by_hand = _notes_by_hand()

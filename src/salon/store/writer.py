@@ -341,7 +341,7 @@ class Writer(PeopleMixin, EventsMixin):
             if isinstance(r, Post):
                 author = resolve(r.author) if r.author is not None else None
                 tags = json.dumps(list(r.tags)) if r.tags else None
-                rows[(r.platform, r.key)] = (
+                row = (
                     r.platform,
                     r.key,
                     author,
@@ -356,6 +356,10 @@ class Writer(PeopleMixin, EventsMixin):
                     file_id,
                     r.line,
                 )
+                seen = rows.get((r.platform, r.key))
+                # The same post named twice (written, then boosted by its author): what one
+                # record lacks the other fills; the first keeps its provenance.
+                rows[(r.platform, r.key)] = row if seen is None else _fill(seen, row)
         bulk_insert(
             self.connection, posts, POSTS, list(rows.values()), conflict=["platform", "post_key"]
         )
@@ -397,6 +401,13 @@ class Writer(PeopleMixin, EventsMixin):
             rows,
             conflict=["owner_id", "platform", "list", "taken_at"],
         )
+
+
+def _fill(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``first`` with its empty data fields taken from ``later`` (provenance stays first's)."""
+    data = len(POSTS) - len(PROVENANCE)
+    merged = (a if a is not None else b for a, b in zip(first[:data], later[:data], strict=True))
+    return (*merged, *first[data:])
 
 
 def _least(a: int | None, b: int | None) -> int | None:
