@@ -12,7 +12,7 @@ def test_known_answer_written_out():
     dst = np.array([2, 1, 2, 1])
     kind = np.array(["message", "message", "dinner", "like"])
     at = np.array([0.0, 10 * DAY, 20 * DAY, 5 * DAY])
-    found = tie_strengths(src, dst, kind, at, now=20 * DAY, half_life_days=10)
+    found = tie_strengths(src, dst, kind, at, now=20 * DAY, half_life_days=10, answer_bonus=0)
     assert found.pairs.tolist() == [[1, 2], [1, 3]]
     expected_12 = 2 * 0.25 + 2 * 0.5 + 10 * 1.0
     expected_13 = 0.25 * 2 ** (-15 / 10)
@@ -107,11 +107,16 @@ def test_invariant_to_row_order_and_direction_of_symmetric_kinds():
     src, dst = rng.integers(0, 30, n), rng.integers(0, 30, n)
     kind = rng.choice(["dinner", "call", "message", "like", "meeting"], n)
     at = rng.uniform(0, 100 * DAY, n)
-    one = tie_strengths(src, dst, kind, at, now=100 * DAY)
+    one = tie_strengths(src, dst, kind, at, now=100 * DAY, answer_bonus=0)
     perm = rng.permutation(n)
-    two = tie_strengths(src[perm], dst[perm], kind[perm], at[perm], now=100 * DAY)
+    two = tie_strengths(src[perm], dst[perm], kind[perm], at[perm], now=100 * DAY, answer_bonus=0)
     assert one.pairs.tolist() == two.pairs.tolist()
     assert np.allclose(one.strength, two.strength)
+    for threads in (1, 3):
+        again = tie_strengths(src, dst, kind, at, now=100 * DAY, threads=threads)
+        with_answers = tie_strengths(src, dst, kind, at, now=100 * DAY)
+        assert again.pairs.tolist() == one.pairs.tolist()
+        assert np.allclose(again.strength, with_answers.strength)
     # the strength is the sum over pairs of each event's contribution, computed plainly
     total = sum(
         TIE_WEIGHTS[k] * 0.5 ** ((100 * DAY - t) / (90 * DAY))
@@ -119,3 +124,34 @@ def test_invariant_to_row_order_and_direction_of_symmetric_kinds():
         if s != d
     )
     assert one.strength.sum() == pytest.approx(total)
+
+
+def test_a_prompt_answer_counts_more_than_a_late_one_or_a_second_message():
+    # 1 → 2 at 0; 2 answers after an hour. 3 → 4 at 0; 4 answers after ten days.
+    # 5 → 6 twice: no answer.
+    hour = 3600.0
+    found = tie_strengths(
+        [1, 2, 3, 4, 5, 5],
+        [2, 1, 4, 3, 6, 6],
+        ["message"] * 6,
+        [0.0, hour, 0.0, 10 * DAY, 0.0, hour],
+        now=10 * DAY,
+        half_life_days=1e6,
+        answer_bonus=1.0,
+        answer_days=1.0,
+    )
+    assert found.answers.tolist() == [1, 1, 0]
+    w = TIE_WEIGHTS["message"]
+    expected = [w + w * (1 + math.exp(-1 / 24)), w + w * (1 + math.exp(-10)), 2 * w]
+    assert found.strength.tolist() == pytest.approx(expected, rel=1e-4)
+    # a meeting answers nothing and is answered by nothing
+    met = tie_strengths([1, 2], [2, 1], ["meeting", "message"], [0.0, hour], now=hour)
+    assert met.answers.tolist() == [0]
+
+
+def test_ids_far_apart_and_negative():
+    found = tie_strengths(
+        [-5, 10**12, 7], [10**12, -5, 10**15], ["call"] * 3, [0.0, 1.0, 2.0], now=2.0
+    )
+    assert found.pairs.tolist() == [[-5, 10**12], [7, 10**15]]
+    assert found.frequency.tolist() == [2, 1] and found.answers.tolist() == [1, 0]

@@ -4,11 +4,15 @@ The strength of a pair is a sum over their interactions of the kind's weight tim
 exponential decay with the interaction's age, plus a small constant for each standing tie
 (a follow, a connection) between them::
 
-    strength(a, b) = Σ_i w(kind_i) · weight_i · exp(−(now − at_i) / τ) + Σ_t c(kind_t)
+    strength(a, b) = Σ_i w(kind_i) · weight_i · exp(−(now − at_i) / τ) · r_i + Σ_t c(kind_t)
 
-with τ = half-life / ln 2, so an interaction one half-life old counts half. In-person kinds
-weigh most (a meal, then a meeting or a face-to-face contact), then a call, then written
-conversation (messages, e-mail, replies), then public nods (mentions, reposts), then likes;
+with τ = half-life / ln 2, so an interaction one half-life old counts half, and r_i the
+responsiveness of an answer: 1 + β · exp(−gap_i / θ) when interaction i answers the pair's
+previous one (which went the other way) after gap_i, else 1; a prompt answer is a sign of
+a close tie (Avrahami & Hudson, CSCW 2006), and a one-way stream earns nothing extra.
+In-person kinds weigh most (a meal, then a meeting or a face-to-face contact), then a call,
+then written conversation (messages, e-mail, replies), then public nods (mentions, reposts),
+then likes;
 :data:`TIE_WEIGHTS` holds the defaults and :data:`DEFAULT_HALF_LIFE_DAYS` the half-life.
 Granovetter (1973) defined a tie's strength as "a (probably linear) combination of the amount
 of time, the emotional intensity, the intimacy … and the reciprocal services"; Gilbert &
@@ -17,7 +21,7 @@ Karahalios (CHI 2009) found recency and intimacy of contact among its best predi
 Beside the number each pair carries its evidence: the frequency (interactions counted), the
 recency (days since the last one), the reciprocity (the smaller direction's share of the
 larger: 1 when both write as much, 0 when only one does; symmetric kinds such as meetings
-count both ways) and the interactions by kind.
+count both ways), the answers and the interactions by kind.
 
 This module is pure: arrays in, arrays out; it never reads the store.
 """
@@ -26,10 +30,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
+from salon.graph._ties_kernel import in_time_order, share
 from salon.model import SYMMETRIC_KINDS
 
 #: Weight of one interaction of each kind, at age zero (overridable: ``weights=``).
@@ -80,6 +87,10 @@ SYMMETRIC = SYMMETRIC_KINDS | {"meal", "breakfast", "lunch", "dinner", "drinks",
 OTHER_WEIGHT = 1.0
 #: Half-life of an interaction's contribution, in days.
 DEFAULT_HALF_LIFE_DAYS = 90.0
+#: An answer (an interaction after one the other way) counts 1 + bonus · exp(−gap / time):
+#: a prompt answer nearly twice, one a week later barely more than once.
+DEFAULT_ANSWER_BONUS = 1.0
+DEFAULT_ANSWER_DAYS = 1.0
 DAY = 86400.0
 
 
@@ -93,7 +104,8 @@ class TieStrengths:
     from the last interaction to ``now`` (NaN when the pair has only standing ties);
     ``reciprocity`` min/max of the interactions each way (NaN when not reciprocal);
     ``first``/``last`` the first and last interaction times (NaN: none); ``sent`` the
-    interactions a → b and ``received`` b → a; ``by_kind[i, k]`` the interactions of kind
+    interactions a → b and ``received`` b → a; ``answers`` the interactions that answered
+    the other's previous one; ``by_kind[i, k]`` the interactions of kind
     ``kinds[k]``; ``standing`` the standing ties' part of the strength.
     """
 
@@ -106,6 +118,7 @@ class TieStrengths:
     last: np.ndarray
     sent: np.ndarray
     received: np.ndarray
+    answers: np.ndarray
     standing: np.ndarray
     by_kind: np.ndarray
     kinds: tuple[str, ...]
@@ -131,6 +144,7 @@ class TieStrengths:
             "reciprocity": _num(self.reciprocity[i]),
             "sent": int(self.sent[i]),
             "received": int(self.received[i]),
+            "answers": int(self.answers[i]),
             "first": _num(self.first[i]),
             "last": _num(self.last[i]),
             "standing": float(self.standing[i]),
@@ -173,6 +187,9 @@ def tie_strengths(
     weight: np.ndarray | None = None,
     kinds: Sequence[str] | None = None,
     standing: Mapping[str, float] | None = None,
+    answer_bonus: float = DEFAULT_ANSWER_BONUS,
+    answer_days: float = DEFAULT_ANSWER_DAYS,
+    threads: int | None = None,
 ) -> TieStrengths:
     """Tie strength of every pair from events ``src → dst`` of ``kind`` at time ``at``.
 
@@ -180,8 +197,11 @@ def tie_strengths(
     it adds its kind's constant (:data:`STANDING_WEIGHTS`, overridden by ``standing``) and is
     not counted as an interaction. ``weight`` multiplies each event (negative counts as
     none; default 1). ``kind`` holds names, or integer codes with ``kinds`` naming them.
-    Events after ``now`` count as of ``now``. ``reciprocal`` puts both directions of a pair
-    together (``a < b``); without it each direction is its own pair. Self-loops are left out.
+    Events after ``now`` count as of ``now``. An event that answers the pair's previous one
+    (that went the other way) counts ``1 + answer_bonus · exp(−gap / answer_days)`` times.
+    ``reciprocal`` puts both directions of a pair together (``a < b``); without it each
+    direction is its own pair. Self-loops are left out. ``threads`` (default: numba's)
+    share the work.
 
     References
     ----------
@@ -195,14 +215,18 @@ def tie_strengths(
     >>> found = tie_strengths(
     ...     np.array([1, 2, 1, 3]), np.array([2, 1, 2, 1]),
     ...     np.array(["message", "message", "dinner", "like"]),
-    ...     np.array([0, day, 2 * day, 2 * day]), now=2 * day, half_life_days=1)
+    ...     np.array([0, day, 2 * day, 2 * day]), now=2 * day, half_life_days=1,
+    ...     answer_bonus=0)
     >>> found.pairs.tolist(), found.strength.round(2).tolist()
     ([[1, 2], [1, 3]], [11.5, 0.25])
-    >>> found.reciprocity.tolist(), found.frequency.tolist()
-    ([1.0, 0.0], [3, 1])
+    >>> found.reciprocity.tolist(), found.frequency.tolist(), found.answers.tolist()
+    ([1.0, 0.0], [3, 1], [1, 0])
     """
-    if not half_life_days > 0 or not math.isfinite(half_life_days):
-        raise ValueError(f"the half-life must be a positive number of days, not {half_life_days}")
+    for name, value in (("half-life", half_life_days), ("answer time", answer_days)):
+        if not value > 0 or not math.isfinite(value):
+            raise ValueError(f"the {name} must be a positive number of days, not {value}")
+    if not answer_bonus >= 0:
+        raise ValueError(f"the answer bonus must be 0 or more, not {answer_bonus}")
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
     at = np.asarray(at, dtype=np.float64)
@@ -212,60 +236,84 @@ def tie_strengths(
     event_w = np.array([w_kind.get(k, OTHER_WEIGHT) for k in names] + [0.0])
     tie_w = np.array([c_tie.get(k, TIE_CONSTANT) for k in names] + [0.0])
     symmetric = np.array([k in SYMMETRIC for k in names] + [False])
-
-    keep = src != dst
-    scale = None if weight is None else np.clip(np.asarray(weight, dtype=np.float64), 0, None)
-    if not keep.all():
-        src, dst, at, codes = src[keep], dst[keep], at[keep], codes[keep]
-        scale = None if scale is None else scale[keep]
-    forward = src < dst if reciprocal else np.ones(len(src), bool)
-    a = np.where(forward, src, dst)
-    b = np.where(forward, dst, src)
-    timed = ~np.isnan(at)
-    tau = half_life_days * DAY / math.log(2)
-    age = np.where(timed, np.maximum(now - np.where(timed, at, now), 0.0), 0.0)
-    contrib = np.where(timed, event_w[codes] * np.exp(-age / tau), 0.0)
-    if scale is not None:
-        contrib *= scale
-    tie_part = np.where(timed, 0.0, tie_w[codes])
-
-    pairs, inverse = np.unique(np.stack([a, b], axis=1), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    m = len(pairs)
-    events = timed.astype(np.float64)
-    both = symmetric[codes] & timed
-    sent = np.bincount(inverse, weights=events * (forward | both), minlength=m)
-    received = np.bincount(inverse, weights=events * (~forward | both), minlength=m)
-    frequency = np.bincount(inverse, weights=events, minlength=m).astype(np.int64)
-    strength = np.bincount(inverse, weights=contrib, minlength=m)
-    standing_part = np.bincount(inverse, weights=tie_part, minlength=m)
-    last = np.full(m, -np.inf)
-    np.maximum.at(last, inverse[timed], at[timed])
-    first = np.full(m, np.inf)
-    np.minimum.at(first, inverse[timed], at[timed])
-    last[np.isinf(last)] = np.nan
-    first[np.isinf(first)] = np.nan
-    by_kind = np.zeros((m, len(names)), np.int64)
-    np.add.at(by_kind, (inverse[timed], codes[timed]), 1)
-    big, small = np.maximum(sent, received), np.minimum(sent, received)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        reciprocity = np.where(big > 0, small / np.where(big > 0, big, 1), np.nan)
-    if not reciprocal:
-        reciprocity = np.full(m, np.nan)
+    scale = np.zeros(0) if weight is None else np.asarray(weight, dtype=np.float64)
+    if len(at) > 1 and not in_time_order(at):
+        order = np.argsort(at, kind="stable")  # NaN (standing ties) last
+        src, dst, at, codes = src[order], dst[order], at[order], codes[order]
+        scale = scale[order] if len(scale) else scale
+    ids, src, dst = _dense(src, dst)
+    base = max(len(ids), 1)
+    parts = max(1, int(threads or numba.get_num_threads()))
+    unique, rows, by_kind = _run(
+        (src, dst, base, reciprocal),
+        codes.astype(np.int32, copy=False),
+        at,
+        scale,
+        (event_w, tie_w, symmetric),
+        len(names),
+        (float(now), half_life_days * DAY / math.log(2), float(answer_bonus), answer_days * DAY),
+        parts,
+    )
+    strength, standing_part, frequency, sent, received, answers, first, last = rows.T
+    order = np.argsort(unique)
+    unique = unique[order]
+    pairs = np.stack([ids[unique // base], ids[unique % base]], axis=1).reshape(-1, 2)
+    big, small = np.maximum(sent, received)[order], np.minimum(sent, received)[order]
+    reciprocity = np.full(len(order), np.nan)
+    if reciprocal:
+        np.divide(small, big, out=reciprocity, where=big > 0)
+    last = last[order]
     return TieStrengths(
-        pairs=pairs.reshape(-1, 2),
-        strength=strength + standing_part,
-        frequency=frequency,
+        pairs=pairs,
+        strength=strength[order] + standing_part[order],
+        frequency=frequency[order].astype(np.int64),
         recency=np.maximum(now - last, 0.0) / DAY,
         reciprocity=reciprocity,
-        first=first,
+        first=first[order],
         last=last,
-        sent=sent.astype(np.int64),
-        received=received.astype(np.int64),
-        standing=standing_part,
-        by_kind=by_kind,
+        sent=sent[order].astype(np.int64),
+        received=received[order].astype(np.int64),
+        answers=answers[order].astype(np.int64),
+        standing=standing_part[order],
+        by_kind=by_kind[order],
         kinds=names,
         now=float(now),
         half_life_days=float(half_life_days),
         weights={k: w_kind.get(k, OTHER_WEIGHT) for k in names},
     )
+
+
+def _dense(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ids, a_code, b_code)``: person ids as dense codes (``ids[code]`` is the id). Ids
+    from 0 to a few times the event count are their own codes (no sort needed)."""
+    if len(a) == 0:
+        return np.zeros(0, np.int64), a, b
+    low = min(int(a.min()), int(b.min()))
+    high = max(int(a.max()), int(b.max()))
+    if low >= 0 and high < max(4 * len(a), 1 << 20):
+        return np.arange(high + 1, dtype=np.int64), a, b
+    ids, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
+    codes = codes.reshape(-1).astype(np.int64)
+    return ids, codes[: len(a)], codes[len(a) :]
+
+
+def _run(
+    pairs: tuple[np.ndarray, np.ndarray, int, bool],
+    codes: np.ndarray,
+    at: np.ndarray,
+    scale: np.ndarray,
+    tables: tuple[np.ndarray, np.ndarray, np.ndarray],
+    kinds: int,
+    numbers: tuple[float, float, float, float],
+    parts: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kernel on each share of the pairs, one thread a share; the shares put together."""
+
+    def one(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return share(*pairs, codes, at, scale, *tables, kinds, *numbers, part, parts)
+
+    if parts == 1:
+        return one(0)
+    with ThreadPoolExecutor(parts) as pool:
+        found = list(pool.map(one, range(parts)))
+    return tuple(np.concatenate(column) for column in zip(*found, strict=True))  # type: ignore[return-value]
