@@ -266,7 +266,8 @@ def meet(
     texts = person_places(store)
     rows = meeting_rows(store)
     mine = [t.text for p in you for t in texts.get(p, [])]
-    find = _geocoder(mine + [r.place for r in rows if r.place and set(you) & set(r.attendees)])
+    yours = [r.place for r in rows if r.place and (not r.attendees or set(you) & set(r.attendees))]
+    find = _geocoder(mine + yours)
     home, home_from = _home([t for p in you for t in texts.get(p, [])], rows, set(you), find)
     located = {
         p: next((find(t.text) for t in ts if find(t.text).known), find(ts[0].text))
