@@ -195,12 +195,13 @@ def forecast(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write an SVG chart here.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Bass forecast of an innovation's adoption in a segment: p, q, m with 90 % bootstrap
-    intervals, adopters at +6 and +horizon periods, and optionally a backtest.
+    """Forecast of an innovation's adoption in a segment at +6 and +horizon periods, by the
+    model (Bass, damped trend or no growth) that forecast the series' held-out tail best,
+    with 90 % intervals calibrated on its backtests; the Bass fit; optionally a backtest.
 
     Example: salon forecast tag:quantum-gate --period week --horizon 12 --plot gate.svg
     """
-    with _store() as store, busy("Fitting the Bass model…"):
+    with _store() as store, busy("Fitting and checking the models…"):
         outlook = salon.forecast(
             store,
             innovation,
@@ -239,29 +240,29 @@ def _interval(bounds: list[float | None] | None) -> str:
 def _print_forecast(outlook: Forecast) -> None:
     result = outlook.to_dict()
     innovation, period = result["innovation"], result["period"]
-    bass = result["bass"]
+    model, bass = result["model"], result["bass"]
     console.print(
         f"{innovation}: {plural(result['adopters'], 'adopter')} over "
-        f"{plural(bass['periods'], period)}. Bass p={bass['p']:.4f} q={bass['q']:.3f} "
-        f"m={bass['m']:,.0f}{_interval(bass['m_interval'])}"
+        f"{plural(len(result['observed']), period)}. Forecast by "
+        f"{'Bass' if model['chosen'] == 'bass' else model['chosen']}: {model['reason']}"
     )
     for label in outlook.labels():
         console.print(f"  {label}")
-    _print_cautions(result)
-    check = result["model_check"]
-    if "note" in check:
-        console.print(f"  [yellow]Caution:[/] the model check could not run: {check['note']}")
-    elif check["recommended"] != "bass":
+    console.print(
+        f"  (90 % intervals from {plural(model['interval_backtests'], 'backtest')} of the "
+        "model on this series, at least the Poisson noise of the growth)"
+    )
+    if bass:
         console.print(
-            f"  [yellow]Caution:[/] on the last {plural(check['held_out_periods'], period)}, "
-            f'Bass missed by {check["bass_error"]:.0%} where "no growth" missed by '
-            f"{check['no_growth_error']:.0%}; expect little growth beyond today."
+            f"  Bass fit: p={bass['p']:.4f} q={bass['q']:.3f} "
+            f"m={bass['m']:,.0f}{_interval(bass['m_interval'])}"
         )
+    _print_cautions(result)
     if "backtest" in result:
         b = result["backtest"]
         console.print(
-            f"  backtest, last {plural(b['hidden'], period)} hidden: forecast {b['forecast']:,.0f} "
-            f"vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
+            f"  backtest, last {plural(b['hidden'], period)} hidden: {b['model']} forecast "
+            f"{b['forecast']:,.0f} vs actual {b['actual']:,.0f} (error {b['error']:.1%}, "
             f"{'inside' if b['covered'] else 'outside'} the interval)"
         )
 

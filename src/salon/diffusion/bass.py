@@ -415,37 +415,3 @@ def fit_bass_many(
 def unconverged(fits: list[BassFit]) -> list[int]:
     """Indices of the series whose point fit did not converge (from :func:`fit_bass_many`)."""
     return [i for i, fit in enumerate(fits) if not fit.converged]
-
-
-@dataclass
-class Choice:
-    """Which model to forecast with, and the held-out evidence that chose it."""
-
-    model: str  # "bass" or "no growth"
-    bass_error: float
-    flat_error: float
-    held_out: int
-
-
-def choose_model(
-    adoptions: np.ndarray, *, m_max: float | None = None, form: str = "interval"
-) -> Choice:
-    """Hold out the last fifth of the periods (at least 2), fit Bass on the rest, and keep
-    Bass only if it forecast the held-out total better than "no growth" did.
-
-    Young series with a few late adopters can make Bass explode; this check catches that
-    with the series' own history, before any forecast is shown."""
-    n = np.asarray(adoptions, dtype=np.float64)
-    held = max(2, len(n) // 5)
-    if len(n) - held < 4 or n[:-held].sum() <= 0:
-        return Choice("bass", float("nan"), float("nan"), 0)
-    fit = fit_bass(n[:-held], m_max=m_max, bootstrap=0, form=form)
-    actual = n.sum()
-    bass_error = abs(fit.forecast(held)["adopters"] - actual) / actual
-    flat_error = abs(n[:-held].sum() - actual) / actual
-    return Choice(
-        "bass" if bass_error <= flat_error else "no growth",
-        float(bass_error),
-        float(flat_error),
-        held,
-    )

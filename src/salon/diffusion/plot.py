@@ -1,7 +1,7 @@
 """A forecast as an SVG chart: observed cumulative adopters, the fitted Bass curve over the
-history, and the forecast the text gives — anchored on the adopters counted so far, bounded by
-the segment, with its 90 % prediction band and the same labelled numbers (no plotting
-dependency; any browser shows it)."""
+history, and the forecast the text gives (by the chosen model) — anchored on the adopters
+counted so far, bounded by the segment, with its 90 % prediction band and the same labelled
+numbers (no plotting dependency; any browser shows it)."""
 
 from __future__ import annotations
 
@@ -34,23 +34,32 @@ def forecast_label(forecast: dict[str, object], period: str) -> str:
     return text
 
 
-def forecast_svg(fit: BassFit, *, horizon: int, title: str, period: str) -> str:
-    """The chart of a fit and its anchored forecasts 1..``horizon`` periods ahead."""
-    ahead = [fit.forecast(h) for h in range(1, horizon + 1)]
-    end = fit.periods + horizon
-    t = np.linspace(0, fit.periods, 100)
-    curve = fit.m * _cdf(t, fit)
-    observed = np.cumsum(fit.observed)
-    future_t = np.arange(fit.periods, end + 1, dtype=np.float64)
-    future = np.array([observed[-1]] + [float(f["adopters"]) for f in ahead])  # type: ignore[arg-type]
-    band = None
-    if "low" in ahead[0]:
-        band = np.array(
-            [[observed[-1]] + [float(f[k]) for f in ahead] for k in ("low", "high")]  # type: ignore[arg-type]
-        )
-    top = max(float(curve.max()), float(future.max()), float(observed.max()))
-    if band is not None:
-        top = max(top, float(band[1].max()))
+def forecast_svg(
+    observed: list[float] | np.ndarray,
+    path: list[dict[str, object]],
+    *,
+    fit: BassFit | None,
+    horizons: list[int],
+    title: str,
+    period: str,
+) -> str:
+    """The chart of the observed adopters, the Bass curve fitted to them (when there is
+    one), and the chosen model's forecasts ``path`` (1..len(path) periods ahead) with their
+    band; the forecasts at ``horizons`` are labelled as the text gives them."""
+    counts = np.asarray(observed, dtype=np.float64)
+    periods, horizon = len(counts), len(path)
+    end = periods + horizon
+    cumulative = np.cumsum(counts)
+    t = np.linspace(0, periods, 100)
+    curve = fit.m * _cdf(t, fit) if fit is not None else None
+    future_t = np.arange(periods, end + 1, dtype=np.float64)
+    future = np.array([cumulative[-1]] + [float(f["adopters"]) for f in path])  # type: ignore[arg-type]
+    band = np.array(
+        [[cumulative[-1]] + [float(f[k]) for f in path] for k in ("low", "high")]  # type: ignore[arg-type]
+    )
+    top = max(float(future.max()), float(cumulative.max()), float(band[1].max()))
+    if curve is not None:
+        top = max(top, float(curve.max()))
     top = top * 1.05 or 1.0
 
     def x(v: float) -> float:
@@ -59,32 +68,32 @@ def forecast_svg(fit: BassFit, *, horizon: int, title: str, period: str) -> str:
     def y(v: float) -> float:
         return HEIGHT - PAD - (HEIGHT - 2 * PAD) * v / top
 
-    def path(xs: np.ndarray, ys: np.ndarray) -> str:
+    def line(xs: np.ndarray, ys: np.ndarray) -> str:
         return " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in zip(xs, ys, strict=True))
 
     parts = _frame(title, period, top)
-    if band is not None:
-        polygon = path(future_t, band[1]) + " " + path(future_t[::-1], band[0][::-1])
-        parts.append(f'<polygon points="{polygon}" fill="#9ecae1" opacity="0.5"/>')
+    polygon = line(future_t, band[1]) + " " + line(future_t[::-1], band[0][::-1])
+    parts.append(f'<polygon points="{polygon}" fill="#9ecae1" opacity="0.5"/>')
+    if curve is not None:
+        parts.append(
+            f'<polyline points="{line(t, curve)}" fill="none" stroke="#08519c" stroke-width="2"/>'
+        )
     parts.append(
-        f'<polyline points="{path(t, curve)}" fill="none" stroke="#08519c" stroke-width="2"/>'
-    )
-    parts.append(
-        f'<polyline points="{path(future_t, future)}" fill="none" stroke="#08519c" '
+        f'<polyline points="{line(future_t, future)}" fill="none" stroke="#08519c" '
         'stroke-width="2" stroke-dasharray="6 3"/>'
     )
     parts.append(
-        f'<line x1="{x(fit.periods):.1f}" y1="{PAD}" x2="{x(fit.periods):.1f}" '
+        f'<line x1="{x(periods):.1f}" y1="{PAD}" x2="{x(periods):.1f}" '
         f'y2="{HEIGHT - PAD}" stroke="#999" stroke-dasharray="4"/>'
     )
-    for k, value in enumerate(observed, start=1):
+    for k, value in enumerate(cumulative, start=1):
         parts.append(f'<circle cx="{x(k):.1f}" cy="{y(value):.1f}" r="3" fill="#d94801"/>')
-    for line, h in enumerate(sorted({min(6, horizon), horizon})):
-        forecast = ahead[h - 1]
-        px, py = x(fit.periods + h), y(float(forecast["adopters"]))  # type: ignore[arg-type]
+    for row, h in enumerate(horizons):
+        forecast = path[h - 1]
+        px, py = x(periods + h), y(float(forecast["adopters"]))  # type: ignore[arg-type]
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#08519c"/>')
         parts.append(
-            f'<text x="{PAD + 8}" y="{PAD + 14 + 16 * line}" fill="#08519c">'
+            f'<text x="{PAD + 8}" y="{PAD + 14 + 16 * row}" fill="#08519c">'
             f"{escape(forecast_label(forecast, period))}</text>"
         )
     parts.append("</svg>")

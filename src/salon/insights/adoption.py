@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from salon.dates import iso
-from salon.diffusion.bass import BassFit, backtest, choose_model, fit_bass
+from salon.diffusion.bass import Backtest, BassFit, fit_bass
 from salon.diffusion.censoring import Window, censoring
+from salon.diffusion.choice import calibrated_interval, choose, predict
 from salon.diffusion.stages import STAGES, adoption_counts, adoption_stages, innovativeness
 from salon.errors import ConvergenceError, SalonError
 from salon.graph.snapshot import GraphSnapshot
@@ -160,12 +161,18 @@ def forecast(
     period: str = "month",
     backtest_periods: int = 0,
 ) -> Forecast:
-    """The Bass model fitted to the segment's adoptions per ``period``, with 90 % intervals
-    from 200 residual-bootstrap refits, forecasts at +6 and +``horizon`` periods, a model
-    check against "no growth" on the last fifth of the history and, with
-    ``backtest_periods``, a backtest hiding the last periods. Forecasts never exceed the
-    segment; a fit at a bound and a censoring window are said. The result keeps the fitted
-    model (``fit``, not in the JSON) and draws it (:meth:`Forecast.svg`).
+    """Forecast the segment's adopters of ``innovation`` at +6 and +``horizon`` periods with
+    the model that forecast the series' own held-out tail best: Bass, a damped trend or no
+    growth (:func:`salon.diffusion.choice.choose`: fitted on the history minus the last
+    quarter, at most ``horizon`` periods; the lowest MAPE wins, then refitted on the whole
+    history). The 90 % prediction intervals are calibrated on the chosen model's own
+    backtests on the series (:func:`salon.diffusion.choice.calibrated_interval`). The Bass
+    fit is shown as well (p, q, m with 90 % intervals from 200 bootstrap refits). The history
+    runs from the first adoption to the end of the data (the store's last record of the
+    innovation's platform). With ``backtest_periods``, the same procedure runs on the history
+    without its last periods and is scored on them. Forecasts never exceed the segment; a fit
+    at a bound and a censoring window are said. The result keeps the Bass fit (``fit``, not in
+    the JSON) and draws the forecast (:meth:`Forecast.svg`).
 
     Examples
     --------
@@ -176,59 +183,118 @@ def forecast(
     [6, 12]
     >>> outlook.forecasts[0]["adopters"] >= outlook.adopters
     True
+    >>> outlook.model["chosen"] in ("bass", "damped trend", "no growth")
+    True
     >>> "_fit" in outlook.to_dict(), outlook.svg().startswith("<svg")
     (False, True)
     """
     times, size, chosen = _segment_times(store, innovation, segment)
     values = np.array(list(times.values()))
-    fit = _fit(values, size, period) if len(values) else None
-    if fit is None:
+    counts = _forecast_counts(store, innovation, values, period)
+    if counts is None:
         raise SalonError(
-            f"Too little adoption of '{innovation}' to fit (at least 4 {period}s "
-            "with adopters are needed). Try --period week or day."
+            f"Too little adoption of '{innovation}' to forecast (at least 4 {period}s from "
+            "the first adoption to the end of the data are needed). Try --period week or day."
         )
-    horizons = sorted({min(6, horizon), horizon})
+    outlook = _outlook(counts, horizon, size)
+    fit = outlook["fit"]
     return Forecast(
         innovation=innovation,
         segment=chosen.to_dict() if chosen else None,
         period=period,
         adopters=len(values),
         segment_size=size,
-        observed=fit.observed.tolist(),
-        bass=_fit_dict(fit),
-        forecasts=[fit.forecast(h) for h in horizons],
+        observed=counts.tolist(),
+        model=outlook["model"] | {"reason": outlook["choice"].reason(period)},
+        forecasts=[outlook["path"][h - 1] for h in sorted({min(6, horizon), horizon})],
+        bass=_fit_dict(fit) if fit else None,
         censoring=_censoring(store, innovation, values, period),
-        model_check=_model_check(fit, size),
-        backtest=_backtest(fit, backtest_periods, size) if backtest_periods else None,
+        notes=outlook["notes"],
+        backtest=_backtest(counts, backtest_periods, size) if backtest_periods else None,
         fit=fit,
+        path=outlook["path"],
         horizon=horizon,
     )
 
 
-def _backtest(fit: BassFit, hidden: int, size: int | None) -> dict[str, Any]:
-    result = backtest(fit.observed, hidden, m_max=size)
+def _forecast_counts(
+    store: Store, innovation: str, times: np.ndarray, period: str
+) -> np.ndarray | None:
+    """Adoptions per period from the first adoption to the end of the data (the window's
+    last record, or the last adoption), or None when that is fewer than 4 periods."""
+    if not len(times):
+        return None
+    step = PERIODS[period]
+    window = _window(store, innovation)
+    start = float(times.min())
+    end = max(float(times.max()), window.end if window else float(times.max()))
+    periods = int((end - start) // step) + 1
+    if periods < 4:
+        return None
+    return adoption_counts(times, start=start, period=step, periods=periods)
+
+
+def _outlook(counts: np.ndarray, horizon: int, size: int | None) -> dict[str, Any]:
+    """The model choice, the chosen model's forecasts 1..``horizon`` periods ahead with
+    calibrated intervals, and the Bass fit (None when it cannot be fitted, with a note)."""
+    notes: list[str] = []
+    try:
+        fit: BassFit | None = fit_bass(counts, m_max=size, bootstrap=200)
+    except ConvergenceError as error:
+        fit = None
+        notes.append(f"No Bass fit: {error}")
+    choice = choose(counts, horizon, size)
+    steps = list(range(1, horizon + 1))
+    point = predict(choice.model, counts, np.array(steps), size)
+    low, high, used = calibrated_interval(choice.model, counts, steps, point, m_max=size)
+    path = []
+    for h, value, lo, hi in zip(steps, point, low, high, strict=True):
+        row: dict[str, Any] = {
+            "horizon": h,
+            "adopters": float(value),
+            "low": float(min(lo, value)),
+            "high": float(max(hi, value)),
+            "model": choice.model,
+        }
+        if size and value >= size:
+            row["at_segment_size"] = True
+        path.append(row)
+    model = {
+        "chosen": choice.model,
+        "held_out_periods": choice.held_out,
+        "held_out_mape": choice.errors,
+        "interval_backtests": used,
+    }
+    return {"fit": fit, "choice": choice, "path": path, "model": model, "notes": notes}
+
+
+def _backtest(counts: np.ndarray, hidden: int, size: int | None) -> dict[str, Any]:
+    """The forecast procedure on the history without its last ``hidden`` periods, scored on
+    them (with Bass alone and "no growth" beside it)."""
+    if len(counts) - hidden < 4 or counts[:-hidden].sum() <= 0:
+        raise SalonError(
+            f"Too short a history to hide {hidden} periods: at least 4 with an adoption must "
+            "remain."
+        )
+    history = counts[:-hidden]
+    outlook = _outlook(history, hidden, size)
+    row = outlook["path"][-1]
+    actual = float(counts.sum())
+    result = Backtest(hidden, actual, row["adopters"], row["low"], row["high"])
+    fit = outlook["fit"]
+    bass = float(fit.forecast(hidden)["adopters"]) if fit else None
     return {
         "hidden": hidden,
-        "actual": result.actual,
+        "model": row["model"],
+        "actual": actual,
         "forecast": result.forecast,
         "low": result.low,
         "high": result.high,
         "error": result.error,
         "covered": result.covered,
-        "unbounded": result.unbounded,
-    }
-
-
-def _model_check(fit: BassFit, size: int | None) -> dict[str, Any]:
-    try:
-        check = choose_model(fit.observed, m_max=size)
-    except ConvergenceError as error:
-        return {"recommended": "bass", "held_out_periods": 0, "note": str(error)}
-    return {
-        "recommended": check.model,
-        "held_out_periods": check.held_out,
-        "bass_error": check.bass_error,
-        "no_growth_error": check.flat_error,
+        "bass_forecast": bass,
+        "bass_error": abs(bass - actual) / actual if bass is not None and actual else None,
+        "no_growth_error": abs(float(history.sum()) - actual) / actual if actual else None,
     }
 
 

@@ -93,8 +93,10 @@ class Adoption(Result):
 
 @dataclass(frozen=True)
 class Forecast(Result):
-    """A Bass forecast with its intervals, model check and backtest; ``fit`` is the fitted
-    model itself (not in the JSON), ``horizon`` the periods ahead asked for."""
+    """A forecast by the model that forecast the series' held-out tail best (``model``: which,
+    why, the held-out errors), with calibrated 90 % intervals, the Bass fit, and an optional
+    backtest; ``fit`` is the Bass fit itself and ``path`` the forecasts 1..``horizon`` periods
+    ahead (not in the JSON), ``horizon`` the periods ahead asked for."""
 
     innovation: str
     segment: dict[str, str] | None
@@ -102,12 +104,16 @@ class Forecast(Result):
     adopters: int
     segment_size: int | None
     observed: list[float]
-    bass: dict[str, Any]
+    model: dict[str, Any]
     forecasts: list[dict[str, Any]]
+    bass: dict[str, Any] | None
     censoring: dict[str, Any] | None
-    model_check: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
     backtest: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
     fit: BassFit | None = field(default=None, metadata=_INTERNAL, repr=False, compare=False)
+    path: list[dict[str, Any]] = field(
+        default_factory=list, metadata=_INTERNAL, repr=False, compare=False
+    )
     horizon: int = field(default=12, metadata=_INTERNAL)
 
     def labels(self) -> list[str]:
@@ -120,12 +126,13 @@ class Forecast(Result):
         """The chart of the fit and its forecasts, 1 to ``horizon`` periods ahead."""
         from salon.diffusion.plot import forecast_svg
 
-        assert self.fit is not None
         return forecast_svg(
-            self.fit,
-            horizon=self.horizon,
+            self.observed,
+            self.path,
+            fit=self.fit,
+            horizons=[f["horizon"] for f in self.forecasts],
             period=self.period,
-            title=title or f"{self.innovation}: adopters and Bass forecast",
+            title=title or f"{self.innovation}: adopters and {self.model['chosen']} forecast",
         )
 
     def write_svg(self, path: str | Path, *, title: str | None = None) -> Path:
