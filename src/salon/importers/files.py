@@ -74,7 +74,7 @@ class _GzipStream(io.RawIOBase):
     :data:`MAX_ZIP_RATIO` times the compressed bytes read so far (and over 1 MiB) come out,
     or the whole budget is spent, it stops. One budget for data no header sizes."""
 
-    _CHUNK = 16 * 1024
+    _CHUNK = 4 * 1024
 
     def __init__(self, raw: IO[bytes], limit: int, display: str):
         self._raw = raw
@@ -104,7 +104,7 @@ class _GzipStream(io.RawIOBase):
                     raise EOFError("the compressed data ends early")
                 return False
             self._fresh = False
-            self._pending = self._inflate.decompress(data, 1 << 20)
+            self._pending = self._inflate.decompress(data, 1 << 18)
             self._produced += len(self._pending)
             budget = min(self._limit, max(_RATIO_FLOOR, MAX_ZIP_RATIO * self._consumed))
             if self._produced > budget:
