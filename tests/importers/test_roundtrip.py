@@ -5,6 +5,7 @@ salon.import_paths into a fresh store and read back equal, as far as the format 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import mailbox
 from collections import defaultdict
@@ -110,7 +111,7 @@ class Stored:
 def _import(folder: Path, paths: list[Path], **options: Any) -> Stored:
     with salon.open_store(str(folder / "s.db")) as store:
         report = salon.import_paths(store, paths, options=salon.ImportOptions(**options))
-        assert report.warnings == []
+        assert report.warnings == [], report.warnings
         return Stored(store)
 
 
@@ -624,3 +625,115 @@ def test_x_tweet_text_is_unescaped(tmp_path):
     }
     got = _import(tmp_path, [_x_archive(tmp_path, [tweet])])
     assert [text for *_, text, _, _, _ in got.posts] == ["CTSS -> Multics & Unix <3"]
+
+
+# Mastodon archive: outbox.json ------------------------------------------------------------
+_toot = st.fixed_dictionaries(
+    {
+        "at": st.integers(1262304000, 4102444800),
+        "text": st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=60
+        ),
+        "tags": st.lists(_handle, max_size=3, unique=True),
+        "reply_to": st.one_of(st.none(), st.integers(0, 3)),
+        "mentions": st.lists(st.integers(0, 3), max_size=3, unique=True),
+        "boost": st.one_of(st.none(), st.integers(0, 3)),  # else a boost of this account
+    }
+)
+ME = "https://social.example/users/me"
+
+
+def _iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@ROUND_TRIP
+@given(st.lists(_handle, min_size=4, max_size=4), st.lists(_toot, min_size=1, max_size=6))
+def test_mastodon_outbox_round_trip(tmp_path_factory, names, generated):
+    """A Create of a Note: the owner's post (time, text, reply_to, hashtags), a reply to the
+    account it answers and a mention of each other account it names; an Announce: the boost
+    (a post reposting the status) and a repost of the status's author."""
+    folder = tmp_path_factory.mktemp("mastodon") / "archive"
+    folder.mkdir()
+    users = [(f"{name}{i}", f"host{i}.example") for i, name in enumerate(names)]
+    actor = lambda u: f"https://{users[u][1]}/users/{users[u][0]}"  # noqa: E731
+    handle = lambda u: f"{users[u][0]}@{users[u][1]}"  # noqa: E731
+    context = "https://www.w3.org/ns/activitystreams"
+    actor_json = {"@context": context, "id": ME, "type": "Person", "preferredUsername": "me"}
+    (folder / "actor.json").write_text(json.dumps(actor_json))
+    items = []
+    for n, t in enumerate(generated):
+        if t["boost"] is not None:
+            items.append(
+                {
+                    "id": f"{ME}/statuses/{n}/activity",
+                    "type": "Announce",
+                    "actor": ME,
+                    "published": _iso(t["at"]),
+                    "object": f"{actor(t['boost'])}/statuses/{n}",
+                }
+            )
+            continue
+        tags = [
+            {"type": "Mention", "href": actor(u), "name": f"@{handle(u)}"} for u in t["mentions"]
+        ]
+        tags += [
+            {"type": "Hashtag", "href": f"https://social.example/tags/{x}", "name": f"#{x}"}
+            for x in t["tags"]
+        ]
+        note = {
+            "id": f"{ME}/statuses/{n}",
+            "type": "Note",
+            "inReplyTo": None if t["reply_to"] is None else f"{actor(t['reply_to'])}/statuses/9",
+            "published": _iso(t["at"]),
+            "content": f"<p>{html.escape(t['text'])}</p>",
+            "tag": tags,
+        }
+        items.append(
+            {
+                "id": f"{ME}/statuses/{n}/activity",
+                "type": "Create",
+                "actor": ME,
+                "published": _iso(t["at"]),
+                "object": note,
+            }
+        )
+    outbox = {"@context": context, "type": "OrderedCollection", "orderedItems": items}
+    (folder / "outbox.json").write_text(json.dumps(outbox))
+    got = _import(folder.parent, [folder])
+    (me,) = got.me
+    back = sorted(
+        (key, at, text, reply_to, repost_of, json.loads(tags) if tags else [])
+        for platform, key, author, at, text, reply_to, repost_of, tags in got.posts
+        if author == me
+    )
+    written, acts = [], []
+    for n, t in enumerate(generated):
+        if t["boost"] is not None:
+            status = f"{actor(t['boost'])}/statuses/{n}"
+            written.append((f"{ME}/statuses/{n}/activity", t["at"], None, None, status, []))
+            acts.append((handle(t["boost"]), "repost", t["at"]))
+            continue
+        reply_to = None if t["reply_to"] is None else f"{actor(t['reply_to'])}/statuses/9"
+        written.append(
+            (f"{ME}/statuses/{n}", t["at"], t["text"].strip(), reply_to, None, t["tags"])
+        )
+        if t["reply_to"] is not None:
+            acts.append((handle(t["reply_to"]), "reply", t["at"]))
+        acts += [(handle(u), "mention", t["at"]) for u in t["mentions"] if u != t["reply_to"]]
+    assert back == sorted(written)
+    got_acts = [
+        (got.value(d, "mastodon", "handle"), kind, at) for s, d, kind, at, *_ in got.interactions
+    ]
+    assert sorted(got_acts) == sorted(acts)
+    # each boosted status is also a post, by its author, of unknown time
+    boosted = {
+        (f"{actor(t['boost'])}/statuses/{n}", handle(t["boost"]))
+        for n, t in enumerate(generated)
+        if t["boost"] is not None
+    }
+    assert {
+        (key, got.value(author, "mastodon", "handle"))
+        for _, key, author, at, *_ in got.posts
+        if author != me
+    } == boosted
