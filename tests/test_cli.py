@@ -38,8 +38,20 @@ def test_import_then_stats_people_and_export(tmp_path):
     people = json.loads(run_cli("people", "--query", "kabir", "--json", db=db).stdout)
     assert people[0]["is_self"] is True
     result = run_cli("export", str(tmp_path / "out"), db=db)
-    assert result.returncode == 0
-    assert (tmp_path / "out" / "people.jsonl").exists()
+    everything = json.loads(run_cli("stats", "--json", db=db).stdout)["tables"]
+    exported = {
+        f.stem: [json.loads(line) for line in f.read_text().splitlines()]
+        for f in (tmp_path / "out").iterdir()
+    }
+    # one file a table, one line a row: what stats counts
+    assert {name: len(rows) for name, rows in exported.items()} == everything
+    total = sum(everything.values())
+    assert (
+        result.stdout.strip()
+        == f"Wrote {total} rows in {len(everything)} files to {tmp_path / 'out'}."
+    )
+    (me,) = [p for p in exported["people"] if p["is_self"]]
+    assert me["name"] == "Kabir Mehta"
 
 
 def test_bad_input_is_one_sentence_and_exit_1(tmp_path):
