@@ -99,8 +99,12 @@ def test_cli(tmp_path):
         assert f"+{f['horizon']} weeks: {f['adopters']:,.0f} adopters" in svg
         assert f"(90% {f['low']:,.0f}–{f['high']:,.0f})" in svg
     assert forecast["censoring"]["left"] is True and forecast["bass"]["at_bounds"] == []
+    assert forecast["model"]["chosen"] in ("bass", "damped trend", "no growth")
+    assert set(forecast["model"]["held_out_mape"]) == {"bass", "damped trend", "no growth"}
+    assert all(f["model"] == forecast["model"]["chosen"] for f in forecast["forecasts"])
     text = run_cli("forecast", "tag:quantum-gate", "--period", "week", "--backtest", "1", db=db)
     assert "last 1 week hidden" in text.stdout and " 1 weeks" not in text.stdout
+    assert "Forecast by " in text.stdout and "held out" in text.stdout
     innovators = json.loads(run_cli("innovators", "-s", "platform:qc", "--json", db=db).stdout)
     by_hand = _innovativeness_by_hand(firsts)
     assert innovators["innovations"] == sum(len(t) >= 5 for t in firsts.values()) == 66
