@@ -1,4 +1,6 @@
+import networkx as nx
 import numpy as np
+import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from salon.graph.communities import ITERATIONS, LARGE_GRAPH, LARGE_RUNS, default_runs, leiden
@@ -18,6 +20,16 @@ def test_partition_and_reproducibility():
     assert np.array_equal(a.membership, b.membership)
     assert a.sizes().sum() == g.n  # a partition: every node in exactly one community
     assert list(a.sizes()) == sorted(a.sizes(), reverse=True)
+    # the modularity reported is the partition's, computed by networkx on the file's e-mails
+    # (a pair's weight: e-mails both ways; self-addressed ones left out)
+    d = np.loadtxt(shared("email_eu_core/email-Eu-core.txt"), dtype=np.int64)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(1005))
+    for u, v in d[d[:, 0] != d[:, 1]]:
+        old = graph.get_edge_data(u, v, {"weight": 0})["weight"]
+        graph.add_edge(u, v, weight=old + 1)
+    groups = [set(np.flatnonzero(a.membership == c).tolist()) for c in range(a.count)]
+    assert a.modularity == pytest.approx(nx.community.modularity(graph, groups), abs=1e-9)
 
 
 def test_recovers_departments_as_well_as_louvain():
