@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         where,
         win,
     )
-    from salon.insights.offline import ties
+    from salon.insights.offline import funnel, nudges, ties
     from salon.store import Store, open_store
 
 #: The questions Salon answers: each a function in :mod:`salon.insights`.
@@ -104,7 +104,7 @@ _QUESTIONS = (
 )
 
 #: Whom to meet: in :mod:`salon.insights.offline`.
-_OFFLINE = ("ties",)
+_OFFLINE = ("funnel", "nudges", "ties")
 
 # The store, the importers and the analytics load SQLAlchemy, Alembic, numpy, scipy, igraph
 # and numba: imported when first used (`salon.open_store`, `salon.influencers`), so that
@@ -162,6 +162,7 @@ __all__ = [
     "experts",
     "export",
     "forecast",
+    "funnel",
     "import_paths",
     "imports",
     "influencers",
@@ -171,6 +172,7 @@ __all__ = [
     "me",
     "meet",
     "merge",
+    "nudges",
     "open_store",
     "parse_weights",
     "people",

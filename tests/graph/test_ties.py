@@ -99,6 +99,8 @@ def test_empty_input_and_a_bad_half_life():
     assert len(found) == 0 and found.pairs.shape == (0, 2)
     with pytest.raises(ValueError, match="half-life"):
         tie_strengths([1], [2], ["call"], [0.0], now=0.0, half_life_days=0)
+    timeless = tie_strengths([1], [2], ["call"], [0.0], now=1e12, half_life_days=math.inf)
+    assert timeless.strength.tolist() == [TIE_WEIGHTS["call"]]
 
 
 def test_invariant_to_row_order_and_direction_of_symmetric_kinds():

@@ -119,3 +119,115 @@ def ties(
         "Import an export with 'salon import'.",
         right=("strength", "events"),
     )
+
+
+@app.command()
+def funnel(
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            "--segment",
+            "-s",
+            help="Only relationships with this segment's people (a name, a file or a rule).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only relationships first contacted on or after DATE."),
+    ] = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Your relationships by stage, online-only → conversed → call → met → shared a meal:
+    counts, conversion between stages (overall and per quarter of first contact) and the
+    median days from the first contact to each stage.
+
+    Example: salon funnel --segment buyers --since 2024-01-01
+    """
+    with _store() as store, busy("Counting stages…"):
+        try:
+            found = salon.funnel(store, segment=segment, since=since)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--since") from None
+    result = found.to_dict()
+    if as_json:
+        _print_json(result)
+        return
+    scope = f" with segment {result['segment']['name']}" if result["segment"] else ""
+    after = f", first contacted since {result['since'][:10]}" if result["since"] else ""
+    console.print(f"{plural(result['people'], 'relationship')}{scope}{after}.")
+    _notes(result)
+    _section(
+        "Stages",
+        ("stage", "at it", "reached", "conversion", "median days from first contact"),
+        [
+            (
+                r["stage"],
+                f"{r['people']:,}",
+                f"{r['reached']:,}",
+                "—" if r["conversion"] is None else f"{r['conversion']:.0%}",
+                "—" if r["median_days"] is None else f"{r['median_days']:g}",
+            )
+            for r in result["stages"]
+        ],
+        right=("at it", "reached", "conversion"),
+    )
+    steps = list(result["quarters"][0]["conversion"]) if result["quarters"] else []
+    _section(
+        "Conversion per quarter of first contact",
+        ("quarter", "people", *steps),
+        [
+            (
+                q["quarter"],
+                f"{q['people']:,}",
+                *(
+                    "—" if q["conversion"][s] is None else f"{q['conversion'][s]:.0%}"
+                    for s in steps
+                ),
+            )
+            for q in result["quarters"]
+        ],
+    )
+
+
+@app.command()
+def nudges(
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many to show.")] = 20,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Whom to get back in touch with: strong ties past twice their usual rhythm, and the
+    agenda-setters and heads-down experts of your segments you know who went quiet; each
+    with the last interaction and the reason.
+
+    Example: salon nudges --top 10
+    """
+    with _store() as store, busy("Looking for ties going cold…"):
+        found = salon.nudges(store, top=top)
+    result = found.to_dict()
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"{plural(len(result['nudges']), 'nudge')} among {plural(result['considered'], 'tie')}."
+    )
+    _notes(result)
+    rows = []
+    for r in result["nudges"]:
+        last = r["last_interaction"] or {}
+        when = (last.get("at") or "")[:10]
+        rows.append(
+            (
+                _who(r["name"], r["person"]),
+                f"{last.get('kind', '—')} {last.get('direction', '')} {when}",
+                f"{r['strength']:.3f}",
+                r["reason"],
+            )
+        )
+    _section(
+        "Get back in touch",
+        ("with", "last interaction", "strength", "why"),
+        rows,
+        empty="No nudges: no strong tie is past its usual rhythm and nobody you know who sets "
+        "a segment's agenda has gone quiet.",
+    )

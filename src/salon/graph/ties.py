@@ -200,7 +200,8 @@ def tie_strengths(
     Events after ``now`` count as of ``now``. An event that answers the pair's previous one
     (that went the other way) counts ``1 + answer_bonus · exp(−gap / answer_days)`` times.
     ``reciprocal`` puts both directions of a pair together (``a < b``); without it each
-    direction is its own pair. Self-loops are left out. ``threads`` (default: numba's)
+    direction is its own pair. Self-loops are left out. A half-life of ``math.inf`` means no
+    decay. ``threads`` (default: numba's)
     share the work.
 
     References
@@ -223,7 +224,7 @@ def tie_strengths(
     ([1.0, 0.0], [3, 1], [1, 0])
     """
     for name, value in (("half-life", half_life_days), ("answer time", answer_days)):
-        if not value > 0 or not math.isfinite(value):
+        if not value > 0:  # inf: no decay
             raise ValueError(f"the {name} must be a positive number of days, not {value}")
     if not answer_bonus >= 0:
         raise ValueError(f"the answer bonus must be 0 or more, not {answer_bonus}")

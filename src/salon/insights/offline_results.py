@@ -19,6 +19,8 @@ class Ties(Result):
     name: str | None
     now: str
     half_life_days: float
+    answer_bonus: float
+    answer_days: float
     weights: dict[str, float]
     pairs: int
     ties: list[dict[str, Any]]
