@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from salon.graph.influence import pagerank, segment_vector
 from salon.graph.snapshot import MAX_MEETING_SIZE, GraphSnapshot, build_snapshot
 from salon.insights.results import Result
 from salon.insights.who import context, names_of, snapshot_spec, yourself
-from salon.offline.places import Location, geocode, haversine_km
+from salon.offline.places import Location, geocode, geocode_many, haversine_km
 from salon.offline.planner import (
     MEAL_KINDS,
     MET_KINDS,
@@ -40,7 +40,13 @@ from salon.offline.planner import (
 )
 from salon.offline.proximity import DistanceDecay, default_decay, fit_distance_decay
 from salon.store.database import Store
-from salon.store.locations import MeetingRow, events_with, meeting_rows, person_places
+from salon.store.locations import (
+    MeetingRow,
+    PlaceText,
+    events_with,
+    meeting_rows,
+    person_places,
+)
 
 #: Half-life of a tie when the tie-strength module gives none (days).
 HALF_LIFE_DAYS = 90.0
@@ -103,25 +109,48 @@ _LOCATION_FIELDS = (
 )
 
 
-def _geocoder(prior: list[str]) -> Any:
+class _Geocoder:
     """A caching geocoder that prefers namesakes in the country most of ``prior`` (your own
-    locations and meeting places) name: "Valencia" in a European calendar is in Spain."""
-    counted = Counter(c for t in prior if (c := geocode(t).country))
-    country = counted.most_common(1)[0][0] if counted else None
-    cache: dict[str, Location] = {}
+    locations and meeting places) name: "Valencia" in a European calendar is in Spain.
+    Each distinct text is geocoded once (:func:`salon.offline.places.geocode_many`)."""
 
-    def find(text: str) -> Location:
-        if text not in cache:
-            cache[text] = geocode(text, country=country)
-        return cache[text]
+    def __init__(self, prior: list[str]) -> None:
+        first = geocode_many(prior)
+        counted = Counter(c for t in prior if (c := first[t].country))
+        self.country = counted.most_common(1)[0][0] if counted else None
+        self.cache: dict[str, Location] = {}
 
-    return find
+    def __call__(self, text: str) -> Location:
+        if text not in self.cache:
+            self.cache[text] = geocode(text, country=self.country)
+        return self.cache[text]
+
+    def many(self, texts: Iterable[str]) -> dict[str, Location]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        self.cache.update(geocode_many(missing, country=self.country))
+        return self.cache
+
+
+def _geocoder(prior: list[str]) -> _Geocoder:
+    return _Geocoder(prior)
+
+
+def _located(texts: dict[int, list[PlaceText]], find: _Geocoder) -> dict[int, Location]:
+    """Each person's place: the first of their texts that names a known place, else the
+    first text's (unknown) place; each distinct text geocoded once."""
+    found = find.many(t.text for ts in texts.values() for t in ts)
+    out = {p: found[ts[0].text] for p, ts in texts.items()}
+    for p, ts in texts.items():
+        if len(ts) > 1 and not out[p].known:
+            out[p] = next((found[t.text] for t in ts if found[t.text].known), out[p])
+    return out
 
 
 def _home(
-    texts: list[Any], rows: list[MeetingRow], you: set[int], find: Any
+    texts: list[Any], rows: list[MeetingRow], you: set[int], find: _Geocoder
 ) -> tuple[Location | None, str]:
     """Your home: your profile's location, else the city of most of your meetings."""
+    find.many([*(t.text for t in texts), *(r.place for r in rows if r.place)])
     for t in texts:
         place = find(t.text)
         if place.known:
@@ -194,37 +223,49 @@ def _attention(snapshot: GraphSnapshot, you: list[int]) -> np.ndarray:
     return out
 
 
+def _coordinates(people: list[int], located: dict[int, Location]) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes of ``people`` (all with a known place)."""
+    lat = np.fromiter((located[p].latitude for p in people), dtype=float, count=len(people))
+    lon = np.fromiter((located[p].longitude for p in people), dtype=float, count=len(people))
+    return lat, lon
+
+
 def _decay(
-    home: Location | None, located: dict[int, Location], ties: dict[int, dict[str, Any]]
+    home: Location | None,
+    located: dict[int, Location],
+    people: list[int],
+    ties: dict[int, dict[str, Any]],
 ) -> DistanceDecay:
-    """The Allen curve from your contacts' distances to your home and whom you met."""
+    """The Allen curve from your contacts' distances to your home and whom you met
+    (``people``: those of ``located`` with a known place, in its order)."""
     if home is None or not home.known:
         return default_decay("your home is unknown, so no distance of yours can be measured")
-    people = [p for p in located if located[p].known]
     if not people:
         return default_decay("no contact of yours has a known place")
-    lat = np.array([located[p].latitude for p in people], dtype=float)
-    lon = np.array([located[p].longitude for p in people], dtype=float)
+    lat, lon = _coordinates(people, located)
     d = haversine_km(home.latitude, home.longitude, lat, lon)
-    met = [
-        sum(n for k, n in ties.get(p, {}).get("by_kind", {}).items() if k in _IN_PERSON)
-        for p in people
-    ]
-    return fit_distance_decay(d, np.asarray(met, dtype=float))
+    met = np.zeros(len(people))
+    if ties:
+        where = {p: i for i, p in enumerate(people) if p in ties}
+        for p, i in where.items():
+            met[i] = sum(n for k, n in ties[p].get("by_kind", {}).items() if k in _IN_PERSON)
+    return fit_distance_decay(d, met)
 
 
-def _events_of(calendar: str | Path, find: Any) -> list[Event]:
+def _events_of(calendar: str | Path, find: _Geocoder) -> list[Event]:
     from salon.importers.base import ImportOptions
     from salon.importers.calendar import parse
     from salon.importers.files import input_files
     from salon.model import Meeting
 
-    events = []
-    for file in input_files(calendar):
-        for record in parse(file, ImportOptions()):
-            if isinstance(record, Meeting) and record.start is not None and record.place:
-                events.append(Event(record.title, record.start, record.end, find(record.place)))
-    return events
+    records = [
+        record
+        for file in input_files(calendar)
+        for record in parse(file, ImportOptions())
+        if isinstance(record, Meeting) and record.start is not None and record.place
+    ]
+    found = find.many(r.place for r in records)
+    return [Event(r.title, r.start, r.end, found[r.place]) for r in records]
 
 
 def _choose_trips(trips: list[Trip], now: float) -> list[Trip]:
@@ -269,12 +310,14 @@ def meet(
     yours = [r.place for r in rows if r.place and (not r.attendees or set(you) & set(r.attendees))]
     find = _geocoder(mine + yours)
     home, home_from = _home([t for p in you for t in texts.get(p, [])], rows, set(you), find)
-    located = {
-        p: next((find(t.text) for t in ts if find(t.text).known), find(ts[0].text))
-        for p, ts in texts.items()
-    }
+    located = _located(texts, find)
+    placed = [
+        p
+        for p, place in located.items()
+        if place.latitude is not None and place.longitude is not None
+    ]
     ties, half_life = _ties(store, you, rows, now)
-    decay = _decay(home, located, ties)
+    decay = _decay(home, located, placed, ties)
     notes: list[str] = []
     if segment:
         ctx = context(store, segment, spec=snapshot_spec(weights))
@@ -289,11 +332,12 @@ def meet(
     targets, every_trip = _targets(
         store, city, calendar, since, until, now, home, find, rows, set(you)
     )
-    people = (set(located) | set(ties)) - set(you)
-    known = sorted(p for p in people if located.get(p) is not None and located[p].known)
-    lat = np.array([located[p].latitude for p in known], dtype=float)
-    lon = np.array([located[p].longitude for p in known], dtype=float)
-    unplaced = sorted(p for p in ties if p not in set(you) and p not in set(known))
+    mine = set(you)
+    people = (set(located) | set(ties)) - mine
+    known = sorted(set(placed) - mine)
+    lat, lon = _coordinates(known, located)
+    known_set = set(known)
+    unplaced = sorted(p for p in ties if p not in mine and p not in known_set)
     plans = []
     for place, start, end, trip in targets:
         near = np.asarray(known, dtype=np.int64)
@@ -349,7 +393,7 @@ def _targets(
     you: set[int],
 ) -> tuple[list[tuple[Location, int | None, int | None, Trip | None]], list[Trip]]:
     if city:
-        place = geocode(city)
+        place = geocode_many([city])[city]
         if not place.known:
             raise SalonError(
                 f"Could not find the city '{city}' among GeoNames' cities of 15,000 people and "
