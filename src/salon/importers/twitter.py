@@ -19,6 +19,7 @@ several archives of one account dates each new follower between two snapshots.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -256,7 +257,8 @@ def _tweet_records(
         raise file.error(f"record {i}", "a tweet without 'id_str'")
     created = tweet.get("created_at")
     at = _time(file, i, created) if created else _snowflake_time(tweet_id)
-    text = _text(tweet.get("full_text")) or _text(tweet.get("text")) or ""
+    # X writes tweet text HTML-escaped (&amp; &lt; &gt;), as its API does.
+    text = html.unescape(_text(tweet.get("full_text")) or _text(tweet.get("text")) or "")
     entities = _obj(tweet.get("entities"))
     tags = tuple(str(h.get("text", "")).lower() for h in _objs(entities.get("hashtags")))
     reply_to = _text(tweet.get("in_reply_to_status_id_str")) or None
