@@ -8,7 +8,10 @@ shared/data (events per person and attendees per event drawn from that calendar'
 distributions), held in your home city for most and elsewhere for the rest (an Allen-like
 decay, so the fit has something to find). Then ``salon meet --city`` runs as a command
 (a new process each time, as a user runs it): the first run builds the graph snapshot and
-caches it, later runs load it; the snapshot's part is their difference.
+the geocode cache (each distinct location text geocoded once) and keeps both, later runs
+load them; their part is the difference. A last run removes the geocode cache only, to
+show its part alone. Each run's CPU seconds are printed beside its wall-clock seconds: on
+shared cores the wall clock also counts other people's work.
 
 Usage: python bench/bench_meet.py [--people 100000] [--runs 3]
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,33 +147,38 @@ def main() -> None:
             + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v)
         )
         salon_bin = str(Path(sys.executable).parent / "salon")
-        times = []
-        for run in range(args.runs):
+        command = [salon_bin, "meet", "--city", "Vienna, Austria", "--top", "10", "--json"]
+
+        def run(label: str) -> tuple[float, float, str]:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            out = subprocess.run(
-                [salon_bin, "meet", "--city", "Vienna, Austria", "--top", "10", "--json"],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
+            out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            print(f"{label}: salon meet --city Vienna {wall:.2f} s (CPU {cpu:.2f} s)")
+            return wall, cpu, out.stdout
+
+        times = []
+        for n in range(args.runs):
+            wall, _, stdout = run(
+                f"run {n + 1}"
+                + (" (builds the snapshot and the geocode cache)" if n == 0 else " (cached)")
             )
-            times.append(time.perf_counter() - started)
-            print(
-                f"run {run + 1}: salon meet --city Vienna {times[-1]:.2f} s"
-                + (" (builds the snapshot)" if run == 0 else " (snapshot cached)")
-            )
+            times.append(wall)
+        shutil.rmtree(folder / "cache" / "geocode", ignore_errors=True)
+        regeocoded, _, _ = run("snapshot cached, geocode cache removed")
         import json
 
-        plan = json.loads(out.stdout)
+        plan = json.loads(stdout)
         print(f"proximity: {plan['proximity']['curve']}")
-        print(
-            f"people with a known place: {plan['located']:,}; suggestions: {len(plan['plans'][0]['suggestions'])}"
-        )
+        suggested = len(plan["plans"][0]["suggestions"])
+        print(f"people with a known place: {plan['located']:,}; suggestions: {suggested}")
         warm = min(times[1:]) if len(times) > 1 else times[0]
-        print(f"snapshot build ≈ {times[0] - warm:.2f} s (first run − best cached run)")
-        print(
-            f"target < 2 s: {'met' if warm < 2 else 'missed'} ({warm:.2f} s with the snapshot cached)"
-        )
+        print(f"first run − best cached run ≈ {times[0] - warm:.2f} s (snapshot and geocode cache)")
+        print(f"geocoding every distinct text again ≈ {regeocoded - warm:.2f} s")
+        verdict = "met" if warm < 2 else "missed"
+        print(f"target < 2 s: {verdict} ({warm:.2f} s with the snapshot cached)")
 
 
 if __name__ == "__main__":
