@@ -8,8 +8,8 @@
    department" (pairs never in contact count as 0 s).
 2. The Allen-style fit on co-presence: no coordinates exist, so the department is the
    distance proxy (0 = same department, 1 = another); ``fit_distance_decay`` is fitted to
-   "ever in contact" over the two classes, and the exponential's scale is reported in
-   department steps.
+   "ever in contact" over the two classes, and the exponential's scale λ is reported in
+   department steps (not km: the distance here is the department).
 3. "At the conference" (SFHH, Nice 2009): for 20 participants taken as "you", the planner's
    ranking (:func:`salon.offline.planner.rank`; everybody is in Nice, so proximity is 1)
    values the others by influence (their contact seconds with everyone: a stand-in for
@@ -50,14 +50,16 @@ def contact_seconds(path: Path, namespace: str) -> dict[tuple[str, str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         salon.export(store, tmp)
         badge = {}
-        for line in open(Path(tmp) / "identities.jsonl"):
-            row = json.loads(line)
-            badge[row["person_id"]] = row["value"]
+        with open(Path(tmp) / "identities.jsonl") as lines:
+            for line in lines:
+                row = json.loads(line)
+                badge[row["person_id"]] = row["value"]
         out = {}
-        for line in open(Path(tmp) / "ties.jsonl"):
-            row = json.loads(line)
-            a, b = sorted((badge[row["src_id"]], badge[row["dst_id"]]))
-            out[(a, b)] = out.get((a, b), 0.0) + float(row["weight"])
+        with open(Path(tmp) / "ties.jsonl") as lines:
+            for line in lines:
+                row = json.loads(line)
+                a, b = sorted((badge[row["src_id"]], badge[row["dst_id"]]))
+                out[(a, b)] = out.get((a, b), 0.0) + float(row["weight"])
     store.close()
     return out
 
@@ -97,12 +99,15 @@ def workplace(name: str, tij: Path, metadata: Path) -> None:
     )
     ratio = met[same].mean() / max(met[~same].mean(), 1e-12)
     print(
-        f"Allen-style fit, department as distance (0 same, 1 other): {fit.describe()}; "
-        f"contact rate same/different = {ratio:.2f}"
+        "Allen-style fit, department as distance (0 same, 1 other): "
+        f"{fit.describe(unit='department steps')}; contact rate same/different = {ratio:.2f}"
     )
+    if fit.form == "exponential":
+        print(f"  λ = {fit.scale_km:.3g} department steps (the fit's scale is not in km here)")
     for b in fit.bins:
         print(
-            f"  bin ≤{b['to_dept']:.1f}: {b['pairs']:,} pairs, {b['met']:,} met, rate {b['rate']:.4f}"
+            f"  bin ≤{b['to_dept']:.1f}: {b['pairs']:,} pairs, {b['met']:,} met, "
+            f"rate {b['rate']:.4f}"
         )
     print(f"({time.perf_counter() - started:.1f} s)")
 
@@ -153,7 +158,8 @@ def conference(tij: Path, *, you_count: int = 20, seed: int = 7) -> None:
     print(f"planner run 'at the conference' for {you_count} participants as you (seed {seed}):")
     print(f"  top-5 suggestions who never faced you: {np.mean(never):.2f}")
     print(
-        f"  their contact with you: {np.mean(secs_top):,.0f} s; contacts in common: {np.mean(common_top):.1f}"
+        f"  their contact with you: {np.mean(secs_top):,.0f} s; "
+        f"contacts in common: {np.mean(common_top):.1f}"
     )
     print(
         f"  the 5 you spent most time with: {np.mean(secs_best):,.0f} s; "
@@ -169,7 +175,8 @@ def calendar(path: Path) -> None:
     imported = time.perf_counter() - started
     plan = salon.meet(store, calendar=path, since=0, top=5).to_dict()
     print(
-        f"\n## {path.name}: imported in {imported:.1f} s, planned in {time.perf_counter() - started - imported:.1f} s"
+        f"\n## {path.name}: imported in {imported:.1f} s, "
+        f"planned in {time.perf_counter() - started - imported:.1f} s"
     )
     home = plan["home"]
     print(f"home: {home['label'] if home else 'unknown'} ({home['from'] if home else ''})")
@@ -189,7 +196,8 @@ def calendar(path: Path) -> None:
     print("  per year: " + ", ".join(f"{y} {n}" for y, n in sorted(years.items())))
     for one in plan["plans"]:
         print(
-            f"  plan {one['trip']['city']} {one['trip']['from']}: {len(one['suggestions'])} suggestions, {len(one['unplaced'])} unplaced"
+            f"  plan {one['trip']['city']} {one['trip']['from']}: "
+            f"{len(one['suggestions'])} suggestions, {len(one['unplaced'])} unplaced"
         )
     print(f"proximity: {plan['proximity']['curve']}")
     print(f"people with a known place: {plan['located']}; without: {plan['unlocated']}")

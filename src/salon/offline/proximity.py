@@ -82,12 +82,13 @@ class DistanceDecay:
         d0 = float(self.d0_km or DEFAULT_D0_KM)
         return ((d + d0) / d0) ** -float(self.beta or 0.0)
 
-    def describe(self) -> str:
-        """``P ∝ (d + 10 km)^-1.00 (default: …)``."""
+    def describe(self, unit: str = "km") -> str:
+        """``P ∝ (d + 10 km)^-1.00 (default: …)``; ``unit`` names the distance's unit when
+        it is not km (a fit on another distance, e.g. department steps)."""
         if self.form == "exponential":
-            curve = f"P ∝ exp(-d / {self.scale_km:.3g} km)"
+            curve = f"P ∝ exp(-d / {self.scale_km:.3g} {unit})"
         else:
-            curve = f"P ∝ (d + {self.d0_km:g} km)^-{self.beta:.2f}"
+            curve = f"P ∝ (d + {self.d0_km:g} {unit})^-{self.beta:.2f}"
         return f"{curve} ({self.source}: {self.note})"
 
     def to_dict(self) -> dict[str, Any]:
