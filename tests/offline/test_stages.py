@@ -124,7 +124,8 @@ def test_funnel_and_nudges_from_a_calendar(calendar, tmp_path):
     stages = {s["stage"]: s for s in found.stages}
     assert found.people == 3
     assert [stages[s]["people"] for s in STAGES] == [0, 0, 1, 0, 2]  # bo: call; ana, cy: meals
-    assert stages["meal"]["reached"] == 2 and stages["met"]["conversion"] == pytest.approx(2 / 3, abs=1e-4)
+    assert stages["meal"]["reached"] == 2
+    assert stages["met"]["conversion"] == pytest.approx(2 / 3, abs=1e-4)
     # ana: first coffee 1 January, dinner 10 February (40 days); cy: lunch at first contact
     assert stages["meal"]["median_days"] == 20.0
     assert [q["quarter"] for q in found.quarters] == ["2024Q1", "2024Q2"]

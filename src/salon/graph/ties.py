@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numba
 import numpy as np
 
-from salon.graph._ties_kernel import in_time_order, share
+from salon.graph._ties_kernel import in_time_order, tie_table
 from salon.model import SYMMETRIC_KINDS
 
 #: Weight of one interaction of each kind, at age zero (overridable: ``weights=``).
@@ -167,11 +166,11 @@ def _codes(
     """Kinds as small integer codes and their names."""
     kind = np.asarray(kind)
     if kinds is not None:
-        return kind.astype(np.int64, copy=False), tuple(kinds)
+        return kind.astype(np.int32, copy=False), tuple(kinds)
     if kind.dtype.kind in "iu":
         raise ValueError("integer kind codes need kinds=: the name of each code")
     names, codes = np.unique(kind.astype(str), return_inverse=True)
-    return codes.astype(np.int64), tuple(str(n) for n in names)
+    return codes.reshape(-1).astype(np.int32), tuple(str(n) for n in names)
 
 
 def tie_strengths(
@@ -244,39 +243,48 @@ def tie_strengths(
         scale = scale[order] if len(scale) else scale
     ids, src, dst = _dense(src, dst)
     base = max(len(ids), 1)
-    parts = max(1, int(threads or numba.get_num_threads()))
-    unique, rows, by_kind = _run(
-        (src, dst, base, reciprocal),
-        codes.astype(np.int32, copy=False),
-        at,
-        scale,
-        (event_w, tie_w, symmetric),
-        len(names),
-        (float(now), half_life_days * DAY / math.log(2), float(answer_bonus), answer_days * DAY),
-        parts,
-    )
-    strength, standing_part, frequency, sent, received, answers, first, last = rows.T
-    order = np.argsort(unique)
-    unique = unique[order]
+    previous_threads = numba.get_num_threads()
+    if threads:
+        numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        unique, rows, by_kind = tie_table(
+            src,
+            dst,
+            base,
+            reciprocal,
+            codes,
+            at,
+            scale,
+            event_w,
+            tie_w,
+            symmetric,
+            len(names),
+            float(now),
+            half_life_days * DAY / math.log(2),
+            float(answer_bonus),
+            answer_days * DAY,
+        )
+    finally:
+        numba.set_num_threads(previous_threads)
+    strength, standing_part, frequency, sent, received, answers, first, last = rows
     pairs = np.stack([ids[unique // base], ids[unique % base]], axis=1).reshape(-1, 2)
-    big, small = np.maximum(sent, received)[order], np.minimum(sent, received)[order]
-    reciprocity = np.full(len(order), np.nan)
+    big, small = np.maximum(sent, received), np.minimum(sent, received)
+    reciprocity = np.full(len(unique), np.nan)
     if reciprocal:
         np.divide(small, big, out=reciprocity, where=big > 0)
-    last = last[order]
     return TieStrengths(
         pairs=pairs,
-        strength=strength[order] + standing_part[order],
-        frequency=frequency[order].astype(np.int64),
+        strength=strength + standing_part,
+        frequency=frequency.astype(np.int64),
         recency=np.maximum(now - last, 0.0) / DAY,
         reciprocity=reciprocity,
-        first=first[order],
+        first=first,
         last=last,
-        sent=sent[order].astype(np.int64),
-        received=received[order].astype(np.int64),
-        answers=answers[order].astype(np.int64),
-        standing=standing_part[order],
-        by_kind=by_kind[order],
+        sent=sent.astype(np.int64),
+        received=received.astype(np.int64),
+        answers=answers.astype(np.int64),
+        standing=standing_part,
+        by_kind=by_kind,
         kinds=names,
         now=float(now),
         half_life_days=float(half_life_days),
@@ -296,25 +304,3 @@ def _dense(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     ids, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
     codes = codes.reshape(-1).astype(np.int64)
     return ids, codes[: len(a)], codes[len(a) :]
-
-
-def _run(
-    pairs: tuple[np.ndarray, np.ndarray, int, bool],
-    codes: np.ndarray,
-    at: np.ndarray,
-    scale: np.ndarray,
-    tables: tuple[np.ndarray, np.ndarray, np.ndarray],
-    kinds: int,
-    numbers: tuple[float, float, float, float],
-    parts: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The kernel on each share of the pairs, one thread a share; the shares put together."""
-
-    def one(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return share(*pairs, codes, at, scale, *tables, kinds, *numbers, part, parts)
-
-    if parts == 1:
-        return one(0)
-    with ThreadPoolExecutor(parts) as pool:
-        found = list(pool.map(one, range(parts)))
-    return tuple(np.concatenate(column) for column in zip(*found, strict=True))  # type: ignore[return-value]
