@@ -157,3 +157,36 @@ def test_ids_far_apart_and_negative():
     )
     assert found.pairs.tolist() == [[-5, 10**12], [7, 10**15]]
     assert found.frequency.tolist() == [2, 1] and found.answers.tolist() == [1, 0]
+
+
+def test_many_buckets_agree_with_a_plain_loop():
+    # more events than one bucket holds: the buckets, their order and the answers checked
+    rng = np.random.default_rng(1)
+    n = 40_000
+    src, dst = rng.integers(0, 3000, n), rng.integers(0, 3000, n)
+    kind = rng.choice(["message", "call", "dinner", "like"], n)
+    at = np.sort(rng.uniform(0, 50 * DAY, n))
+    found = tie_strengths(src, dst, kind, at, now=50 * DAY, threads=2)
+    tau = 90 * DAY / math.log(2)
+    sums: dict[tuple[int, int], list[float]] = {}
+    previous: dict[tuple[int, int], tuple[int, float]] = {}
+    for s, d, k, t in zip(src.tolist(), dst.tolist(), kind.tolist(), at.tolist(), strict=True):
+        if s == d:
+            continue
+        pair = (min(s, d), max(s, d))
+        direction = 0 if k == "dinner" else (1 if s < d else -1)
+        w = TIE_WEIGHTS[k] * math.exp(-(50 * DAY - t) / tau)
+        before = previous.get(pair)
+        answered = direction != 0 and before is not None and before[0] == -direction
+        if answered:
+            w *= 1 + math.exp(-(t - before[1]) / DAY)
+        previous[pair] = (direction, t)
+        row = sums.setdefault(pair, [0.0, 0, 0])
+        row[0] += w
+        row[1] += 1
+        row[2] += answered
+    pairs = sorted(sums)
+    assert found.pairs.tolist() == [list(p) for p in pairs]
+    assert np.allclose(found.strength, [sums[p][0] for p in pairs], rtol=1e-12)
+    assert found.frequency.tolist() == [sums[p][1] for p in pairs]
+    assert found.answers.tolist() == [sums[p][2] for p in pairs]
