@@ -158,3 +158,24 @@ def test_cli_funnel_and_nudges(calendar, tmp_path):
     nudged = run_cli("nudges", "--top", "5", db=db)
     assert nudged.returncode == 0, nudged.stderr
     assert "you usually talk every 10 days" in nudged.stdout
+
+
+def test_a_dated_standing_tie_dates_the_first_contact():
+    src, dst = np.array([1, 1]), np.array([2, 2])
+    kind = np.array([KINDS.index("follow"), KINDS.index("call")])
+    at = np.array([np.nan, 10 * DAY])
+    found = relationship_stages(
+        src, dst, kind, at, kinds=KINDS, focus=1, began=np.array([2 * DAY, np.nan])
+    )
+    assert found.reached[0, 0] == 2 * DAY and found.reached[0, 2] == 10 * DAY
+    assert STAGES[found.stage[0]] == "call"
+
+
+def test_the_sample_s_connections_are_dated_cohorts():
+    store = salon.demo.sample_store()
+    found = salon.funnel(store)
+    assert (
+        sum(q["people"] for q in found.quarters)
+        == found.people
+        == len(salon.ties(store, top=None).ties)
+    )

@@ -246,7 +246,13 @@ def funnel(
     events = relation_events(store)
     focus = _focus(store, notes)
     found = relationship_stages(
-        events.src, events.dst, events.kind, events.at, kinds=events.kinds, focus=focus
+        events.src,
+        events.dst,
+        events.kind,
+        events.at,
+        kinds=events.kinds,
+        focus=focus,
+        began=events.dated,
     )
     keep = np.ones(len(found), bool)
     chosen = None

@@ -53,9 +53,11 @@ def relationship_stages(
     *,
     kinds: Sequence[str],
     focus: int | None = None,
+    began: np.ndarray | None = None,
 ) -> Stages:
     """The stage of every relationship of ``focus`` (every pair without one) from events
-    ``src → dst`` of ``kinds[kind]`` at ``at`` (NaN: a standing tie).
+    ``src → dst`` of ``kinds[kind]`` at ``at`` (NaN: a standing tie). ``began`` (optional)
+    dates standing ties (when a connection was made): it dates the ``online`` stage too.
 
     Examples
     --------
@@ -75,7 +77,8 @@ def relationship_stages(
     keep = src != dst
     if focus is not None:
         keep &= (src == focus) | (dst == focus)
-    src, dst, kind, at = src[keep], dst[keep], kind[keep], at[keep]
+    began = at if began is None else np.where(np.isnan(at), np.asarray(began, np.float64), at)
+    src, dst, kind, at, began = src[keep], dst[keep], kind[keep], at[keep], began[keep]
     if focus is not None:
         other = np.where(src == focus, dst, src)
         a, b = np.full(len(other), focus, np.int64), other
@@ -88,10 +91,10 @@ def relationship_stages(
     m = len(pairs)
     names = np.array([*kinds, ""], dtype=object)[kind] if len(kind) else np.array([])
 
-    def first(mask: np.ndarray) -> np.ndarray:
+    def first(mask: np.ndarray, times: np.ndarray = at) -> np.ndarray:
         out = np.full(m, np.inf)
-        timed = mask & ~np.isnan(at)
-        np.minimum.at(out, inverse[timed], at[timed])
+        timed = mask & ~np.isnan(times)
+        np.minimum.at(out, inverse[timed], times[timed])
         out[np.isinf(out)] = np.nan
         return out
 
@@ -100,7 +103,7 @@ def relationship_stages(
 
     talk = of(CONVERSATION)
     reached = np.full((m, len(STAGES)), np.nan)
-    reached[:, 0] = first(np.ones(len(at), bool))
+    reached[:, 0] = first(np.ones(len(at), bool), began)
     reached[:, 1] = np.fmax(first(talk & outgoing), first(talk & ~outgoing))
     both_ways = ~np.isnan(first(talk & outgoing)) & ~np.isnan(first(talk & ~outgoing))
     reached[~both_ways, 1] = np.nan

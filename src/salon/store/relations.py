@@ -30,7 +30,8 @@ _CHUNK = 500_000
 @dataclass(frozen=True)
 class Events:
     """Events between two people: ``kind[i]`` codes ``kinds``; ``at`` NaN for standing ties;
-    ``meeting[i]`` is True for a pair of a meeting's attendees."""
+    ``meeting[i]`` is True for a pair of a meeting's attendees; ``dated`` is ``at``, or for
+    a standing tie the day it began (its ``since``, else when an export first saw it)."""
 
     src: np.ndarray
     dst: np.ndarray
@@ -39,6 +40,7 @@ class Events:
     weight: np.ndarray
     meeting: np.ndarray
     kinds: tuple[str, ...]
+    dated: np.ndarray
 
     def __len__(self) -> int:
         return int(self.src.shape[0])
@@ -71,7 +73,7 @@ class _Builder:
         return self.names.index(kind)
 
     def add(self, kind: str, block: np.ndarray, *, meeting: bool = False) -> None:
-        """``block``: columns src, dst, at, weight."""
+        """``block``: columns src, dst, at, weight, and optionally when a tie began."""
         n = len(block)
         self.parts.append(
             (
@@ -81,6 +83,7 @@ class _Builder:
                 block[:, 2].astype(np.float64),
                 block[:, 3].astype(np.float64),
                 np.full(n, meeting),
+                block[:, 4] if block.shape[1] > 4 else block[:, 2].astype(np.float64),
             )
         )
 
@@ -103,11 +106,14 @@ def relation_events(store: Store) -> Events:
         _post_events(c, out)
         _meeting_events(c, out)
         for kind in sorted(c.execute(select(ties.c.kind).distinct()).scalars()):
-            stmt = select(ties.c.src_id, ties.c.dst_id).where(ties.c.kind == kind)
+            began = func.coalesce(ties.c.since, ties.c.first_seen, -1)
+            stmt = select(ties.c.src_id, ties.c.dst_id, began).where(ties.c.kind == kind)
             for chunk in _rows(c, stmt):
-                pairs = np.array(chunk, dtype=np.float64).reshape(-1, 2)
-                nan = np.full((len(pairs), 1), np.nan)
-                out.add(kind, np.hstack([pairs, nan, np.ones((len(pairs), 1))]))
+                rows = np.array(chunk, dtype=np.float64).reshape(-1, 3)
+                rows[rows[:, 2] < 0, 2] = np.nan
+                nan = np.full((len(rows), 1), np.nan)
+                one = np.ones((len(rows), 1))
+                out.add(kind, np.hstack([rows[:, :2], nan, one, rows[:, 2:]]))
         mapping = canonical_map(c)
     return _finish(out, mapping)
 
@@ -170,9 +176,17 @@ def _finish(out: _Builder, mapping: dict[int, int]) -> Events:
     if not out.parts:
         empty = np.zeros(0, np.int64)
         return Events(
-            empty, empty, np.zeros(0, np.int16), np.zeros(0), np.zeros(0), np.zeros(0, bool), ()
+            empty,
+            empty,
+            np.zeros(0, np.int16),
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0, bool),
+            (),
+            np.zeros(0),
         )
-    src, dst, kind, at, weight, meeting = (np.concatenate(c) for c in zip(*out.parts, strict=True))
+    columns = [np.concatenate(c) for c in zip(*out.parts, strict=True)]
+    src, dst, kind, at, weight, meeting, dated = columns
     if mapping:
         ids = np.fromiter(mapping.keys(), np.int64, len(mapping))
         to = np.fromiter(mapping.values(), np.int64, len(mapping))
@@ -182,7 +196,7 @@ def _finish(out: _Builder, mapping: dict[int, int]) -> Events:
             pos = np.clip(np.searchsorted(ids, column), 0, len(ids) - 1)
             hit = ids[pos] == column
             column[hit] = to[pos[hit]]
-    return Events(src, dst, kind, at, weight, meeting, tuple(out.names))
+    return Events(src, dst, kind, at, weight, meeting, tuple(out.names), dated)
 
 
 def latest_time(store: Store) -> float | None:
