@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from sqlalchemy import Connection, func, select
 
 from salon.model import SYMMETRIC_KINDS
 from salon.private import open_private, private_dir
+from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.schema import (
@@ -192,23 +193,6 @@ def cache_dir() -> Path:
     return Path(base) / "snapshots"
 
 
-def _rows(connection: Connection, stmt) -> Iterator[list]:  # type: ignore[no-untyped-def,type-arg]
-    """Rows as plain tuples from the DB-API cursor, a million at a time: NumPy converts
-    tuples of numbers in C, where SQLAlchemy's row objects would cost a Python call each."""
-    compiled = stmt.compile(dialect=connection.dialect)
-    if compiled.positiontup is not None:
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-    else:
-        params = compiled.params
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while chunk := cursor.fetchmany(_CHUNK):
-            yield chunk
-    finally:
-        cursor.close()
-
-
 def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray], list[str]]:
     """Columns src, dst, weight, kind code from ties, interactions and meetings."""
     kind_names: list[str] = []
@@ -235,7 +219,7 @@ def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray]
                 stmt = stmt.where(time_filter >= spec.since)
             if time_filter is not None and spec.until is not None:
                 stmt = stmt.where(time_filter <= spec.until)
-            for chunk in _rows(connection, stmt):
+            for chunk in fetch_chunks(connection, stmt, _CHUNK):
                 block = np.array(chunk, dtype=np.float64)
                 src, dst = block[:, 0].astype(np.int64), block[:, 1].astype(np.int64)
                 weight = np.clip(block[:, 2], 0, None) * spec.weight(kind)
@@ -284,7 +268,7 @@ def _post_edges(
         stmt = stmt.where(posts.c.at <= spec.until)
     out = []
     weight = spec.weight(kind)
-    for chunk in _rows(connection, stmt):
+    for chunk in fetch_chunks(connection, stmt, _CHUNK):
         if recorded:
             chunk = [
                 r

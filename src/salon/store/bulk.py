@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -31,6 +31,24 @@ def interaction_key(
     """
     text = f"{kind}\x1f{src}\x1f{dst}\x1f{at}\x1f{ref}\x1f{channel}\x1f{fingerprint}"
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def fetch_chunks(connection: Connection, stmt: Any, size: int = 1_000_000) -> Iterator[list]:
+    """Rows of ``stmt`` as plain tuples from the DB-API cursor, ``size`` at a time: NumPy
+    converts tuples of numbers in C, where SQLAlchemy's row objects would cost a Python call
+    each."""
+    compiled = stmt.compile(dialect=connection.dialect)
+    if compiled.positiontup is not None:
+        params: Any = tuple(compiled.params[name] for name in compiled.positiontup)
+    else:
+        params = compiled.params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while chunk := cursor.fetchmany(size):
+            yield chunk
+    finally:
+        cursor.close()
 
 
 def dialect_insert(connection: Connection, table: Table) -> Any:

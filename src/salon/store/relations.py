@@ -11,12 +11,12 @@ people are one).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Connection, func, select
 
+from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.profiles import resolve_person
@@ -44,22 +44,6 @@ class Events:
 
     def __len__(self) -> int:
         return int(self.src.shape[0])
-
-
-def _rows(connection: Connection, stmt) -> Iterator[list]:  # type: ignore[no-untyped-def,type-arg]
-    """Rows as plain tuples from the DB-API cursor: NumPy converts them in C."""
-    compiled = stmt.compile(dialect=connection.dialect)
-    if compiled.positiontup is not None:
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-    else:
-        params = compiled.params
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while chunk := cursor.fetchmany(_CHUNK):
-            yield chunk
-    finally:
-        cursor.close()
 
 
 class _Builder:
@@ -99,7 +83,7 @@ def relation_events(store: Store) -> Events:
                 func.coalesce(interactions.c.at, -1),
                 interactions.c.weight,
             ).where(interactions.c.kind == kind, interactions.c.dst_id.is_not(None))
-            for chunk in _rows(c, stmt):
+            for chunk in fetch_chunks(c, stmt, _CHUNK):
                 block = np.array(chunk, dtype=np.float64)
                 block[block[:, 2] < 0, 2] = np.nan  # an interaction without a time: standing
                 out.add(kind, block)
@@ -108,7 +92,7 @@ def relation_events(store: Store) -> Events:
         for kind in sorted(c.execute(select(ties.c.kind).distinct()).scalars()):
             began = func.coalesce(ties.c.since, ties.c.first_seen, -1)
             stmt = select(ties.c.src_id, ties.c.dst_id, began).where(ties.c.kind == kind)
-            for chunk in _rows(c, stmt):
+            for chunk in fetch_chunks(c, stmt, _CHUNK):
                 rows = np.array(chunk, dtype=np.float64).reshape(-1, 3)
                 rows[rows[:, 2] < 0, 2] = np.nan
                 nan = np.full((len(rows), 1), np.nan)
@@ -135,7 +119,7 @@ def _post_events(c: Connection, out: _Builder) -> None:
             .join(parent, (parent.c.platform == posts.c.platform) & (parent.c.post_key == column))
             .where(posts.c.author_id.is_not(None), parent.c.author_id.is_not(None))
         )
-        for chunk in _rows(c, stmt):
+        for chunk in fetch_chunks(c, stmt, _CHUNK):
             rows = [
                 (r[0], r[1], np.nan if r[2] is None else r[2], 1.0)
                 for r in chunk
