@@ -17,6 +17,7 @@ from salon.dates import iso
 from salon.errors import SalonError
 from salon.store.database import Store
 from salon.store.schema import (
+    accounts,
     affiliations,
     files,
     identities,
@@ -25,16 +26,19 @@ from salon.store.schema import (
     meeting_attendees,
     meetings,
     merges,
+    notes,
     organizations,
     people,
     places,
     posts,
     snapshots,
+    stakeholders,
     ties,
 )
 
 #: Rows an import adds, in the order they can be deleted (what refers to others first).
 ROWS = (
+    notes,
     meeting_attendees,
     interactions,
     ties,
@@ -55,6 +59,7 @@ _PERSON_COLUMNS = (
     (identities, "person_id"),
     (meeting_attendees, "person_id"),
     (meetings, "organizer_id"),
+    (notes, "person_id"),
 )
 
 
@@ -147,6 +152,43 @@ def _delete_unused(connection: Connection, table: Table, import_id: int, refs: l
     return len(ids)
 
 
+def _check_intelligence(connection: Connection, import_id: int, pids: list[int]) -> None:
+    """Refuse to remove people that intelligence the user wrote refers to (a stakeholder, a
+    note not added by this import): the user's own words are never deleted by an import."""
+    named: set[str] = set()
+    for i in range(0, len(pids), 500):
+        chunk = pids[i : i + 500]
+        query = (
+            select(accounts.c.name)
+            .join(stakeholders, stakeholders.c.account_id == accounts.c.id)
+            .where(or_(stakeholders.c.person_id.in_(chunk), stakeholders.c.reports_to.in_(chunk)))
+        )
+        named.update(f"a stakeholder of account '{n}'" for n in connection.execute(query).scalars())
+        query = select(func.count()).where(
+            notes.c.person_id.in_(chunk), notes.c.import_id.is_(None)
+        )
+        if n := connection.execute(query.select_from(notes)).scalar_one():
+            named.add(f"{n} note(s)")
+    if named:
+        raise SalonError(
+            f"Import {import_id} added people your intelligence refers to "
+            f"({', '.join(sorted(named))}). Remove them from the account ('salon account "
+            "show NAME' lists them) first, then remove the import."
+        )
+
+
+def _unlink_accounts(connection: Connection, import_id: int) -> None:
+    """Accounts linked to an organisation only this import added lose the link (the account
+    and its plan stay)."""
+    gone = select(organizations.c.id).where(
+        organizations.c.import_id == import_id,
+        organizations.c.id.not_in(select(affiliations.c.organization_id)),
+    )
+    connection.execute(
+        update(accounts).where(accounts.c.organization_id.in_(gone)).values(organization_id=None)
+    )
+
+
 def remove_import(store: Store, import_id: int) -> dict[str, int]:
     """Remove exactly what import ``import_id`` added, in one transaction; rows removed per
     table. Refused (nothing changes) while a later import uses people it added."""
@@ -164,6 +206,7 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
                 f"Import {import_id} added people that import(s) {later} also use. "
                 f"Remove those first ('salon imports remove {max(users)}'), then this one."
             )
+        _check_intelligence(connection, import_id, pids)
         removed: dict[str, int] = {}
         removed["merges"] = _undo_merges(connection, import_id, set(pids))
         removed["meetings restored"] = _restore_meetings(connection, import_id)
@@ -173,6 +216,7 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
         removed["meetings"] = _delete_unused(
             connection, meetings, import_id, [meeting_attendees.c.meeting_id]
         )
+        _unlink_accounts(connection, import_id)
         removed["organizations"] = _delete_unused(
             connection, organizations, import_id, [affiliations.c.organization_id]
         )

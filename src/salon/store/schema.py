@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 #: The newest migration (``migrations/versions``): a store at it needs no Alembic at start-up.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 metadata = MetaData(
     naming_convention={
@@ -260,6 +260,79 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
+#: Confidentiality levels of intelligence, most private first.
+LEVELS = ("private", "team", "public")
+#: Buying roles a stakeholder can have in an account.
+BUYING_ROLES = ("decision_maker", "champion", "evaluator", "procurement", "influencer", "blocker")
+#: Fields of an account plan (``note`` is a free note, e.g. about a person).
+NOTE_FIELDS = (
+    "issues",
+    "politics",
+    "motivations",
+    "decision_process",
+    "criteria",
+    "projects",
+    "gaps",
+    "note",
+)
+
+#: Organisations the user sells to or serves. ``organization_id`` links one to the imported
+#: organisation of the same name (whose affiliations say who works there), when there is one.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("domain", Text),
+    Column("organization_id", Integer, ForeignKey("organizations.id")),
+    Column("level", String(16), nullable=False, default="private"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+#: People at an account, with their buying role (one of :data:`BUYING_ROLES`, or none) and
+#: whom they report to. Person ids are kept as written; readers map them to the person they
+#: were merged into (:func:`salon.store.merges.canonical_map`), as for every other table.
+stakeholders = Table(
+    "stakeholders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(32)),
+    Column("title", Text),
+    Column("reports_to", Integer, ForeignKey("people.id")),
+    Column("source", Text),
+    Column("observed_at", BigInteger),
+    Column("level", String(16), nullable=False, default="private"),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("account_id", "person_id"),
+)
+
+#: Intelligence: an account plan's entries (``field`` one of :data:`NOTE_FIELDS`) and private
+#: notes about a person (``field`` "note", ``person_id`` set), each with its source, when it
+#: was observed, its confidentiality level (:data:`LEVELS`) and after how many days it is stale
+#: (null: never). ``key`` (a 16-byte digest) makes writes idempotent. Rows an importer writes
+#: (a contact's vCard NOTE) carry provenance (``import_id``, ``file_id``, ``line``); rows the
+#: user writes have none.
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), index=True),
+    Column("person_id", Integer, ForeignKey("people.id"), index=True),
+    Column("field", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", Text),
+    Column("observed_at", BigInteger),
+    Column("level", String(16), nullable=False, default="private"),
+    Column("stale_after_days", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    Column("key", LargeBinary(16), nullable=False, unique=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), index=True),
+    Column("file_id", Integer, ForeignKey("files.id")),
+    Column("line", Integer),
+)
+
 #: Tables that hold the user's data, in an order that satisfies foreign keys.
 DATA_TABLES = (
     imports,
@@ -277,4 +350,7 @@ DATA_TABLES = (
     meeting_attendees,
     merges,
     segments,
+    accounts,
+    stakeholders,
+    notes,
 )
