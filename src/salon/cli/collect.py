@@ -1,0 +1,248 @@
+"""`salon collect SOURCE …`: the only commands that reach the internet (public APIs only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from salon import SalonError
+from salon.cli.app import JsonOption, _print_json, _section, _store, app, console, errors
+
+collect_app = typer.Typer(
+    help="Collect public market data from open networks (the only commands that use the "
+    "network). Jobs resume where they stopped; answers are cached.\n\n"
+    "Example: salon collect bluesky --followers-of @someone.bsky.social --depth 1 "
+    "--as-segment prospects",
+    no_args_is_help=True,
+)
+app.add_typer(collect_app, name="collect")
+
+BaseUrl = Annotated[
+    str | None,
+    typer.Option("--base-url", "--instance", help="The server's API address (default: public)."),
+]
+MaxRequests = Annotated[
+    int | None,
+    typer.Option("--max-requests", min=1, help="Stop after this many requests (resumable)."),
+]
+Since = Annotated[
+    str | None, typer.Option("--since", help="Only posts from this date on (YYYY-MM-DD).")
+]
+AsSegment = Annotated[
+    str | None,
+    typer.Option("--as-segment", help="Name the collected accounts as this segment."),
+]
+JobName = Annotated[
+    str | None,
+    typer.Option("--job", help="The job's name (default: derived from what is asked)."),
+]
+Restart = Annotated[
+    bool, typer.Option("--restart", help="Start the job anew instead of resuming it.")
+]
+Concurrency = Annotated[
+    int, typer.Option("--concurrency", min=1, max=64, help="Requests in flight at once.")
+]
+Rate = Annotated[
+    float | None,
+    typer.Option("--rate", min=0, help="At most this many requests a second (0: no pace)."),
+]
+MaxAge = Annotated[
+    float,
+    typer.Option(
+        "--max-age", min=0, help="Reuse cached answers up to this many hours old unasked."
+    ),
+]
+Depth = Annotated[
+    int, typer.Option("--depth", min=0, max=4, help="How far to expand from the seeds.")
+]
+
+
+def _since(value: str | None) -> int | None:
+    if not value:
+        return None
+    from salon.dates import parse_time
+
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise SalonError(f"--since '{value}' is not a date (use YYYY-MM-DD).") from None
+
+
+@contextmanager
+def _bar() -> Iterator[Callable[[int, int, int], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Collecting", total=None, records=0)
+
+        def progress(pages: int, tasks: int, records: int) -> None:
+            bar.update(task, completed=pages, total=max(tasks, pages), records=records)
+
+        yield progress
+
+
+def _run(
+    source: str,
+    seeds: list[dict[str, Any]],
+    options: dict[str, Any],
+    *,
+    base_url: str | None,
+    max_requests: int | None,
+    as_segment: str | None,
+    job: str | None,
+    restart: bool,
+    concurrency: int,
+    rate: float | None,
+    max_age: float,
+    json_out: bool,
+) -> None:
+    import salon.collect
+
+    if not seeds:
+        raise SalonError(f"Nothing to collect: name what to collect from {source} (see --help).")
+    with _store() as store, _bar() as progress:
+        try:
+            report = salon.collect.collect(
+                store,
+                source,
+                seeds,
+                options=options,
+                base_url=base_url,
+                job=job,
+                as_segment=as_segment,
+                max_requests=max_requests,
+                concurrency=concurrency,
+                rate=rate,
+                max_age=max_age * 3600,
+                restart=restart,
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            errors.print(
+                "Interrupted: what was collected up to the last page is stored; run the same "
+                "command to resume."
+            )
+            raise typer.Exit(130) from None
+    if json_out:
+        _print_json(report.to_dict())
+        return
+    rows = [
+        ("job", report.job),
+        ("status", report.status),
+        ("pages written", f"{report.pages:,}"),
+        ("records", f"{report.records:,}"),
+        ("requests sent", f"{report.requests:,}"),
+        ("answered from the cache", f"{report.cached:,}"),
+        ("retries", f"{report.retries:,}"),
+        ("tasks left", f"{report.tasks_left:,} of {report.tasks:,}"),
+        ("accounts collected", f"{report.members:,}"),
+        ("seconds", f"{report.seconds:,.1f}"),
+        ("job state", report.state),
+    ]
+    if report.segment:
+        rows.append(("segment", report.segment))
+    _section(f"Collected from {source}", ("", ""), rows)
+    if report.status == "stopped":
+        console.print("The budget is spent: run the same command again to continue the job.")
+
+
+@collect_app.command("bluesky")
+def bluesky(
+    actors: Annotated[
+        list[str] | None, typer.Argument(help="Handles or DIDs: collect these accounts.")
+    ] = None,
+    followers_of: Annotated[
+        list[str] | None,
+        typer.Option("--followers-of", help="Collect the followers of this account."),
+    ] = None,
+    follows_of: Annotated[
+        list[str] | None,
+        typer.Option("--follows-of", help="Collect the accounts this account follows."),
+    ] = None,
+    search: Annotated[
+        list[str] | None, typer.Option("--search", help="Collect posts matching this query.")
+    ] = None,
+    thread: Annotated[
+        list[str] | None, typer.Option("--thread", help="Collect a post's thread (at:// URI).")
+    ] = None,
+    depth: Depth = 0,
+    follows: Annotated[
+        bool, typer.Option("--follows/--no-follows", help="Collect whom each account follows.")
+    ] = True,
+    posts: Annotated[
+        bool, typer.Option("--posts/--no-posts", help="Collect each account's posts.")
+    ] = True,
+    since: Since = None,
+    base_url: BaseUrl = None,
+    max_requests: MaxRequests = None,
+    as_segment: AsSegment = None,
+    job: JobName = None,
+    restart: Restart = False,
+    concurrency: Concurrency = 8,
+    rate: Rate = None,
+    max_age: MaxAge = 24.0,
+    json_out: JsonOption = False,
+) -> None:
+    """Bluesky accounts, follows, followers, posts, threads and searches (public AppView).
+
+    Each account found gets its profile, whom it follows and its posts (--no-follows,
+    --no-posts leave them out); --depth expands --followers-of / --follows-of further.
+
+    Example: salon collect bluesky --followers-of @ana.bsky.social --depth 1 --as-segment prospects
+    """
+    from salon.collect import bluesky as source
+
+    seeds = source.seeds(
+        actors or [],
+        followers_of=followers_of or [],
+        follows_of=follows_of or [],
+        search=search or [],
+        threads=thread or [],
+        depth=depth,
+        follows=follows,
+        posts=posts,
+    )
+    options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
+    _run(
+        "bluesky",
+        seeds,
+        options,
+        base_url=base_url,
+        max_requests=max_requests,
+        as_segment=as_segment,
+        job=job,
+        restart=restart,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        json_out=json_out,
+    )
+
+
+@collect_app.command("jobs")
+def jobs(json_out: JsonOption = False) -> None:
+    """The store's collection jobs: status, tasks left, requests spent, where the state is.
+
+    Example: salon collect jobs
+    """
+    import salon.collect
+
+    with _store() as store:
+        found = salon.collect.jobs(store)
+    if json_out:
+        _print_json(found)
+        return
+    rows = [
+        (j["job"], j["source"], j["status"], f"{j['tasks_left']:,}", f"{j['requests']:,}")
+        for j in found
+    ]
+    _section("Collection jobs", ("job", "source", "status", "tasks left", "requests"), rows)

@@ -1,0 +1,121 @@
+"""``salon collect``: public market data from open networks, on the user's explicit request.
+
+The only part of Salon that opens network connections. One module a source —
+:mod:`~salon.collect.bluesky` (public AppView XRPC), :mod:`~salon.collect.mastodon` (any
+instance's REST API), :mod:`~salon.collect.stackexchange` (API 2.x),
+:mod:`~salon.collect.hackernews` (Firebase API) and :mod:`~salon.collect.rss` (RSS/Atom
+through feedparser) — each with ``NAME``, ``DEFAULT_BASE``, ``RATE``, ``seeds(…)``, ``request``
+and ``parse``; the polite client in :mod:`~salon.collect.http`, the HTTP cache in
+:mod:`~salon.collect.cache`, resumable jobs in :mod:`~salon.collect.job`.
+
+Where things live (``<data>`` is ``$XDG_DATA_HOME/salon``, else ``~/.local/share/salon``;
+``<uuid>`` the store's identity from ``store_meta``, so each store, SQLite or PostgreSQL, has
+its own)::
+
+    <data>/collect/<uuid>/http-cache.sqlite     answers kept (URL → body, validators)
+    <data>/collect/<uuid>/jobs/<job>/job.json   a job's cursors, budget used, status
+    <data>/collect/<uuid>/segments/<name>.txt   accounts of a segment named --as-segment
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from salon.store import Store
+
+SOURCES = ("bluesky", "mastodon", "stackexchange", "hackernews", "rss")
+
+
+def source(name: str) -> ModuleType:
+    """The module of a source by name."""
+    from salon.errors import SalonError
+
+    if name not in SOURCES:
+        raise SalonError(f"Unknown source '{name}'. Salon collects from {', '.join(SOURCES)}.")
+    return importlib.import_module(f"salon.collect.{name}")
+
+
+def collect(
+    store: Store,
+    source_name: str,
+    seeds: list[dict[str, Any]],
+    *,
+    options: dict[str, Any] | None = None,
+    base_url: str | None = None,
+    job: str | None = None,
+    as_segment: str | None = None,
+    max_requests: int | None = None,
+    concurrency: int = 8,
+    rate: float | None = None,
+    max_age: float = 86400.0,
+    backoff: float = 1.0,
+    restart: bool = False,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> Any:
+    """Run (or resume) a collection job and name its accounts as a segment; returns the
+    :class:`~salon.collect.job.CollectReport`."""
+    from salon.collect.job import Job
+
+    runner = Job(store, source(source_name), seeds, options=options, base_url=base_url, name=job)
+    report = runner.run(
+        max_requests=max_requests,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        backoff=backoff,
+        restart=restart,
+        progress=progress,
+    )
+    if as_segment:
+        name_segment(store, runner.members(), as_segment, runner.root.parent)
+        report.segment = as_segment
+    return report
+
+
+def name_segment(store: Store, members: list[str], name: str, folder: Path) -> Any:
+    """Store the segment ``name``: the accounts listed in ``<folder>/segments/<name>.txt``."""
+    import salon
+    from salon.collect.job import write_atomic
+    from salon.errors import SalonError
+    from salon.private import private_dir
+
+    if not members:
+        raise SalonError(
+            f"The job collected no accounts yet, so there is no segment '{name}' to name. "
+            "Run it (longer) first."
+        )
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    path = private_dir(folder / "segments") / f"{safe}.txt"
+    write_atomic(path, "".join(f"{m}\n" for m in members))
+    return salon.add_segment(store, name, f"file:{path}", replace=True)
+
+
+def jobs(store: Store) -> list[dict[str, Any]]:
+    """The store's collection jobs: name, source, status, tasks, requests, last update."""
+    import json
+
+    from salon.collect.job import collect_dir
+
+    found = []
+    for path in sorted((collect_dir(store) / "jobs").glob("*/job.json")):
+        state = json.loads(path.read_text(encoding="utf-8"))
+        found.append(
+            {
+                "job": path.parent.name,
+                "source": state.get("source"),
+                "base_url": state.get("base_url"),
+                "status": state.get("status"),
+                "tasks": state.get("tasks"),
+                "tasks_left": state.get("tasks", 0)
+                - state.get("next", 0)
+                + len(state.get("active", {})),
+                "requests": state.get("requests"),
+                "updated_at": state.get("updated_at"),
+                "state": str(path),
+            }
+        )
+    return found
