@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 #: The newest migration (``migrations/versions``): a store at it needs no Alembic at start-up.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 metadata = MetaData(
     naming_convention={
@@ -333,6 +333,41 @@ notes = Table(
     Column("line", Integer),
 )
 
+#: Objectives a goal can have (``salon goal add --objective``).
+OBJECTIVES = ("reach", "speak", "sell", "hire", "learn")
+
+#: Goals: what the user is trying to achieve with a segment (and a topic, accounts), over
+#: ``horizon_months``, spending at most ``hours_per_week`` on it. ``segment`` is a stored
+#: segment's name or a rule, as ``--segment`` takes; ``accounts`` a JSON list of account names.
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("objective", String(16), nullable=False),
+    Column("segment", Text, nullable=False),
+    Column("topic", Text),
+    Column("accounts", Text, nullable=False, default="[]"),
+    Column("horizon_months", Integer, nullable=False, default=12),
+    Column("hours_per_week", Float, nullable=False, default=4.0),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+#: Measurements of a goal's milestones (``salon progress``): one row per milestone and
+#: measurement, with its value, the evidence (JSON: who, which kinds) and the store's latest
+#: import when measured (``last_import``; no foreign key: an import taken back keeps history).
+goal_progress = Table(
+    "goal_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("goal_id", Integer, ForeignKey("goals.id"), nullable=False, index=True),
+    Column("measured_at", BigInteger, nullable=False),
+    Column("milestone", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("last_import", Integer),
+)
+
 #: Tables that hold the user's data, in an order that satisfies foreign keys.
 DATA_TABLES = (
     imports,
@@ -353,4 +388,6 @@ DATA_TABLES = (
     accounts,
     stakeholders,
     notes,
+    goals,
+    goal_progress,
 )
