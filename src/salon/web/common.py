@@ -1,0 +1,141 @@
+"""What every route module shares: the app's state, rendering a page, caching an answer per
+state of the store, and the errors a route raises."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from salon.store import Store
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+#: The navigation bar: (path, label); pages of features not in this version are left out.
+NAV: list[tuple[str, str]] = []
+
+
+@dataclass
+class WebState:
+    """The app's state: its store, token, cookie names, the answers cached per store state."""
+
+    store: Store
+    token: str
+    token_cookie: str
+    csrf_cookie: str
+    include_private: bool = False
+    env: Environment | None = None
+    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    cache_size: int = 64
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    #: One analysis at a time: the heavy ones use every core already.
+    heavy: threading.Lock = field(default_factory=threading.Lock)
+    imports: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def state(request: Request) -> WebState:
+    return request.app.state.salon  # type: ignore[no-any-return]
+
+
+def store_stamp(store: Store) -> str:
+    """What changes whenever the store's answers may: imports, merges, segments, notes."""
+    from sqlalchemy import func, select
+
+    from salon.graph.snapshot import store_state
+    from salon.store.schema import segments
+
+    with store.engine.connect() as connection:
+        base = store_state(connection)
+        seg = connection.execute(select(func.count(), func.max(segments.c.id))).one()
+    return json.dumps([base, *seg])
+
+
+def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept while the store stays as it is (at most ``cache_size`` answers);
+    two requests for one answer compute it once."""
+    web = state(request)
+    full = (store_stamp(web.store), *key)
+    with web.lock:
+        if full in web.cache:
+            web.cache.move_to_end(full)
+            return web.cache[full]
+    value = compute()
+    with web.lock:
+        web.cache[full] = value
+        while len(web.cache) > web.cache_size:
+            web.cache.popitem(last=False)
+    return value
+
+
+def heavy(request: Request, compute: Callable[[], Any]) -> Any:
+    """Run an analysis that uses every core, one at a time."""
+    with state(request).heavy:
+        return compute()
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page: ``template`` with ``context``, the CSRF token, the navigation and the API twin."""
+    web = state(request)
+    assert web.env is not None
+    page = web.env.get_template(template).render(
+        request=request,
+        csrf=getattr(request.state, "csrf", ""),
+        nav=NAV,
+        path=request.url.path,
+        include_private=web.include_private,
+        **context,
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+def not_found(message: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=message)
+
+
+def bad_request(message: str) -> HTTPException:
+    return HTTPException(status_code=400, detail=message)
+
+
+def salon_error(exc: Exception) -> HTTPException:
+    """A SalonError as the HTTP error it is: an unknown person is 404, the rest 400."""
+    text = str(exc)
+    missing = text.startswith(("No person", "Nobody called", "No segment", "No import"))
+    return HTTPException(status_code=404 if missing else 400, detail=text)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing request authenticated by the cookie unless it repeats the CSRF
+    cookie's value (form field ``csrf`` or header ``X-CSRF-Token``): 403."""
+    from salon.web.security import SAFE_METHODS, same
+
+    if request.method in SAFE_METHODS or getattr(request.state, "auth", None) != "cookie":
+        return
+    expected = request.cookies.get(state(request).csrf_cookie)
+    given = request.headers.get("x-csrf-token")
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    ):
+        form = await request.form()
+        value = form.get("csrf")
+        given = value if isinstance(value, str) else None
+    if not same(given, expected):
+        raise HTTPException(
+            status_code=403,
+            detail="This form's security token is missing or stale (a request from another "
+            "site, or an old page): reload the page and send it again.",
+        )
