@@ -286,6 +286,18 @@ class InteractionBatch:
 
 
 @dataclass(slots=True)
+class Note:
+    """What the user keeps about a person in their own sources (a contact's vCard ``NOTE``,
+    a Google contact's ``Notes``): private by default, written to the ``notes`` table (field
+    ``note``), never to a public output."""
+
+    person: PersonRef
+    text: str
+    level: str = "private"
+    line: int = 0
+
+
+@dataclass(slots=True)
 class Notice:
     """Something the import report should say about the file (not data): a series cut at its
     cap, a record left out and why."""
@@ -304,5 +316,6 @@ Record = (
     | Place
     | Meeting
     | InteractionBatch
+    | Note
     | Notice
 )

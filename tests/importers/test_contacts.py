@@ -6,6 +6,7 @@ from salon.store.schema import (
     affiliations,
     identities,
     metadata,
+    notes,
     organizations,
     people,
     places,
@@ -240,11 +241,53 @@ def test_ios_and_google_vcard_profiles(fresh_store):
     assert groups == {"Clients", "Friends"}
 
 
-def test_notes_stay_private(fresh_store):
-    salon.import_paths(fresh_store, [DATA / n for n in sorted(LAYOUTS)])
+# The notes the fixtures hold, by file: (whose card, a word of the note).
+NOTES = {
+    "contacts_android_v21.vcf": [("Jürgen Müller", "Geheim-Notiz-Android")],
+    "contacts_ios_v30.vcf": [
+        ("Johnny Appleseed", "Secret-iOS-note"),
+        ("Corner Bakery", "Secret-iOS-note about the bakery"),
+    ],
+    "contacts_google_v30.vcf": [(None, "Secret-Google-note")],
+    "contacts_google_v40.vcf": [(None, "Secret-v4-note")],
+    "google_contacts_2022_keyless.csv": [
+        ("Olga Petrova", "Secret-CSV-note"),
+        ("Dad", "Secret-CSV-note for dad"),
+    ],
+    "google_contacts_2024_keyless.csv": [("Nia Moreau", "Secret-CSV-note")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOTES))
+def test_a_contacts_note_is_a_private_note_on_that_person(fresh_store, name):
+    salon.import_paths(fresh_store, [DATA / name])
     with fresh_store.engine.connect() as c:
+        rows = c.execute(
+            select(notes.c.text, notes.c.level, notes.c.field, people.c.name, notes.c.line)
+            .join(people, people.c.id == notes.c.person_id)
+            .order_by(notes.c.line)
+        ).all()
+        # Nowhere else: no other table holds the note's words.
         for table in metadata.sorted_tables:
+            if table.name == "notes":
+                continue
             for row in c.execute(select(table)).all():
                 for value in row:
                     assert "secret" not in str(value).lower(), (table.name, row)
                     assert "geheim" not in str(value).lower(), (table.name, row)
+    assert len(rows) == len(NOTES[name])
+    for (who, words), row in zip(NOTES[name], rows, strict=True):
+        assert words in row.text and row.level == "private" and row.field == "note"
+        assert who is None or row.name == who
+        assert row.line > 0
+    # The same file again (forced) adds no second copy of a note.
+    salon.import_paths(fresh_store, [DATA / name], options=salon.ImportOptions(force=True))
+    with fresh_store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(notes)).scalar() == len(NOTES[name])
+
+
+def test_a_quoted_printable_note_is_decoded(fresh_store):
+    salon.import_paths(fresh_store, [DATA / "contacts_android_v21.vcf"])
+    with fresh_store.engine.connect() as c:
+        text = c.execute(select(notes.c.text)).scalar_one()
+    assert text.startswith("Schuldet mir 50 €, nicht erwähnen.")

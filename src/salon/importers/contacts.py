@@ -5,12 +5,14 @@ included, are decoded). An individual's card gives a person (identities from ``U
 ``EMAIL``, ``TEL``, ``URL``, ``IMPP`` and ``X-SOCIALPROFILE``), an affiliation from ``ORG`` and
 ``TITLE``, a location from ``ADR``, and a ``contact`` tie from you. A group card
 (``KIND:group``) makes each ``MEMBER`` an affiliate of the group; a location card a place.
-``NOTE`` is private to the user and never read.
+``NOTE`` is what the user keeps about the person: a :class:`~salon.model.Note`, stored as a
+private note on that person (the ``notes`` table, field ``note``), which the leak guard keeps
+out of public posts; it is never part of a person's facts or of the card's key.
 
 Google Contacts CSV comes in two layouts (``Name, Given Name, … E-mail 1 - Type`` until 2022,
 ``First Name, Middle Name, … E-mail 1 - Label`` since); several values in one cell are
 separated by `` ::: ``, and groups (``Group Membership`` / ``Labels``) become affiliations.
-``Notes`` is never read.
+``Notes`` becomes a private note on the person, as a vCard's ``NOTE`` does.
 
 Every card or row is a record, even one with no e-mail, personal phone or link (a name, an
 organisation, a short code such as ``121``): it is keyed by :func:`record_key`, a digest of
@@ -27,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import vobject
+from vobject.icalendar import stringToTextValues
 
 from salon.importers.base import ImportOptions, cell
 from salon.importers.files import InputFile, csv_rows, read_document
@@ -34,6 +37,7 @@ from salon.model import (
     SELF,
     Affiliation,
     IdentityKey,
+    Note,
     Person,
     PersonRef,
     Place,
@@ -60,6 +64,24 @@ _GOOGLE_FACTS = re.compile(
     r"|(e-mail|phone|website|relation|event) \d+ - value"
     r"|address \d+ - (formatted|street|city|po box|region|postal code|country)"
 )
+
+
+class _NoteText(vobject.vcard.VCardTextBehavior):
+    """``NOTE`` as one text: vobject's text behaviour keeps only what comes before the first
+    unescaped comma, and vCard 2.1 does not escape commas ("50 €, nicht erwähnen")."""
+
+    @classmethod
+    def decode(cls, line: Any) -> None:
+        plain = not getattr(line, "encoding_param", None) and "BASE64" not in line.singletonparams
+        if line.encoded and plain:
+            line.value = ",".join(stringToTextValues(line.value))
+            line.encoded = False
+            return
+        super().decode(line)
+
+
+vobject.base.registerBehavior(_NoteText, "NOTE", default=True)
+vobject.vcard.VCard3_0.knownChildren.setdefault("NOTE", (0, None, None))
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -247,6 +269,9 @@ def _card(card: Any, line: int) -> Iterator[Record]:
             if _is_group(str(group)):
                 yield Affiliation(person, str(group).strip().lstrip("* "), None, "group", line=line)
     yield Tie(SELF, person, "contact", line=line)
+    for note in _values(card, "note"):
+        if note.strip():
+            yield Note(person, note.strip(), line=line)
 
 
 # What a card holds, for record_key: never NOTE (private), PHOTO, REV or vendor fields.
@@ -347,3 +372,6 @@ def _google_row(row: list[str], index: dict[str, int], line: int) -> Iterator[Re
         if _is_group(group):
             yield Affiliation(person, group.strip().lstrip("* "), None, "group", line=line)
     yield Tie(SELF, person, "contact", line=line)
+    note = cell(row, index, "notes")
+    if note.strip():
+        yield Note(person, note.strip(), line=line)

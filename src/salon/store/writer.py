@@ -9,6 +9,7 @@ written in batches.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from salon.model import (
     IdentityKey,
     Interaction,
     InteractionBatch,
+    Note,
     Notice,
     Person,
     PersonRef,
@@ -34,6 +36,7 @@ from salon.store.schema import (
     affiliations,
     identities,
     interactions,
+    notes,
     organizations,
     people,
     places,
@@ -156,6 +159,7 @@ class Writer(PeopleMixin, EventsMixin):
         self._write_snapshots(batch, resolve)
         self._write_places(batch)
         self._write_meetings(batch, resolve)
+        self._write_notes(batch, resolve)
 
     def _write_batch(self, batch: InteractionBatch, file_id: int) -> None:
         """Interactions in columns: people resolved once per distinct id, rows keyed exactly
@@ -401,6 +405,32 @@ class Writer(PeopleMixin, EventsMixin):
             rows,
             conflict=["owner_id", "platform", "list", "taken_at"],
         )
+
+    def _write_notes(self, batch: Batch, resolve: Resolve) -> None:
+        """A contact's note: a private ``note`` on that person, keyed by the card's strongest
+        identity key and the text, so re-importing (or a newer export) never duplicates it."""
+        rows = []
+        for r, file_id in batch:
+            if not isinstance(r, Note) or not r.text.strip():
+                continue
+            strongest = "/".join(r.person.keys[0]) if r.person.keys else r.person.name
+            rows.append(
+                {
+                    "person_id": resolve(r.person),
+                    "field": "note",
+                    "text": r.text.strip(),
+                    "source": "contact note",
+                    "level": r.level,
+                    "created_at": int(time.time()),
+                    "key": digest("note", "import", strongest, r.text.strip()),
+                    "import_id": self.import_id,
+                    "file_id": file_id,
+                    "line": r.line,
+                }
+            )
+        if rows:
+            stmt = dialect_insert(self.connection, notes).on_conflict_do_nothing()
+            self.connection.execute(stmt, rows)
 
 
 def _fill(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:

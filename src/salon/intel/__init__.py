@@ -1,0 +1,1 @@
+"""Intelligence the user keeps private: account plans, signals and the leak guard."""

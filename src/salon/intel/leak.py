@@ -1,0 +1,435 @@
+"""The leak guard: which passages of a draft post reveal private or team intelligence.
+
+:func:`check_draft` is a pure function of a draft and the secrets it must not reveal
+(:class:`Secret`: a note, a message, a stakeholder's, account's or project's name, each with
+its confidentiality level and where it comes from). It flags:
+
+- **names** (``kind="name"``): a stakeholder's, an account's or a project's name, found as
+  the draft's words of the same length with a rapidfuzz ``ratio`` ≥ ``Thresholds.name``
+  (90 by default: "Stan Horton" for "Stanley Horton", "Hayslet" for "Hayslett"), middle
+  initials and suffixes (``Jr.``) aside; a title and the surname ("Mr. Fossum") too. A
+  one-word name of fewer than 5 letters must match exactly.
+- **passages** (``kind="note"``, ``"message"``, ``"meeting"``): each sentence of the draft,
+  and each pair of neighbouring sentences, is compared with each sentence of each secret and
+  with the whole secret, three ways:
+
+  - ``words``: the cosine of TF-IDF vectors of words and word pairs (English stop words left
+    out, sublinear term frequency; the IDF is learnt from the secrets themselves, so words
+    every note shares count little) ≥ ``Thresholds.words``;
+  - ``chars``: the cosine of TF-IDF vectors of character 3-5-grams within words (catches
+    inflections: "worried"/"worries", "budgets"/"budget") ≥ ``Thresholds.chars``;
+  - ``verbatim``: rapidfuzz ``partial_ratio`` of the two texts (a copied fragment of at
+    least ``Thresholds.verbatim_chars`` characters) ≥ ``Thresholds.verbatim``.
+
+  A passage also needs at least ``Thresholds.shared_words`` content words in common with the
+  secret's passage (after a crude suffix cut), so that two sentences that merely share style
+  never match.
+
+The defaults were chosen on the development half of the leak-guard set
+(``tests/data/leak/drafts.toml``) by ``bench/validate_leak.py``, and its figures on the test
+half are in ``bench/results/validate_leak.txt``. Secrets of level ``public`` never flag.
+
+Each :class:`Flag` names the passage (its offsets in the draft and its text), the secret it
+matches (kind, level, source, account, person, what), the method, the similarity and the
+content words the two share. Overlapping flags of the same secret are merged.
+
+Example
+-------
+>>> secrets = [
+...     Secret("Rod Hayslett", kind="name", what="stakeholder", account="ETS"),
+...     Secret("The CFO will not sign off on the Redfield expansion before the Q3 budget review.",
+...            source="note 7", account="ETS", what="projects"),
+... ]
+>>> report = check_draft("Lovely panel today with Rod Hayslet on pipeline finance!", secrets)
+>>> [(f.passage, f.method) for f in report.flags]
+[('Rod Hayslet', 'name')]
+>>> check_draft("Budget season: sign off early, review often.", secrets).leaks
+False
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Confidentiality levels; ``public`` never flags.
+LEVELS = ("private", "team", "public")
+#: Kinds of secret: a name is matched as a name, the others as passages of text.
+KINDS = ("name", "note", "message", "meeting")
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """Something the user knows and a public post must not reveal.
+
+    ``kind`` is ``"name"`` (a stakeholder's, an account's or a project's name: ``what`` says
+    which) or a passage: ``"note"`` (account intelligence, a contact's note), ``"message"`` (a
+    private message's body), ``"meeting"`` (a meeting's title or notes). ``source`` says where
+    it comes from ("note 12", "message 40 from Ana Ruiz"), ``account`` and ``person`` whom it
+    is about.
+    """
+
+    text: str
+    kind: str = "note"
+    level: str = "private"
+    source: str = ""
+    account: str | None = None
+    person: str | None = None
+    what: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a passage or a name counts as revealing a secret (see the module's docstring)."""
+
+    name: float = 90.0
+    words: float = 0.35
+    chars: float = 0.5
+    verbatim: float = 90.0
+    verbatim_chars: int = 30
+    shared_words: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One passage of the draft that reveals one secret, with the evidence."""
+
+    start: int
+    end: int
+    passage: str
+    secret: Secret
+    method: str
+    similarity: float
+    shared: tuple[str, ...] = ()
+    matched: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "passage": self.passage,
+            "method": self.method,
+            "similarity": round(self.similarity, 3),
+            "shared": list(self.shared),
+            "matched": self.matched,
+            "secret": self.secret.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class LeakReport:
+    """What :func:`check_draft` found: the flags, in the draft's order."""
+
+    flags: list[Flag]
+    secrets: int
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def leaks(self) -> bool:
+        """True when something private or team-only would leak."""
+        return bool(self.flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "leaks": self.leaks,
+            "flags": [f.to_dict() for f in self.flags],
+            "secrets": self.secrets,
+            "thresholds": asdict(self.thresholds),
+            "notes": list(self.notes),
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+
+# -- text units --------------------------------------------------------------------------------
+
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|vs|etc|e\.g|i\.e)|\b\w)\.$"
+)
+_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*[-*•]|\s*\d+[.)])|\s*\n\s*(?=\S)")
+_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+_TITLES = ("mr", "mrs", "ms", "dr", "prof")
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
+# Words too common in any business text to count as shared content (beyond sklearn's list).
+_COMMON = {
+    *("also", "get", "got", "one", "two", "new", "make", "made", "said", "says", "say"),
+    *("would", "could", "will", "may", "might", "much", "many", "good", "great", "really"),
+    *("just", "like", "think", "know", "want", "need", "team", "people", "year", "years"),
+    *("week", "weeks", "today", "time", "thing", "things", "way", "lot", "work", "working"),
+}
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each sentence of ``text`` (also line breaks and list items).
+
+    >>> text = "Met Mr. Fossum today. Great talk!\\nNext: Q3."
+    >>> [text[a:b] for a, b in sentences(text)]
+    ['Met Mr. Fossum today.', 'Great talk!', 'Next: Q3.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        piece = text[start : match.start()]
+        inline = match.group().strip() == "" and "\n" not in match.group()
+        if inline and _ABBREVIATIONS.search(piece):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _stem(word: str) -> str:
+    """A crude suffix cut, so that "worries"/"worried", "budgets"/"budget" share a stem."""
+    for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | _COMMON)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """``(stem, word as written)`` of each content word of ``text``, in order."""
+    stop = _stop_words()
+    out = []
+    for match in _TOKEN.finditer(text):
+        word = match.group().casefold()
+        if word in stop or (len(word) < 3 and not word.isdigit()):
+            continue
+        out.append((_stem(word), match.group()))
+    return out
+
+
+def _word_tokens(text: str) -> list[str]:
+    """The stems of ``text``'s content words, in order (the TF-IDF's tokens)."""
+    return [stem for stem, _ in _tokens(text)]
+
+
+def _content(text: str) -> dict[str, str]:
+    """Content words of ``text`` by stem: ``{stem: word as first written}``."""
+    out: dict[str, str] = {}
+    for stem, word in _tokens(text):
+        out.setdefault(stem, word)
+    return out
+
+
+# -- names -------------------------------------------------------------------------------------
+
+
+def _name_variants(name: str) -> list[list[str]]:
+    words = [w.casefold().strip(".") for w in _TOKEN.findall(name)]
+    words = [w for w in words if w]
+    core = [w for w in words if len(w) > 1 and w not in _SUFFIXES]
+    variants = [words, core]
+    if len(core) > 2:
+        variants.append([core[0], core[-1]])
+    unique: list[list[str]] = []
+    for v in variants:
+        if v and v not in unique:
+            unique.append(v)
+    return unique
+
+
+def _find_names(
+    draft: str, tokens: list[tuple[int, int, str]], secret: Secret, cutoff: float
+) -> list[Flag]:
+    from rapidfuzz import fuzz
+
+    flags: list[Flag] = []
+    variants = _name_variants(secret.text)
+    for variant in variants:
+        n = len(variant)
+        target = " ".join(variant)
+        exact_only = n == 1 and len(target) < 5
+        for i in range(len(tokens) - n + 1):
+            window = tokens[i : i + n]
+            words = " ".join(t[2] for t in window)
+            if words[0] != target[0] and n > 1:
+                continue
+            score = 100.0 if words == target else (0.0 if exact_only else fuzz.ratio(words, target))
+            if score >= cutoff:
+                start, end = window[0][0], window[-1][1]
+                flags.append(
+                    Flag(start, end, draft[start:end], secret, "name", score / 100, (), secret.text)
+                )
+    # A title and the surname: "Mr. Fossum", "Dr Kaminski".
+    core = variants[-1]
+    if len(core) >= 2:
+        for i in range(1, len(tokens)):
+            title = tokens[i - 1][2].rstrip(".")
+            if title in _TITLES and tokens[i][2] == core[-1]:
+                start, end = tokens[i - 1][0], tokens[i][1]
+                flags.append(
+                    Flag(start, end, draft[start:end], secret, "name", 1.0, (), secret.text)
+                )
+    return flags
+
+
+# -- passages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The passages of the secrets, vectorised once for every draft checked against them."""
+
+    units: list[tuple[int, str]]  # (secret index, text)
+    words: Any
+    chars: Any
+    word_matrix: Any
+    char_matrix: Any
+    content: list[dict[str, str]]
+
+
+@functools.lru_cache(maxsize=4)
+def _index(passages: tuple[Secret, ...]) -> _Index | None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    units: list[tuple[int, str]] = []
+    for i, secret in enumerate(passages):
+        text = secret.text
+        spans = sentences(text)
+        if len(spans) > 1:
+            units.append((i, text))
+        units += [(i, text[a:b]) for a, b in spans if len(_TOKEN.findall(text[a:b])) >= 3]
+        if len(spans) == 1 and len(_TOKEN.findall(text)) < 3:
+            units.append((i, text))
+    if not units:
+        return None
+    texts = [t for _, t in units]
+    words = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        lowercase=False,
+        token_pattern=None,
+        tokenizer=_word_tokens,
+    )
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    word_matrix = words.fit_transform(texts)
+    char_matrix = chars.fit_transform(texts)
+    return _Index(units, words, chars, word_matrix, char_matrix, [_content(t) for t in texts])
+
+
+def _draft_units(draft: str) -> list[tuple[int, int]]:
+    spans = sentences(draft)
+    pairs = [(spans[i][0], spans[i + 1][1]) for i in range(len(spans) - 1)]
+    return spans + pairs
+
+
+def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresholds) -> list[Flag]:
+    from rapidfuzz import fuzz
+
+    index = _index(passages)
+    spans = _draft_units(draft)
+    if index is None or not spans:
+        return []
+    texts = [draft[a:b] for a, b in spans]
+    word_sim = (index.words.transform(texts) @ index.word_matrix.T).toarray()
+    char_sim = (index.chars.transform(texts) @ index.char_matrix.T).toarray()
+    flags: list[Flag] = []
+    for u, (a, b) in enumerate(spans):
+        text = texts[u]
+        content = _content(text)
+        best: dict[int, Flag] = {}
+        for s, (secret_index, unit) in enumerate(index.units):
+            w, c = float(word_sim[u, s]), float(char_sim[u, s])
+            shared = [index.content[s][k] for k in content.keys() & index.content[s].keys()]
+            if len(shared) < thresholds.shared_words:
+                continue
+            method, score = "", 0.0
+            if w >= thresholds.words:
+                method, score = "words", w
+            if c >= thresholds.chars and c > score:
+                method, score = "chars", c
+            shorter = min(len(text), len(unit))
+            if shorter >= thresholds.verbatim_chars and (w > 0.1 or c > 0.3):
+                v = fuzz.partial_ratio(text.casefold(), unit.casefold())
+                if v >= thresholds.verbatim and v / 100 > score:
+                    method, score = "verbatim", v / 100
+            if not method:
+                continue
+            old = best.get(secret_index)
+            if old is None or score > old.similarity:
+                best[secret_index] = Flag(
+                    a,
+                    b,
+                    text,
+                    passages[secret_index],
+                    method,
+                    score,
+                    tuple(sorted(shared, key=str.casefold)),
+                    unit,
+                )
+        flags += best.values()
+    return flags
+
+
+# -- the check ---------------------------------------------------------------------------------
+
+
+def _merge(flags: list[Flag]) -> list[Flag]:
+    """One flag per secret and stretch of the draft: the best, preferring the shorter passage."""
+    kept: list[Flag] = []
+    order = sorted(flags, key=lambda f: (-f.similarity, f.end - f.start, f.start))
+    for flag in order:
+        if any(k.secret == flag.secret and k.start < flag.end and flag.start < k.end for k in kept):
+            continue
+        kept.append(flag)
+    return sorted(kept, key=lambda f: (f.start, f.end, -f.similarity))
+
+
+def check_draft(
+    draft: str, secrets: Sequence[Secret], *, thresholds: Thresholds | None = None
+) -> LeakReport:
+    """Flag every passage of ``draft`` that reveals one of ``secrets`` (see the module's doc).
+
+    Parameters
+    ----------
+    draft
+        The post, as it would be published.
+    secrets
+        What must not leak; those of level ``public`` are ignored.
+    thresholds
+        When a name or passage counts as revealing a secret; the defaults are the tuned ones.
+
+    Returns
+    -------
+    LeakReport
+        The flags (each with the passage's offsets, the secret, the method and similarity);
+        ``report.leaks`` is true when there is any.
+    """
+    thresholds = thresholds or Thresholds()
+    for secret in secrets:
+        if secret.level not in LEVELS:
+            raise ValueError(f"unknown confidentiality level {secret.level!r} (use {LEVELS})")
+    kept = [s for s in secrets if s.level != "public" and s.text.strip()]
+    names = [s for s in kept if s.kind == "name"]
+    passages = tuple(dict.fromkeys(s for s in kept if s.kind != "name"))
+    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(draft)]
+    flags: list[Flag] = []
+    for secret in dict.fromkeys(names):
+        flags += _find_names(draft, tokens, secret, thresholds.name)
+    flags += _find_passages(draft, passages, thresholds)
+    return LeakReport(_merge(flags), len(kept), thresholds)
