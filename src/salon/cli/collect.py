@@ -228,6 +228,210 @@ def bluesky(
     )
 
 
+@collect_app.command("mastodon")
+def mastodon(
+    accounts: Annotated[
+        list[str] | None, typer.Argument(help="Accounts (user@host): collect these.")
+    ] = None,
+    followers_of: Annotated[
+        list[str] | None,
+        typer.Option("--followers-of", help="Collect the followers of this account."),
+    ] = None,
+    following_of: Annotated[
+        list[str] | None,
+        typer.Option("--following-of", help="Collect the accounts this account follows."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Collect a hashtag's public timeline.")
+    ] = None,
+    depth: Depth = 0,
+    follows: Annotated[
+        bool, typer.Option("--follows/--no-follows", help="Collect whom each account follows.")
+    ] = True,
+    posts: Annotated[
+        bool, typer.Option("--posts/--no-posts", help="Collect each account's statuses.")
+    ] = True,
+    since: Since = None,
+    base_url: BaseUrl = None,
+    max_requests: MaxRequests = None,
+    as_segment: AsSegment = None,
+    job: JobName = None,
+    restart: Restart = False,
+    concurrency: Concurrency = 4,
+    rate: Rate = None,
+    max_age: MaxAge = 24.0,
+    json_out: JsonOption = False,
+) -> None:
+    """Mastodon accounts, following, followers, statuses and hashtags (any instance).
+
+    Accounts are looked up on --instance (default https://mastodon.social); pages follow the
+    server's Link headers.
+
+    Example: salon collect mastodon --followers-of ana@fosstodon.org --depth 1
+    """
+    from salon.collect import mastodon as source
+
+    seeds = source.seeds(
+        accounts or [],
+        followers_of=followers_of or [],
+        following_of=following_of or [],
+        tags=tag or [],
+    )
+    options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
+    _run(
+        "mastodon",
+        seeds,
+        options,
+        base_url=base_url,
+        max_requests=max_requests,
+        as_segment=as_segment,
+        job=job,
+        restart=restart,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        json_out=json_out,
+    )
+
+
+@collect_app.command("stackexchange")
+def stackexchange(
+    site: Annotated[str, typer.Option("--site", help="The site: stackoverflow, datascience…")],
+    what: Annotated[
+        list[str] | None,
+        typer.Option("--what", help="questions, answers, users (repeat; default questions)."),
+    ] = None,
+    tagged: Annotated[
+        str | None, typer.Option("--tagged", help="Only questions with these tags (a;b).")
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="An API key (a larger daily quota).")
+    ] = None,
+    since: Since = None,
+    base_url: BaseUrl = None,
+    max_requests: MaxRequests = None,
+    as_segment: AsSegment = None,
+    job: JobName = None,
+    restart: Restart = False,
+    concurrency: Concurrency = 2,
+    rate: Rate = None,
+    max_age: MaxAge = 24.0,
+    json_out: JsonOption = False,
+) -> None:
+    """A Stack Exchange site's questions, answers and users (API 2.x), newest first.
+
+    Example: salon collect stackexchange --site datascience --tagged nlp --since 2024-01-01
+    """
+    from salon.collect import stackexchange as source
+
+    chosen = what or ["questions"]
+    unknown = [w for w in chosen if w not in source.KINDS]
+    if unknown:
+        raise SalonError(f"--what {unknown[0]}: use {', '.join(source.KINDS)}.")
+    seeds = source.seeds(site, what=chosen, tagged=tagged)
+    options = {"since": _since(since), "key": key}
+    _run(
+        "stackexchange",
+        seeds,
+        options,
+        base_url=base_url,
+        max_requests=max_requests,
+        as_segment=as_segment,
+        job=job,
+        restart=restart,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        json_out=json_out,
+    )
+
+
+@collect_app.command("hackernews")
+def hackernews(
+    users: Annotated[
+        list[str] | None, typer.Argument(help="HN user ids: their profiles and submissions.")
+    ] = None,
+    item: Annotated[list[int] | None, typer.Option("--item", help="An item id.")] = None,
+    top: Annotated[
+        list[str] | None,
+        typer.Option("--list", help="A story list: topstories, newstories, askstories…"),
+    ] = None,
+    items: Annotated[
+        int, typer.Option("--items", min=1, help="Items to take from each user or list.")
+    ] = 30,
+    comments: Annotated[
+        int, typer.Option("--comments", min=0, max=5, help="Levels of comments to follow.")
+    ] = 0,
+    since: Since = None,
+    base_url: BaseUrl = None,
+    max_requests: MaxRequests = None,
+    as_segment: AsSegment = None,
+    job: JobName = None,
+    restart: Restart = False,
+    concurrency: Concurrency = 8,
+    rate: Rate = None,
+    max_age: MaxAge = 24.0,
+    json_out: JsonOption = False,
+) -> None:
+    """Hacker News users, items and story lists (the public Firebase API).
+
+    Example: salon collect hackernews --list askstories --items 50 --comments 2
+    """
+    from salon.collect import hackernews as source
+
+    seeds = source.seeds(users or [], items=item or [], lists=top or [])
+    options = {"items": items, "comments": comments, "since": _since(since)}
+    _run(
+        "hackernews",
+        seeds,
+        options,
+        base_url=base_url,
+        max_requests=max_requests,
+        as_segment=as_segment,
+        job=job,
+        restart=restart,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        json_out=json_out,
+    )
+
+
+@collect_app.command("rss")
+def rss(
+    feeds: Annotated[list[str], typer.Argument(help="Feed addresses (RSS or Atom).")],
+    since: Since = None,
+    max_requests: MaxRequests = None,
+    as_segment: AsSegment = None,
+    job: JobName = None,
+    restart: Restart = False,
+    concurrency: Concurrency = 4,
+    rate: Rate = None,
+    max_age: MaxAge = 1.0,
+    json_out: JsonOption = False,
+) -> None:
+    """RSS and Atom feeds (blogs, podcasts): each a channel with its posts.
+
+    Example: salon collect rss https://dustri.org/b/atom.xml --as-segment blogs
+    """
+    from salon.collect import rss as source
+
+    _run(
+        "rss",
+        source.seeds(feeds),
+        {"since": _since(since)},
+        base_url=None,
+        max_requests=max_requests,
+        as_segment=as_segment,
+        job=job,
+        restart=restart,
+        concurrency=concurrency,
+        rate=rate,
+        max_age=max_age,
+        json_out=json_out,
+    )
+
+
 @collect_app.command("jobs")
 def jobs(json_out: JsonOption = False) -> None:
     """The store's collection jobs: status, tasks left, requests spent, where the state is.
