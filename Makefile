@@ -9,14 +9,21 @@ $(BIN)/salon: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/salon
 
-.PHONY: demo test bench fuzz
-demo: $(BIN)/salon
+.PHONY: demo test bench fuzz web
+demo: $(BIN)/salon web
 	$(BIN)/salon demo
 
-test: $(BIN)/salon
+test: $(BIN)/salon web
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/python -m pytest -n 2 -q
+
+# The web pages' graph and plot libraries: npm packages pinned by src/salon/web/package-lock.json,
+# installed into src/salon/web/node_modules (ignored by git; served from there by salon serve).
+WEB := src/salon/web
+web: $(WEB)/node_modules/.package-lock.json
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --ignore-scripts
 
 # Every script in bench/ writes bench/results/NAME.txt (header: date, nproc cores, commit).
 BENCH := bench_startup bench_import bench_identity bench_pagerank validate_influence bench_imm \

@@ -15,6 +15,8 @@ and every other surface, calls only these.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
         win,
     )
     from salon.insights.offline import funnel, nudges, ties
+    from salon.report import report
     from salon.store import Store, open_store
 
 #: The questions Salon answers: each a function in :mod:`salon.insights`.
@@ -118,6 +121,7 @@ _LAZY = {
     "Store": ("salon.store", "Store"),
     "import_paths": ("salon.importers", "import_paths"),
     "open_store": ("salon.store", "open_store"),
+    "report": ("salon.report", "report"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
 }
@@ -137,6 +141,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+
+
+class _Package(types.ModuleType):
+    """``salon.report`` is the function even once its package (``salon.report.charts``) is
+    imported: importing a submodule of the same name as a lazy attribute does not replace it."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
@@ -180,6 +197,7 @@ __all__ = [
     "read_as",
     "remove_import",
     "remove_segment",
+    "report",
     "segments",
     "set_you",
     "sources",

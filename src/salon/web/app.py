@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from salon.store import Store
 
 #: The route modules, one a theme, in the order of the OpenAPI document.
-ROUTES = ("routes_home", "routes_people", "static")
+ROUTES = (
+    "routes_home",
+    "routes_people",
+    "routes_segment",
+    "routes_conversation",
+    "routes_diffusion",
+    "routes_meet",
+    "routes_data",
+    "static",
+)
 
 #: Paths served without the token: nothing private.
 OPEN_PATHS = frozenset({"/favicon.ico"})
