@@ -32,6 +32,8 @@ def radoslaw() -> None:
 
 
 def quantum_posts() -> None:
+    users = ET.parse(SHARED / "stackexchange_quantumcomputing" / "Users.xml").getroot()
+    names = {u.get("Id"): u.get("DisplayName") for u in users if u.get("DisplayName")}
     tree = ET.parse(SHARED / "stackexchange_quantumcomputing" / "Posts.xml")
     lines = []
     for row in tree.getroot():
@@ -46,6 +48,7 @@ def quantum_posts() -> None:
                 {
                     "id": a["Id"],
                     "author": a["OwnerUserId"],
+                    "author_name": names.get(a["OwnerUserId"]),
                     "time": a["CreationDate"] + "Z",
                     "text": text,
                     "channel": "quantumcomputing.stackexchange.com",

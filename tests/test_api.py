@@ -54,6 +54,7 @@ PUBLIC = [
     "read_as",
     "remove_import",
     "remove_segment",
+    "report",
     "segments",
     "set_you",
     "sources",

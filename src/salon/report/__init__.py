@@ -1,0 +1,189 @@
+"""``salon report``: a goal's plan as a report people would rather look at than read — one
+self-contained HTML page (CSS inline, charts as inline SVG, no script, nothing loaded from
+anywhere) and the same as a PDF printed by headless Chromium.
+
+Sections, in order: the plan's one sentence of advice; whom to be known by and the few to
+win; channels now and forecast 6–12 months ahead with 90 % intervals; the segment's attention
+map; the weekly time budget; meetings; the funnel; milestones; and, only with
+``include_private``, the account intelligence to gather first. Charts: :mod:`.charts` (pure
+functions, reusable); sections from the plan's JSON: :mod:`.sections`; the page:
+:mod:`.render`; the PDF: :mod:`.pdf`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salon.insights.results import Result
+
+if TYPE_CHECKING:
+    from salon.store import Store
+
+#: The files a report writes in its folder.
+HTML_NAME, PDF_NAME = "report.html", "report.pdf"
+
+_OBJECTIVES = {
+    "reach": "reach",
+    "speak": "a speaking slot",
+    "sell": "sell",
+    "hire": "hire",
+    "learn": "learn",
+}
+
+
+@dataclass(frozen=True)
+class Report(Result):
+    """A written report: its files, its sections (ids, in order), whether it holds private
+    intelligence, and the seconds each step took."""
+
+    goal: str
+    html: str
+    pdf: str | None
+    sections: list[str]
+    include_private: bool
+    advice: str
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_sections(
+    plan: Mapping[str, Any], *, attention: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The report's sections from a plan's JSON (and the attention map's data, when drawn).
+
+    The accounts section is there only when the plan has one (``include_private``)."""
+    from salon.report import sections as s
+
+    agenda = plan.get("agenda_setters") or {}
+    segment = plan.get("segment") or {}
+    out = [s.known_by(agenda, segment), s.to_win(agenda), s.channels(plan.get("channels") or {})]
+    if attention is not None:
+        out.append(s.attention_map(attention, segment=str(segment.get("name", ""))))
+    out.append(s.budget(plan.get("budget") or {}))
+    meetings = plan.get("meetings") or {}
+    out.append(s.meetings(meetings))
+    if meetings.get("funnel"):
+        out.append(s.funnel(meetings["funnel"]))
+    if plan.get("accounts") is not None:
+        out.append(s.accounts(plan["accounts"]))
+    out.append(s.milestones(plan.get("milestones") or {}))
+    if plan.get("notes") or plan.get("timings"):
+        out.append(s.about(plan))
+    return out
+
+
+def facts(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The lines under the title: objective, segment, topic, horizon, hours, you."""
+    goal = plan.get("goal") or {}
+    segment = plan.get("segment") or {}
+    out = [("objective", _OBJECTIVES.get(goal.get("objective", ""), goal.get("objective", "")))]
+    members = segment.get("members")
+    size = f" ({members:,} people)" if isinstance(members, int) else ""
+    out.append(("segment", f"{segment.get('name', goal.get('segment', ''))}{size}"))
+    if goal.get("topic"):
+        out.append(("topic", str(goal["topic"])))
+    out.append(("horizon", f"{goal.get('horizon_months', 12)} months"))
+    out.append(("time", f"{float(goal.get('hours_per_week', 4)):g} h a week"))
+    you = plan.get("you")
+    if you:
+        out.append(("you", str(you.get("name") or f"person {you.get('person')}")))
+    return out
+
+
+def render_plan(
+    plan: Mapping[str, Any],
+    *,
+    attention: Mapping[str, Any] | None = None,
+    sections: list[dict[str, Any]] | None = None,
+    include_private: bool = False,
+    store: str = "",
+) -> str:
+    """The report's HTML for a plan's JSON (:class:`salon.strategy.results.Plan`): its
+    ``sections`` when built already, else built here (with the attention map's data)."""
+    from salon.report.render import render_html
+
+    goal = plan.get("goal") or {}
+    return render_html(
+        title=str(goal.get("name", "Plan")),
+        advice=str(plan.get("advice", "")),
+        sections=sections if sections is not None else build_sections(plan, attention=attention),
+        facts=facts(plan),
+        include_private=include_private,
+        store=store,
+    )
+
+
+def report(
+    store: Store,
+    goal: str,
+    out_dir: str | Path,
+    *,
+    include_private: bool = False,
+    pdf: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Write the plan of ``goal`` as ``out_dir/report.html`` (self-contained) and, with
+    ``pdf``, ``out_dir/report.pdf`` (headless Chromium; see :mod:`salon.report.pdf`). The
+    account intelligence is left out unless ``include_private``. ``progress`` is told each
+    step's name as it starts. Files are private (0600, the folder 0700 when made here).
+
+    Raises :class:`~salon.errors.SalonError` for an unknown goal, or with ``pdf`` when no
+    Chromium is found (before anything is written).
+    """
+    import salon
+    from salon.private import private_dir, write_private_text
+    from salon.report.attention import attention_map_data
+    from salon.report.pdf import html_to_pdf, require_chromium
+
+    tell = progress or (lambda _step: None)
+    browser = require_chromium() if pdf else None
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    tell("plan")
+    plan = salon.plan(store, goal, include_private=include_private).to_dict()
+    timings["plan"] = time.perf_counter() - started
+    tell("attention map")
+    started = time.perf_counter()
+    agenda = plan.get("agenda_setters") or {}
+    attention = attention_map_data(
+        store,
+        str(plan["goal"]["segment"]),
+        setters=[int(r["person"]) for r in agenda.get("known_by") or []],
+        to_win=[int(r["person"]) for r in agenda.get("to_win") or []],
+    )
+    timings["attention map"] = time.perf_counter() - started
+    tell("HTML")
+    started = time.perf_counter()
+    folder = private_dir(out_dir)
+    built = build_sections(plan, attention=attention)
+    html = render_plan(plan, sections=built, include_private=include_private, store=_where(store))
+    html_path = folder / HTML_NAME
+    write_private_text(html_path, html)
+    timings["html"] = time.perf_counter() - started
+    pdf_path = None
+    if pdf:
+        tell("PDF")
+        started = time.perf_counter()
+        pdf_path = html_to_pdf(html_path, folder / PDF_NAME, browser=browser)
+        timings["pdf"] = time.perf_counter() - started
+    return Report(
+        goal=str(plan["goal"]["name"]),
+        html=str(html_path),
+        pdf=str(pdf_path) if pdf_path else None,
+        sections=[s["id"] for s in built],
+        include_private=include_private,
+        advice=str(plan.get("advice", "")),
+        notes=list(plan.get("notes") or []),
+        timings=timings,
+    )
+
+
+def _where(store: Store) -> str:
+    """The store's URL without a password (the report names where its data came from)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(store.url).render_as_string(hide_password=True)

@@ -1,0 +1,498 @@
+"""The report's sections, each built from a part of a plan's JSON
+(:class:`salon.strategy.results.Plan`'s ``to_dict()``): a title, the section's one sentence of
+advice as its lead, and blocks the template draws — text, notes, lists, tables and figures
+(inline SVG from :mod:`salon.report.charts`; blocks: :mod:`salon.report.blocks`). Pure
+functions of dicts: no store, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from salon.report import charts
+from salon.report.blocks import (
+    Block,
+    Section,
+    figure,
+    kinds,
+    notes,
+    number,
+    people_words,
+    plural,
+    table,
+    who,
+)
+
+
+def known_by(part: Mapping[str, Any], segment: Mapping[str, Any]) -> Section:
+    """Section 1: the agenda-setters to be known by (``plan["agenda_setters"]``)."""
+    rows = []
+    for r in part.get("known_by") or []:
+        towards = kinds(r.get("attention_to_you"))
+        rows.append(
+            {
+                "#": r.get("rank", len(rows) + 1),
+                "who": who(r),
+                "segment members attending": number(r.get("segment_members_attending", 0)),
+                "lift": f"{float(r.get('lift', 0)):.1f}×",
+                "towards you": towards or "nothing yet",
+                "_why": r.get("reason") or kinds(r.get("attention_from_segment")),
+            }
+        )
+    blocks: list[Block] = [
+        table(
+            ["#", "who", "segment members attending", "lift", "towards you"],
+            rows,
+            numeric=("#", "segment members attending", "lift"),
+            why_column="who",
+        )
+        if rows
+        else {"kind": "note", "text": "Nobody outside the segment sets its agenda."},
+        {
+            "kind": "note",
+            "text": "Lift: how much more central each is to this segment than to the whole "
+            "network (personalised PageRank from the segment's "
+            f"{number(segment.get('members_in_graph', 0))} members over global PageRank). "
+            "Towards you: what each has already done towards you.",
+        },
+    ]
+    return {
+        "id": "agenda",
+        "title": "Whom to be known by",
+        "lead": part.get("advice", ""),
+        "blocks": blocks + notes(part.get("notes")),
+    }
+
+
+def to_win(part: Mapping[str, Any]) -> Section:
+    """The few people to win (IMM's seeds) and their expected reach."""
+    seeds = part.get("to_win") or []
+    reach = part.get("reach") or {}
+    rows = [
+        {
+            "#": s.get("rank", i),
+            "who": who(s),
+            "adds": f"{float(s.get('marginal_gain', 0)):.1f}",
+            "reach so far": f"{float(s.get('cumulative_share', 0)):.0%}",
+            "_why": s.get("reason") or ("in the segment" if s.get("in_segment") else ""),
+        }
+        for i, s in enumerate(seeds, start=1)
+    ]
+    lead = "Nobody to win: the segment's attention reaches no one else."
+    if rows and reach:
+        lead = (
+            f"Winning these {plural(len(rows), 'person')} is expected to reach "
+            f"{float(reach['expected_reach']):,.0f} of the segment's "
+            f"{number(reach.get('segment_in_graph', 0))} "
+            f"({float(reach.get('expected_share', 0)):.0%})."
+        )
+    blocks: list[Block] = []
+    if rows:
+        blocks.append(
+            figure(
+                charts.bar_chart(
+                    [{"label": r["who"], "value": float(r["adds"])} for r in rows],
+                    title="Segment members each one adds to the expected reach",
+                    colour="orange",
+                )
+            )
+        )
+        blocks.append(
+            table(
+                ["#", "who", "adds", "reach so far"],
+                rows,
+                numeric=("#", "adds", "reach so far"),
+                why_column="who",
+            )
+        )
+    if reach:
+        blocks.append(
+            {
+                "kind": "note",
+                "text": "Influence maximisation (IMM): at least "
+                f"{float(reach.get('guaranteed_reach', 0)):,.1f} people are guaranteed "
+                "whatever the draw (1 − 1/e − ε of the best possible choice)"
+                + ("." if reach.get("bound_holds", True) else "; the bound did not hold."),
+            }
+        )
+    return {"id": "win", "title": "The few to win", "lead": lead, "blocks": blocks}
+
+
+def channel_name(name: str) -> str:
+    """``channel:quantumcomputing.stackexchange.com`` → ``quantumcomputing.stackexchange.com``."""
+    kind, _, value = str(name).partition(":")
+    return value if kind in ("channel", "platform") and value else str(name)
+
+
+def channels(part: Mapping[str, Any]) -> Section:
+    """Section 2: where to be now, where the segment will be in 6–12 months, what to leave
+    (``plan["channels"]``)."""
+    now = part.get("now") or []
+    rows = []
+    for c in now:
+        e = c.get("evidence") or {}
+        lag = c.get("lag_months")
+        rows.append(
+            {
+                "channel": channel_name(c["channel"]),
+                "score": f"{float(c.get('score', 0)):.2f}",
+                "on-topic posts": number(e.get("posts", "")),
+                "by the segment": number(e.get("segment_posts", "")),
+                "lag": "" if lag is None else f"{float(lag):+.1f} mo",
+                "_why": c.get("reason", ""),
+            }
+        )
+    blocks: list[Block] = []
+    if rows:
+        blocks.append({"kind": "heading", "text": "Now"})
+        blocks.append(
+            figure(
+                charts.bar_chart(
+                    [{"label": r["channel"], "value": max(float(r["score"]), 0.0)} for r in rows],
+                    title="Channel score now (segment, agenda-setters, depth, growth)",
+                )
+            )
+        )
+        blocks.append(
+            table(
+                ["channel", "score", "on-topic posts", "by the segment", "lag"],
+                rows,
+                numeric=("score", "on-topic posts", "by the segment", "lag"),
+                why_column="channel",
+            )
+        )
+        blocks.append(
+            {
+                "kind": "note",
+                "text": "Lag: how many months after its agenda-setters the segment came to the "
+                "channel (negative: before them).",
+            }
+        )
+    later = part.get("later") or []
+    if later:
+        blocks.append({"kind": "heading", "text": "In 6–12 months"})
+        blocks += forecast_blocks(later)
+    leave = part.get("leave") or []
+    if leave:
+        blocks.append({"kind": "heading", "text": "Channels to leave"})
+        blocks.append(
+            {
+                "kind": "list",
+                "items": [f"{channel_name(c['channel'])}: {c.get('reason', '')}" for c in leave],
+            }
+        )
+    return {
+        "id": "channels",
+        "title": "Channels now and in 6–12 months",
+        "lead": part.get("advice", ""),
+        "blocks": blocks + notes(part.get("notes")),
+    }
+
+
+def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
+    """The forecasts of ``later``: one chart of adopters so far (``observed``: adoptions per
+    period, when given) and ahead with 90 % intervals, and a table."""
+    series, rows = [], []
+    period = str(later[0].get("period", "month"))
+    for f in later:
+        label = channel_name(f["channel"])
+        points = list(f.get("path") or f.get("forecasts") or [])
+        if f.get("observed"):
+            total, observed = 0.0, []
+            for count in f["observed"]:
+                total += float(count)
+                observed.append(total)
+        else:
+            observed = [float(f.get("adopters", 0))]
+        series.append({"label": label, "observed": observed, "forecast": points})
+        for p in f.get("forecasts") or []:
+            ahead = p.get("months")
+            rows.append(
+                {
+                    "channel": label,
+                    "ahead": f"+{ahead:g} months" if ahead is not None else f"+{p['horizon']}",
+                    "adopters": number(float(p["adopters"])),
+                    "90% interval": f"{float(p.get('low', p['adopters'])):,.0f}–"
+                    f"{float(p.get('high', p['adopters'])):,.0f}",
+                    "model": str(f.get("model", "")),
+                    "_why": f.get("reason", ""),
+                }
+            )
+    caption = "Dashed: the forecast, in its shaded 90 % interval"
+    caption += (
+        "; solid: adopters counted so far."
+        if any(f.get("observed") for f in later)
+        else ", from the adopters counted today."
+    )
+    return [
+        figure(
+            charts.adoption_chart(series, title="Adopters so far and forecast", period=period),
+            caption,
+        ),
+        table(
+            ["channel", "ahead", "adopters", "90% interval", "model"],
+            rows,
+            numeric=("ahead", "adopters", "90% interval"),
+            why_column="channel",
+        ),
+    ]
+
+
+def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
+    """The segment's attention map (:func:`salon.report.attention.attention_map_data`)."""
+    shown, attending = data["members_shown"], data["members_attending"]
+    lead = f"{plural(attending, 'segment member')} pay attention to the people named here" + (
+        "." if data["you_in_graph"] else "; you are not in the picture yet."
+    )
+    caption = (
+        f"The {shown:,} segment members paying them the most attention (of {attending:,}); "
+        "you in the centre, agenda-setters and people to win on the inner ring."
+    )
+    svg = charts.attention_map(
+        data["nodes"], data["edges"], title=f"Who in '{segment}' attends to whom"
+    )
+    return {
+        "id": "map",
+        "title": "The segment's attention map",
+        "lead": lead,
+        "blocks": [figure(svg, caption)],
+    }
+
+
+def budget(part: Mapping[str, Any]) -> Section:
+    """Section 3: the weekly time budget (``plan["budget"]``)."""
+    cap = float(part.get("hours_per_week", 0))
+    split = part.get("split") or {}
+    chart_parts = [{"label": k, "hours": float(v)} for k, v in split.items() if float(v) > 0]
+    rows = [
+        {
+            "what": str(i.get("what", "")),
+            "kind": str(i.get("kind", "")),
+            "hours": f"{float(i.get('hours', 0)):g}",
+            "_why": i.get("reason", ""),
+        }
+        for i in part.get("items") or []
+    ]
+    blocks: list[Block] = []
+    if chart_parts:
+        blocks.append(
+            figure(charts.budget_chart(chart_parts, cap=cap, title="Hours a week, by kind"))
+        )
+    if rows:
+        blocks.append(table(["what", "kind", "hours"], rows, numeric=("hours",), why_column="what"))
+    if part.get("heads_down"):
+        blocks.append({"kind": "text", "text": str(part["heads_down"])})
+    return {"id": "budget", "title": "Your week", "lead": part.get("advice", ""), "blocks": blocks}
+
+
+def meetings(part: Mapping[str, Any]) -> Section:
+    """Section 4: the offline meetings (``plan["meetings"]``)."""
+    blocks: list[Block] = []
+    trips = part.get("trips") or []
+    if trips:
+        blocks.append({"kind": "heading", "text": "Trips and events"})
+        blocks.append(
+            table(
+                ["city", "from", "to"],
+                [
+                    {
+                        "city": t.get("city", ""),
+                        "from": t.get("from", ""),
+                        "to": t.get("to", ""),
+                        "_why": t.get("reason", ""),
+                    }
+                    for t in trips
+                ],
+                why_column="city",
+            )
+        )
+    suggestions = part.get("suggestions") or []
+    if suggestions:
+        blocks.append({"kind": "heading", "text": "Whom to meet"})
+        blocks.append(
+            table(
+                ["who", "city", "form", "when", "score"],
+                [
+                    {
+                        "who": who(s),
+                        "city": s.get("city") or "place unknown: ask",
+                        "form": s.get("form", ""),
+                        "when": s.get("when") or "",
+                        "score": f"{float(s.get('score', 0)):.2f}",
+                        "_why": "; ".join(s.get("why") or [])
+                        if not isinstance(s.get("why"), str)
+                        else s["why"],
+                    }
+                    for s in suggestions
+                ],
+                numeric=("score",),
+                why_column="who",
+            )
+        )
+    reconnect = part.get("reconnect") or []
+    if reconnect:
+        blocks.append({"kind": "heading", "text": "Get back in touch"})
+        blocks.append(
+            {"kind": "list", "items": [f"{who(r)}: {r.get('reason', '')}" for r in reconnect]}
+        )
+    if not blocks:
+        blocks.append({"kind": "note", "text": "No meeting to propose yet."})
+    return {
+        "id": "meetings",
+        "title": "Meetings",
+        "lead": part.get("advice", ""),
+        "blocks": blocks + notes(part.get("notes")),
+    }
+
+
+def funnel(reached: Mapping[str, Any]) -> Section:
+    """The relationship funnel (``plan["meetings"]["funnel"]``: stage → people reached)."""
+    stages, previous = [], None
+    for stage, count in reached.items():
+        value = float(count)
+        conversion = value / previous if previous else None
+        stages.append({"stage": stage, "people": value, "conversion": conversion})
+        previous = value
+    first = stages[0]["people"] if stages else 0
+    met = float(reached.get("met", 0))
+    lead = (
+        f"Of {plural(first, 'person')} in your funnel, {met:,.0f} "
+        f"({met / first:.0%}) became a meeting in person."
+        if first
+        else "Nobody is in your funnel yet: import your own exports."
+    )
+    rows = [
+        {
+            "stage": s["stage"],
+            "reached": number(s["people"]),
+            "of the stage before": "" if s["conversion"] is None else f"{s['conversion']:.0%}",
+        }
+        for s in stages
+    ]
+    blocks: list[Block] = []
+    if stages:
+        blocks.append(figure(charts.funnel_chart(stages, title="People reaching each stage")))
+        blocks.append(
+            table(
+                ["stage", "reached", "of the stage before"],
+                rows,
+                numeric=("reached", "of the stage before"),
+            )
+        )
+    return {"id": "funnel", "title": "The funnel", "lead": lead, "blocks": blocks}
+
+
+def accounts(part: Mapping[str, Any]) -> Section:
+    """Section 5 (private): the account intelligence to gather first (``plan["accounts"]``)."""
+    gaps = part.get("gaps") or []
+    rows = [_flat(g) for g in gaps]
+    columns = [c for c in dict.fromkeys(k for r in rows for k in r) if c != "_why"]
+    blocks: list[Block] = []
+    if rows:
+        blocks.append(table(columns, rows, why_column=columns[0] if columns else None))
+    else:
+        blocks.append({"kind": "note", "text": "No gap in the accounts' intelligence."})
+    return {
+        "id": "accounts",
+        "title": "Account intelligence to gather first",
+        "lead": part.get("advice", ""),
+        "private": True,
+        "blocks": blocks + notes(part.get("notes")),
+    }
+
+
+def _flat(item: Any) -> dict[str, Any]:
+    """A gap as table cells: scalars as they are, people as names, the reason under the
+    first cell."""
+    if not isinstance(item, Mapping):
+        return {"gap": str(item)}
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key in ("reason", "why"):
+            out["_why"] = value if isinstance(value, str) else "; ".join(map(str, value))
+        elif isinstance(value, Mapping):
+            out[key] = people_words(value) if key in ("people", "person") else _pairs(value)
+        elif isinstance(value, list):
+            out[key] = people_words(value)
+        else:
+            out[key] = number(value, 2) if isinstance(value, float) else number(value)
+    return out
+
+
+def _pairs(value: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in value.items())
+
+
+def milestones(part: Mapping[str, Any]) -> Section:
+    """Section 6: what will show the plan works (``plan["milestones"]``), with the history
+    ``salon progress`` recorded."""
+    rows = []
+    for m in part.get("items") or []:
+        target = m.get("target")
+        rows.append(
+            {
+                "milestone": str(m.get("label") or m.get("milestone", "")),
+                "now": number(m.get("value")),
+                "target": number(target) if target is not None else "",
+                "who": people_words(m.get("people")),
+                "_why": m.get("reason", ""),
+            }
+        )
+    blocks: list[Block] = []
+    if rows:
+        blocks.append(
+            table(
+                ["milestone", "now", "target", "who"],
+                rows,
+                numeric=("now", "target"),
+                why_column="milestone",
+            )
+        )
+    history = {k: v for k, v in (part.get("history") or {}).items() if len(v) >= 2}
+    if history:
+        labels = {m.get("milestone"): m.get("label") for m in part.get("items") or []}
+        series = [
+            {
+                "label": str(labels.get(k) or k),
+                "observed": [float(p["value"]) for p in points],
+                "forecast": [],
+            }
+            for k, points in history.items()
+        ]
+        blocks.append(
+            figure(
+                charts.adoption_chart(series, title="Milestones measured", period="measurement"),
+                "Each point is one 'salon progress' measurement, after a re-import.",
+            )
+        )
+    else:
+        blocks.append(
+            {
+                "kind": "note",
+                "text": "Run 'salon progress GOAL' after each re-import of your exports: the "
+                "milestones are measured and kept, and this section draws their trend.",
+            }
+        )
+    return {
+        "id": "milestones",
+        "title": "Milestones",
+        "lead": part.get("advice", ""),
+        "blocks": blocks,
+    }
+
+
+def about(plan: Mapping[str, Any]) -> Section:
+    """What the plan could not do, and the seconds each stage took."""
+    blocks: list[Block] = notes(plan.get("notes"))
+    timings = plan.get("timings") or {}
+    if timings:
+        blocks.append(
+            {
+                "kind": "note",
+                "text": "Computed in "
+                + ", ".join(f"{k} {float(v):.1f} s" for k, v in timings.items())
+                + f" (total {sum(float(v) for v in timings.values()):.1f} s).",
+            }
+        )
+    return {"id": "about", "title": "About this plan", "lead": "", "blocks": blocks}
