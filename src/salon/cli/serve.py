@@ -1,4 +1,4 @@
-"""`salon serve`: the web app."""
+"""`salon serve` (the web app) and `salon mcp` (the Model Context Protocol server)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,25 @@ def serve(
     except OSError as exc:
         errors.print(f"[red]Error:[/] could not listen on 127.0.0.1:{port}: {exc.strerror}.")
         raise typer.Exit(1) from None
+
+
+@app.command()
+def mcp(
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="Let the assistant read private intelligence (account notes); off by default.",
+        ),
+    ] = False,
+) -> None:
+    """Answer your AI assistant's questions over the Model Context Protocol (stdio): who
+    matters to a segment, where the conversation is, whom to meet in a city, a person's
+    timeline, the plan. Read-only; nothing leaves this machine except to the assistant that
+    started it.
+
+    Example: salon --db ~/salon.db mcp
+    """
+    from salon.mcp_server import serve_stdio
+
+    serve_stdio(_state["db"], include_private=include_private)
