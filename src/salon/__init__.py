@@ -70,6 +70,9 @@ if TYPE_CHECKING:
         win,
     )
     from salon.insights.offline import funnel, nudges, ties
+    from salon.strategy.goals import add_goal, goals, remove_goal
+    from salon.strategy.milestones import progress
+    from salon.strategy.plan import plan
     from salon.report import report
     from salon.store import Store, open_store
 
@@ -109,6 +112,15 @@ _QUESTIONS = (
 #: Whom to meet: in :mod:`salon.insights.offline`.
 _OFFLINE = ("funnel", "nudges", "ties")
 
+#: From a goal to a strategy: in :mod:`salon.strategy`.
+_STRATEGY = {
+    "add_goal": "goals",
+    "goals": "goals",
+    "remove_goal": "goals",
+    "plan": "plan",
+    "progress": "milestones",
+}
+
 # The store, the importers and the analytics load SQLAlchemy, Alembic, numpy, scipy, igraph
 # and numba: imported when first used (`salon.open_store`, `salon.influencers`), so that
 # `import salon` (and the CLI) start fast.
@@ -124,6 +136,7 @@ _LAZY = {
     "report": ("salon.report", "report"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
+    **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
 }
 _SUBMODULES = ("demo",)
 
@@ -171,6 +184,7 @@ __all__ = [
     "UnknownExportError",
     "UnsafeInputError",
     "__version__",
+    "add_goal",
     "add_segment",
     "adoption",
     "communities",
@@ -180,6 +194,7 @@ __all__ = [
     "export",
     "forecast",
     "funnel",
+    "goals",
     "import_paths",
     "imports",
     "influencers",
@@ -194,7 +209,10 @@ __all__ = [
     "parse_weights",
     "people",
     "person",
+    "plan",
+    "progress",
     "read_as",
+    "remove_goal",
     "remove_import",
     "remove_segment",
     "report",

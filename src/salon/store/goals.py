@@ -255,16 +255,13 @@ ENGAGE_KINDS = ("reply", "repost", "quote", "mention")
 MESSAGE_KINDS = ("message", "email")
 
 
-def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
 def attention_to_you(store: Store, you: list[int], people: list[int]) -> dict[int, dict[str, Any]]:
     """What each of ``people`` (canonical ids) did towards you: ``kinds`` counts their ties
     and interactions to you by kind (follow, list, reply, repost, mention, message, …, with
-    replies and reposts of your posts), ``from_you`` counts yours to them, and ``meetings``
-    the meetings you both attended. Merged people count as one."""
+    replies and reposts of your posts), ``from_you`` counts yours to them by kind,
+    ``meetings`` the meetings of at most :data:`MAX_MEETING_SIZE` people you both attended,
+    and ``last`` the time of the latest (Unix seconds, or None). Merged people count as one.
+    Only rows that touch you are read, whatever the number of people."""
     out: dict[int, dict[str, Any]] = {
         p: {"kinds": {}, "from_you": {}, "meetings": 0, "last": None} for p in people
     }
@@ -273,86 +270,61 @@ def attention_to_you(store: Store, you: list[int], people: list[int]) -> dict[in
     with store.engine.connect() as c:
         mapping = canonical_map(c)
         mine = sorted({m for g in groups(mapping, set(you)).values() for m in g} | set(you))
-        theirs = groups(mapping, set(people))
-        member_of = {m: p for p, g in theirs.items() for m in g}
-        every = sorted(member_of)
+        member_of = {m: p for p, g in groups(mapping, set(people)).items() for m in g}
 
-        def count(src: int, dst_is_you: bool, kind: str, at: int | None) -> None:
-            person = member_of.get(src)
+        def count(other: int, to_you: bool, kind: str, at: int | None) -> None:
+            person = member_of.get(other)
             if person is None:
                 return
-            key = "kinds" if dst_is_you else "from_you"
             row = out[person]
+            key = "kinds" if to_you else "from_you"
             row[key][kind] = row[key].get(kind, 0) + 1
-            if dst_is_you and at is not None and (row["last"] is None or at > row["last"]):
+            if to_you and at is not None and (row["last"] is None or at > row["last"]):
                 row["last"] = int(at)
 
         refs: set[tuple[int, str, str]] = set()
-        for chunk in _chunks(every):
-            for src, kind, at in c.execute(
-                select(ties.c.src_id, ties.c.kind, ties.c.last_seen).where(
-                    ties.c.src_id.in_(chunk), ties.c.dst_id.in_(mine)
-                )
-            ):
-                count(src, True, kind, at)
-            for dst, kind in c.execute(
-                select(ties.c.dst_id, ties.c.kind).where(
-                    ties.c.dst_id.in_(chunk), ties.c.src_id.in_(mine)
-                )
-            ):
-                count(dst, False, kind, None)
-            for src, kind, at, ref in c.execute(
-                select(
-                    interactions.c.src_id,
-                    interactions.c.kind,
-                    interactions.c.at,
-                    interactions.c.ref,
-                ).where(interactions.c.src_id.in_(chunk), interactions.c.dst_id.in_(mine))
-            ):
-                count(src, True, kind, at)
-                if ref is not None:
-                    refs.add((src, kind, ref))
-            for dst, kind in c.execute(
-                select(interactions.c.dst_id, interactions.c.kind).where(
-                    interactions.c.dst_id.in_(chunk), interactions.c.src_id.in_(mine)
-                )
-            ):
-                count(dst, False, kind, None)
-        _post_attention(c, mine, member_of, count, refs)
+        for table, at in ((ties, ties.c.last_seen), (interactions, None)):
+            when = interactions.c.at if at is None else at
+            ref = interactions.c.ref if table is interactions else None
+            columns = [table.c.src_id, table.c.dst_id, table.c.kind, when]
+            query = select(*columns, *([ref] if ref is not None else []))
+            for row in c.execute(query.where(table.c.dst_id.in_(mine))):
+                count(row[0], True, row[2], row[3])
+                if ref is not None and row[4] is not None:
+                    refs.add((row[0], row[2], row[4]))
+            for row in c.execute(select(*columns).where(table.c.src_id.in_(mine))):
+                if row[1] is not None:
+                    count(row[1], False, row[2], None)
+        _post_attention(c, mine, count, refs)
         _meetings_with(c, mine, member_of, out)
     return out
 
 
 def _post_attention(
-    c: Connection,
-    mine: list[int],
-    member_of: dict[int, int],
-    count: Any,
-    refs: set[tuple[int, str, str]],
+    c: Connection, mine: list[int], count: Any, refs: set[tuple[int, str, str]]
 ) -> None:
-    """Replies and reposts of your posts by the people, unless an export recorded them as
-    interactions already (and yours of theirs)."""
+    """Replies and reposts of your posts (unless an export recorded them as interactions
+    already), and yours of theirs."""
     parent = posts.alias("parent")
     child = posts.alias("child")
     for column, kind in ((child.c.reply_to, "reply"), (child.c.repost_of, "repost")):
         joined = (parent.c.platform == child.c.platform) & (parent.c.post_key == column)
-        for chunk in _chunks(sorted(member_of)):
-            query = (
-                select(child.c.author_id, child.c.at, child.c.post_key, column)
-                .join(parent, joined)
-                .where(parent.c.author_id.in_(mine), child.c.author_id.in_(chunk))
-            )
-            for author, at, key, ref in c.execute(query):
-                if (author, kind, key) not in refs and (author, kind, ref) not in refs:
-                    count(author, True, kind, at)
-            query = (
-                select(parent.c.author_id)
-                .select_from(child)
-                .join(parent, joined)
-                .where(child.c.author_id.in_(mine), parent.c.author_id.in_(chunk))
-            )
-            for (author,) in c.execute(query):
-                count(author, False, kind, None)
+        query = (
+            select(child.c.author_id, child.c.at, child.c.post_key, column)
+            .join(parent, joined)
+            .where(parent.c.author_id.in_(mine), child.c.author_id.is_not(None))
+        )
+        for author, at, key, ref in c.execute(query):
+            if (author, kind, key) not in refs and (author, kind, ref) not in refs:
+                count(author, True, kind, at)
+        query = (
+            select(parent.c.author_id)
+            .select_from(child)
+            .join(parent, joined)
+            .where(child.c.author_id.in_(mine), parent.c.author_id.is_not(None))
+        )
+        for (author,) in c.execute(query):
+            count(author, False, kind, None)
 
 
 def _meetings_with(
@@ -366,22 +338,17 @@ def _meetings_with(
         .correlate(meetings)
         .scalar_subquery()
     )
-    for chunk in _chunks(sorted(member_of)):
-        rows = c.execute(
-            select(meeting_attendees.c.person_id, meetings.c.id, meetings.c.start_at)
-            .join(meetings, meetings.c.id == meeting_attendees.c.meeting_id)
-            .where(
-                meeting_attendees.c.meeting_id.in_(attended),
-                meeting_attendees.c.person_id.in_(chunk),
-                size <= MAX_MEETING_SIZE,
-            )
-        )
-        seen: set[tuple[int, int]] = set()
-        for person, meeting, start in rows:
-            who = member_of[person]
-            if (who, meeting) in seen:
-                continue
-            seen.add((who, meeting))
-            out[who]["meetings"] += 1
-            if start is not None and (out[who]["last"] is None or start > out[who]["last"]):
-                out[who]["last"] = int(start)
+    rows = c.execute(
+        select(meeting_attendees.c.person_id, meetings.c.id, meetings.c.start_at)
+        .join(meetings, meetings.c.id == meeting_attendees.c.meeting_id)
+        .where(meeting_attendees.c.meeting_id.in_(attended), size <= MAX_MEETING_SIZE)
+    )
+    seen: set[tuple[int, int]] = set()
+    for person, meeting, start in rows:
+        who = member_of.get(person)
+        if who is None or (who, meeting) in seen:
+            continue
+        seen.add((who, meeting))
+        out[who]["meetings"] += 1
+        if start is not None and (out[who]["last"] is None or start > out[who]["last"]):
+            out[who]["last"] = int(start)
