@@ -9,6 +9,7 @@ tests.collect.server ROUTES.json``), printing its port.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -66,7 +67,9 @@ class Replay:
                     self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                # the client may have gone away (a job killed mid-request)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(reply.body)
 
             def log_message(self, *args: Any) -> None:
                 pass
