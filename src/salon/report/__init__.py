@@ -66,7 +66,7 @@ def build_sections(
     out.append(s.budget(plan.get("budget") or {}))
     meetings = plan.get("meetings") or {}
     out.append(s.meetings(meetings))
-    if meetings.get("funnel"):
+    if (meetings.get("funnel") or {}).get("reached", meetings.get("funnel")):
         out.append(s.funnel(meetings["funnel"]))
     if plan.get("accounts") is not None:
         out.append(s.accounts(plan["accounts"]))
@@ -146,6 +146,10 @@ def report(
     tell("plan")
     plan = salon.plan(store, goal, include_private=include_private).to_dict()
     timings["plan"] = time.perf_counter() - started
+    tell("adoption curves")
+    started = time.perf_counter()
+    plan = with_history(store, plan)
+    timings["adoption curves"] = time.perf_counter() - started
     tell("attention map")
     started = time.perf_counter()
     agenda = plan.get("agenda_setters") or {}
@@ -179,6 +183,47 @@ def report(
         advice=str(plan.get("advice", "")),
         notes=list(plan.get("notes") or []),
         timings=timings,
+    )
+
+
+def with_history(store: Store, plan: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan with each forecast channel's history (``observed``: the segment's adoptions
+    per period) and its forecasts 1..h periods ahead (``path``), to draw the adoption curves:
+    the same forecast again (:func:`salon.forecast`, same channel, segment, period and
+    horizon). The path is kept only when it agrees with the plan's forecasts."""
+    import salon
+    from salon.errors import SalonError
+
+    channels = dict(plan.get("channels") or {})
+    later = []
+    for row in channels.get("later") or []:
+        row = dict(row)
+        points = row.get("forecasts") or []
+        if "observed" not in row and points:
+            try:
+                again = salon.forecast(
+                    store,
+                    row["channel"],
+                    segment=str(plan["goal"]["segment"]),
+                    period=row["period"],
+                    horizon=max(int(p["horizon"]) for p in points),
+                )
+            except SalonError:
+                again = None
+            if again is not None:
+                row["observed"] = list(again.observed)
+                if _agree(again.forecasts, points):
+                    row["path"] = [dict(p) for p in again.path]
+        later.append(row)
+    channels["later"] = later
+    return {**plan, "channels": channels}
+
+
+def _agree(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> bool:
+    """The same forecasts, to the plan's rounding (0.1 adopter)."""
+    return len(mine) == len(theirs) and all(
+        abs(float(a["adopters"]) - float(b["adopters"])) <= 0.051
+        for a, b in zip(mine, theirs, strict=True)
     )
 
 

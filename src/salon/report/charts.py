@@ -113,7 +113,7 @@ def bar_chart(
     for i, row in enumerate(rows):
         y = top_pad + row_h * i
         value = float(row["value"])
-        parts.append(_text(label_w - 8, y + 15, _fit(str(row["label"]), 34), text_anchor="end"))
+        parts.append(_text(label_w - 8, y + 15, _fit(str(row["label"]), 31), text_anchor="end"))
         parts.append(
             f'<rect x="{label_w}" y="{y + 4:.1f}" width="{x(value) - label_w:.1f}" '
             f'height="{row_h - 10}" fill="{COLOURS[colour]}" rx="2"/>'
@@ -155,7 +155,7 @@ def funnel_chart(stages: Sequence[dict[str, Any]], *, title: str, width: int = 6
     for i, stage in enumerate(stages):
         y = top_pad + row_h * i
         people = float(stage["people"])
-        w = max(plot_w * people / most, 2.0)
+        w = plot_w * people / most if people > 0 else 0.0
         colour = COLOURS[SERIES[i % len(SERIES)]]
         parts.append(_text(label_w - 10, y + 19, str(stage["stage"]), text_anchor="end"))
         parts.append(
@@ -247,7 +247,7 @@ def adoption_chart(
     >>> "x: 5 (4–7)" in svg
     True
     """
-    height, left, right, top_pad, bottom = 340, 56, 250, 34, 40
+    height, left, right, top_pad, bottom = 340, 56, 270, 34, 40
     end = max([len(s["observed"]) - 1 + _ahead(s.get("forecast") or []) for s in series] + [1])
     values = [0.0]
     for s in series:
@@ -302,7 +302,7 @@ def adoption_chart(
             )
             f_last = forecast[-1]
             label = f"{s['label']}: {float(f_last['adopters']):,.0f}"
-            if "low" in f_last:
+            if "low" in f_last and round(float(f_last["low"])) != round(float(f_last["high"])):
                 label += f" ({float(f_last['low']):,.0f}–{float(f_last['high']):,.0f})"
             label_y = y(mid[-1])
             parts.append(
@@ -328,7 +328,7 @@ def _labels_apart(
         y = max(y, low, placed[-1][0] + gap if placed else low)
         placed.append((y, text, colour))
     shift = max((placed[-1][0] - high) if placed else 0.0, 0.0)
-    return [_text(x, y - shift, _fit(text, 35), fill=colour) for y, text, colour in placed]
+    return [_text(x, y - shift, _fit(text, 38), fill=colour) for y, text, colour in placed]
 
 
 def _ahead(forecast: Sequence[dict[str, Any]]) -> int:

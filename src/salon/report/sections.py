@@ -36,13 +36,13 @@ def known_by(part: Mapping[str, Any], segment: Mapping[str, Any]) -> Section:
                 "who": who(r),
                 "segment members attending": number(r.get("segment_members_attending", 0)),
                 "lift": f"{float(r.get('lift', 0)):.1f}×",
-                "towards you": towards or "nothing yet",
+                "to you": towards or "—",
                 "_why": r.get("reason") or kinds(r.get("attention_from_segment")),
             }
         )
     blocks: list[Block] = [
         table(
-            ["#", "who", "segment members attending", "lift", "towards you"],
+            ["#", "who", "segment members attending", "lift", "to you"],
             rows,
             numeric=("#", "segment members attending", "lift"),
             why_column="who",
@@ -54,7 +54,7 @@ def known_by(part: Mapping[str, Any], segment: Mapping[str, Any]) -> Section:
             "text": "Lift: how much more central each is to this segment than to the whole "
             "network (personalised PageRank from the segment's "
             f"{number(segment.get('members_in_graph', 0))} members over global PageRank). "
-            "Towards you: what each has already done towards you.",
+            "To you: what each has already done towards you (replies, mentions, follows…).",
         },
     ]
     return {
@@ -206,7 +206,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
         else:
             observed = [float(f.get("adopters", 0))]
         series.append({"label": label, "observed": observed, "forecast": points})
-        for p in f.get("forecasts") or []:
+        for k, p in enumerate(f.get("forecasts") or []):
             ahead = p.get("months")
             rows.append(
                 {
@@ -216,7 +216,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
                     "90% interval": f"{float(p.get('low', p['adopters'])):,.0f}–"
                     f"{float(p.get('high', p['adopters'])):,.0f}",
                     "model": str(f.get("model", "")),
-                    "_why": f.get("reason", ""),
+                    "_why": "" if k else f.get("reason", ""),
                 }
             )
     caption = "Dashed: the forecast, in its shaded 90 % interval"
@@ -242,9 +242,9 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
 def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
     """The segment's attention map (:func:`salon.report.attention.attention_map_data`)."""
     shown, attending = data["members_shown"], data["members_attending"]
-    lead = f"{plural(attending, 'segment member')} pay attention to the people named here" + (
-        "." if data["you_in_graph"] else "; you are not in the picture yet."
-    )
+    yours = sum(1 for e in data["edges"] if e.get("you"))
+    lead = f"{plural(attending, 'segment member')} pay attention to the people named here; "
+    lead += f"you are linked to {yours:,} of them." if yours else "none of it reaches you yet."
     caption = (
         f"The {shown:,} segment members paying them the most attention (of {attending:,}); "
         "you in the centre, agenda-setters and people to win on the inner ring."
@@ -283,6 +283,7 @@ def budget(part: Mapping[str, Any]) -> Section:
         blocks.append(table(["what", "kind", "hours"], rows, numeric=("hours",), why_column="what"))
     if part.get("heads_down"):
         blocks.append({"kind": "text", "text": str(part["heads_down"])})
+    blocks += notes(part.get("reasons"))
     return {"id": "budget", "title": "Your week", "lead": part.get("advice", ""), "blocks": blocks}
 
 
@@ -320,11 +321,30 @@ def meetings(part: Mapping[str, Any]) -> Section:
                         "form": s.get("form", ""),
                         "when": s.get("when") or "",
                         "score": f"{float(s.get('score', 0)):.2f}",
-                        "_why": "; ".join(s.get("why") or [])
-                        if not isinstance(s.get("why"), str)
-                        else s["why"],
+                        "_why": _why(s.get("why")),
                     }
                     for s in suggestions
+                ],
+                numeric=("score",),
+                why_column="who",
+            )
+        )
+    unplaced = part.get("unplaced") or []
+    if unplaced:
+        blocks.append(
+            {"kind": "heading", "text": "Worth meeting, place unknown: ask where they are"}
+        )
+        blocks.append(
+            table(
+                ["who", "form", "score"],
+                [
+                    {
+                        "who": who(u),
+                        "form": u.get("form", ""),
+                        "score": f"{float(u.get('score', 0)):.2f}",
+                        "_why": _why(u.get("why")),
+                    }
+                    for u in unplaced
                 ],
                 numeric=("score",),
                 why_column="who",
@@ -346,8 +366,17 @@ def meetings(part: Mapping[str, Any]) -> Section:
     }
 
 
-def funnel(reached: Mapping[str, Any]) -> Section:
-    """The relationship funnel (``plan["meetings"]["funnel"]``: stage → people reached)."""
+def _why(value: Any) -> str:
+    """Reasons as one line: a sentence, or a list of them joined by semicolons."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else "; ".join(map(str, value))
+
+
+def funnel(part: Mapping[str, Any]) -> Section:
+    """The relationship funnel (``plan["meetings"]["funnel"]``: ``{"people", "reached":
+    {stage: people reached}}``, or the stage → people mapping alone)."""
+    reached = part.get("reached", part)
     stages, previous = [], None
     for stage, count in reached.items():
         value = float(count)
@@ -371,7 +400,7 @@ def funnel(reached: Mapping[str, Any]) -> Section:
         for s in stages
     ]
     blocks: list[Block] = []
-    if stages:
+    if first:
         blocks.append(figure(charts.funnel_chart(stages, title="People reaching each stage")))
         blocks.append(
             table(
@@ -441,9 +470,10 @@ def milestones(part: Mapping[str, Any]) -> Section:
         )
     blocks: list[Block] = []
     if rows:
+        named = any(r["who"] for r in rows)
         blocks.append(
             table(
-                ["milestone", "now", "target", "who"],
+                ["milestone", "now", "target", "who"][: 4 if named else 3],
                 rows,
                 numeric=("now", "target"),
                 why_column="milestone",
