@@ -19,6 +19,18 @@ from typing import TYPE_CHECKING, Any
 PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
 
 if TYPE_CHECKING:
+    from salon.insights.accounts import (
+        account,
+        account_gaps,
+        accounts,
+        add_account,
+        add_note,
+        add_stakeholder,
+        import_account,
+        intelligence,
+        intro,
+        signals,
+    )
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
     from salon.insights.conversation import me, topics, where
     from salon.insights.meetings import meet
@@ -50,6 +62,18 @@ if TYPE_CHECKING:
     )
 
 _MODULES = {
+    "accounts": (
+        "account",
+        "account_gaps",
+        "accounts",
+        "add_account",
+        "add_note",
+        "add_stakeholder",
+        "import_account",
+        "intelligence",
+        "intro",
+        "signals",
+    ),
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
     "conversation": ("me", "topics", "where"),
     "meetings": ("meet",),
@@ -104,7 +128,13 @@ sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "PERIODS",
+    "account",
+    "account_gaps",
+    "accounts",
+    "add_account",
+    "add_note",
     "add_segment",
+    "add_stakeholder",
     "adoption",
     "communities",
     "context",
@@ -112,10 +142,13 @@ __all__ = [
     "experts",
     "export",
     "forecast",
+    "import_account",
     "imports",
     "influencers",
     "innovations",
     "innovators",
+    "intelligence",
+    "intro",
     "lead_lag",
     "me",
     "meet",
@@ -129,6 +162,7 @@ __all__ = [
     "remove_segment",
     "segments",
     "set_you",
+    "signals",
     "sources",
     "stats",
     "topics",
