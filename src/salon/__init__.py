@@ -80,6 +80,8 @@ if TYPE_CHECKING:
         win,
     )
     from salon.insights.offline import funnel, nudges, ties
+    from salon.intel.secrets import check_post
+    from salon.intel.secrets import gather as leak_secrets
     from salon.strategy.goals import add_goal, goals, remove_goal
     from salon.strategy.milestones import progress
     from salon.strategy.plan import plan
@@ -156,6 +158,8 @@ _LAZY = {
     "report": ("salon.report", "report"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
+    "check_post": ("salon.intel.secrets", "check_post"),
+    "leak_secrets": ("salon.intel.secrets", "gather"),
     **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
 }
 _SUBMODULES = ("demo",)
@@ -213,6 +217,7 @@ __all__ = [
     "add_segment",
     "add_stakeholder",
     "adoption",
+    "check_post",
     "communities",
     "demo",
     "duplicates",
@@ -230,6 +235,7 @@ __all__ = [
     "intelligence",
     "intro",
     "lead_lag",
+    "leak_secrets",
     "me",
     "meet",
     "merge",

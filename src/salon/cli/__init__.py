@@ -22,6 +22,7 @@ from salon.cli import conversation  # noqa: F401
 from salon.cli import meet  # noqa: F401
 from salon.cli import offline  # noqa: F401
 from salon.cli import accounts  # noqa: F401
+from salon.cli import leak  # noqa: F401
 from salon.cli import plan  # noqa: F401
 from salon.cli import report  # noqa: F401
 from salon.cli import serve  # noqa: F401

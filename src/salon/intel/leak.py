@@ -5,29 +5,34 @@
 its confidentiality level and where it comes from). It flags:
 
 - **names** (``kind="name"``): a stakeholder's, an account's or a project's name, found as
-  the draft's words of the same length with a rapidfuzz ``ratio`` ≥ ``Thresholds.name``
-  (90 by default: "Stan Horton" for "Stanley Horton", "Hayslet" for "Hayslett"), middle
-  initials and suffixes (``Jr.``) aside; a title and the surname ("Mr. Fossum") too. A
-  one-word name of fewer than 5 letters must match exactly.
+  that many words of the draft, each scoring at least ``Thresholds.name`` (90) by
+  :func:`_word_score`: equal words, a first name's nickname by prefix ("Stan" for
+  "Stanley", "Kim" for "Kimberly"), or a typo of a word of 5 letters or more (rapidfuzz
+  ``ratio``: "Hayslet" for "Hayslett"); never a plural ("Sun Devils" is not "Sun Devil");
+  middle initials, suffixes (``Jr.``) and possessives aside; a title and the surname
+  ("Mr. Fossum") too.
 - **passages** (``kind="note"``, ``"message"``, ``"meeting"``): each sentence of the draft,
   and each pair of neighbouring sentences, is compared with each sentence of each secret and
-  with the whole secret, three ways:
+  with the whole secret. Content words are words less English stop words (scikit-learn's
+  list) after a crude suffix cut ("worries"/"worried" → "worr"). A passage reveals a
+  secret's passage when they share at least ``Thresholds.shared_words`` (4) content words
+  and one of these holds:
 
-  - ``words``: the cosine of TF-IDF vectors of words and word pairs (English stop words left
-    out, sublinear term frequency; the IDF is learnt from the secrets themselves, so words
-    every note shares count little) ≥ ``Thresholds.words``;
-  - ``chars``: the cosine of TF-IDF vectors of character 3-5-grams within words (catches
-    inflections: "worried"/"worries", "budgets"/"budget") ≥ ``Thresholds.chars``;
-  - ``verbatim``: rapidfuzz ``partial_ratio`` of the two texts (a copied fragment of at
-    least ``Thresholds.verbatim_chars`` characters) ≥ ``Thresholds.verbatim``.
+  - ``words``: the cosine of their TF-IDF vectors of content words and word pairs
+    (sublinear term frequency; the IDF is learnt from the secrets, so words every note
+    shares count little) ≥ ``Thresholds.words`` (0.5);
+  - ``coverage``: the share of the secret passage's content words, weighted by IDF, that
+    the draft's passage repeats ≥ ``Thresholds.coverage`` (0.4) — a paraphrase keeps most
+    of what a note says even when it adds words of its own;
+  - ``verbatim``: rapidfuzz ``partial_ratio`` of the two texts ≥ ``Thresholds.verbatim``
+    (90) for a copied fragment of at least ``Thresholds.verbatim_chars`` (30) characters;
+  - ``chars``: the cosine of TF-IDF vectors of character 3-5-grams ≥ ``Thresholds.chars``
+    (off by default, 1.01: it added nothing on the development half).
 
-  A passage also needs at least ``Thresholds.shared_words`` content words in common with the
-  secret's passage (after a crude suffix cut), so that two sentences that merely share style
-  never match.
-
-The defaults were chosen on the development half of the leak-guard set
-(``tests/data/leak/drafts.toml``) by ``bench/validate_leak.py``, and its figures on the test
-half are in ``bench/results/validate_leak.txt``. Secrets of level ``public`` never flag.
+The thresholds were chosen on the development half of the leak-guard set
+(``tests/data/leak/drafts.toml``: the highest recall at precision ≥ 0.9 over a grid) by
+``bench/validate_leak.py``; its precision and recall on the test half are in
+``bench/results/validate_leak.txt``. Secrets of level ``public`` never flag.
 
 Each :class:`Flag` names the passage (its offsets in the draft and its text), the secret it
 matches (kind, level, source, account, person, what), the method, the similarity and the
@@ -37,14 +42,17 @@ Example
 -------
 >>> secrets = [
 ...     Secret("Rod Hayslett", kind="name", what="stakeholder", account="ETS"),
-...     Secret("The CFO will not sign off on the Redfield expansion before the Q3 budget review.",
-...            source="note 7", account="ETS", what="projects"),
+...     Secret("The CFO will not sign off on the Redfield expansion before the Q3 budget "
+...            "review, because the compressor overhaul ran 40% over.", source="note 7"),
 ... ]
 >>> report = check_draft("Lovely panel today with Rod Hayslet on pipeline finance!", secrets)
 >>> [(f.passage, f.method) for f in report.flags]
 [('Rod Hayslet', 'name')]
 >>> check_draft("Budget season: sign off early, review often.", secrets).leaks
 False
+>>> draft = "No Redfield expansion before Q3's budget review: the compressor overhaul ran over."
+>>> [(f.method, f.secret.source, len(f.shared)) for f in check_draft(draft, secrets).flags]
+[('words', 'note 7', 7)]
 """
 
 from __future__ import annotations
@@ -89,11 +97,12 @@ class Thresholds:
     """When a passage or a name counts as revealing a secret (see the module's docstring)."""
 
     name: float = 90.0
-    words: float = 0.35
-    chars: float = 0.5
+    words: float = 0.5
+    coverage: float = 0.4
+    chars: float = 1.01
     verbatim: float = 90.0
     verbatim_chars: int = 30
-    shared_words: int = 2
+    shared_words: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,37 +261,67 @@ def _name_variants(name: str) -> list[list[str]]:
     return unique
 
 
-def _find_names(
-    draft: str, tokens: list[tuple[int, int, str]], secret: Secret, cutoff: float
-) -> list[Flag]:
+def _word_score(word: str, target: str, *, first: bool) -> float:
+    """How well one word of the draft matches one word of a name, 0-100.
+
+    Equal words score 100; a first name that is a prefix of the other of at least 3 letters
+    too (a nickname: "Stan" for "Stanley", "Kim" for "Kimberly"). A plural ("Devils" for
+    "Devil") is another word: 0. Words of fewer than 5 letters must be equal; longer ones
+    score rapidfuzz's ``ratio`` (a typo: "Hayslet" for "Hayslett").
+    """
     from rapidfuzz import fuzz
 
+    if word == target:
+        return 100.0
+    if (
+        first
+        and min(len(word), len(target)) >= 3
+        and (target.startswith(word) or word.startswith(target))
+    ):
+        return 100.0
+    if word in (target + "s", target + "es") or min(len(word), len(target)) < 5:
+        return 0.0
+    return float(fuzz.ratio(word, target))
+
+
+def _find_names(
+    draft: str,
+    tokens: list[tuple[int, int, str]],
+    at: dict[str, list[int]],
+    secret: Secret,
+    cutoff: float,
+) -> list[Flag]:
+    """Where ``secret`` (a name) appears in the draft: each word of the name matched by
+    :func:`_word_score` ≥ ``cutoff`` (the least of the words counts)."""
     flags: list[Flag] = []
     variants = _name_variants(secret.text)
     for variant in variants:
         n = len(variant)
-        target = " ".join(variant)
-        exact_only = n == 1 and len(target) < 5
-        for i in range(len(tokens) - n + 1):
-            window = tokens[i : i + n]
-            words = " ".join(t[2] for t in window)
-            if words[0] != target[0] and n > 1:
+        for end in at.get(variant[-1][0], ()):
+            i = end - n + 1
+            if i < 0:
                 continue
-            score = 100.0 if words == target else (0.0 if exact_only else fuzz.ratio(words, target))
+            window = tokens[i : end + 1]
+            score = 100.0
+            for k, (word, target) in enumerate(zip((t[2] for t in window), variant, strict=True)):
+                score = min(score, _word_score(word, target, first=k == 0 and n > 1))
+                if score < cutoff:
+                    break
             if score >= cutoff:
-                start, end = window[0][0], window[-1][1]
+                start, stop = window[0][0], window[-1][1]
                 flags.append(
-                    Flag(start, end, draft[start:end], secret, "name", score / 100, (), secret.text)
+                    Flag(
+                        start, stop, draft[start:stop], secret, "name", score / 100, (), secret.text
+                    )
                 )
     # A title and the surname: "Mr. Fossum", "Dr Kaminski".
     core = variants[-1]
     if len(core) >= 2:
-        for i in range(1, len(tokens)):
-            title = tokens[i - 1][2].rstrip(".")
-            if title in _TITLES and tokens[i][2] == core[-1]:
-                start, end = tokens[i - 1][0], tokens[i][1]
+        for i in at.get(core[-1][0], ()):
+            if i > 0 and tokens[i][2] == core[-1] and tokens[i - 1][2].rstrip(".") in _TITLES:
+                start, stop = tokens[i - 1][0], tokens[i][1]
                 flags.append(
-                    Flag(start, end, draft[start:end], secret, "name", 1.0, (), secret.text)
+                    Flag(start, stop, draft[start:stop], secret, "name", 1.0, (), secret.text)
                 )
     return flags
 
@@ -300,6 +339,8 @@ class _Index:
     word_matrix: Any
     char_matrix: Any
     content: list[dict[str, str]]
+    idf: dict[str, float]
+    weight: list[float]  # the summed IDF of each unit's content words
 
 
 @functools.lru_cache(maxsize=4)
@@ -329,7 +370,10 @@ def _index(passages: tuple[Secret, ...]) -> _Index | None:
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     word_matrix = words.fit_transform(texts)
     char_matrix = chars.fit_transform(texts)
-    return _Index(units, words, chars, word_matrix, char_matrix, [_content(t) for t in texts])
+    idf = dict(zip(words.get_feature_names_out(), words.idf_.tolist(), strict=True))
+    content = [_content(t) for t in texts]
+    weight = [sum(idf.get(k, 1.0) for k in c) or 1.0 for c in content]
+    return _Index(units, words, chars, word_matrix, char_matrix, content, idf, weight)
 
 
 def _draft_units(draft: str) -> list[tuple[int, int]]:
@@ -339,6 +383,7 @@ def _draft_units(draft: str) -> list[tuple[int, int]]:
 
 
 def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresholds) -> list[Flag]:
+    import numpy as np
     from rapidfuzz import fuzz
 
     index = _index(passages)
@@ -353,14 +398,19 @@ def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresho
         text = texts[u]
         content = _content(text)
         best: dict[int, Flag] = {}
-        for s, (secret_index, unit) in enumerate(index.units):
+        for s in np.flatnonzero(word_sim[u] > 0).tolist():
+            secret_index, unit = index.units[s]
             w, c = float(word_sim[u, s]), float(char_sim[u, s])
-            shared = [index.content[s][k] for k in content.keys() & index.content[s].keys()]
-            if len(shared) < thresholds.shared_words:
+            common = content.keys() & index.content[s].keys()
+            if len(common) < thresholds.shared_words:
                 continue
+            shared = [index.content[s][k] for k in common]
+            cover = sum(index.idf.get(k, 1.0) for k in common) / index.weight[s]
             method, score = "", 0.0
             if w >= thresholds.words:
                 method, score = "words", w
+            if cover >= thresholds.coverage and cover > score:
+                method, score = "coverage", cover
             if c >= thresholds.chars and c > score:
                 method, score = "chars", c
             shorter = min(len(text), len(unit))
@@ -427,9 +477,17 @@ def check_draft(
     kept = [s for s in secrets if s.level != "public" and s.text.strip()]
     names = [s for s in kept if s.kind == "name"]
     passages = tuple(dict.fromkeys(s for s in kept if s.kind != "name"))
-    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(draft)]
+    tokens = []
+    for match in _TOKEN.finditer(draft):
+        word, end = match.group().casefold(), match.end()
+        if word.endswith(("'s", "’s")) and len(word) > 2:  # a possessive: "Watson's"
+            word, end = word[:-2], end - 2
+        tokens.append((match.start(), end, word))
+    at: dict[str, list[int]] = {}
+    for i, (_, _, word) in enumerate(tokens):
+        at.setdefault(word[0], []).append(i)
     flags: list[Flag] = []
     for secret in dict.fromkeys(names):
-        flags += _find_names(draft, tokens, secret, thresholds.name)
+        flags += _find_names(draft, tokens, at, secret, thresholds.name)
     flags += _find_passages(draft, passages, thresholds)
     return LeakReport(_merge(flags), len(kept), thresholds)
