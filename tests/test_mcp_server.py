@@ -28,7 +28,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for sample, namespace, _ in salon.demo.sample_paths():
             if namespace != "radoslaw":
                 salon.import_paths(store, [sample], options=ImportOptions(namespace=namespace))
-        salon.add_segment(store, *salon.demo.SEGMENT)
+        salon.add_segment(
+            store, "quantum-algorithms", "tag:quantum-algorithms & platform:quantumcomputing"
+        )
     return path
 
 
