@@ -100,7 +100,7 @@ def test_the_demo_opens_no_socket(offline, tmp_path, monkeypatch):
     monkeypatch.setenv("SALON_CACHE", str(tmp_path / "cache"))
     with salon.open_store(str(tmp_path / "demo.db")) as store:
         result = run_demo(store)
-    assert result.counts["people"] > 0 and result.influencers
+    assert result.counts["people"] > 0 and result.plan.agenda_setters["known_by"]
     assert offline == []
 
 
@@ -135,3 +135,35 @@ runpy.run_module("salon", run_name="__main__", alter_sys=True)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "NETWORK ATTEMPTS" not in done.stderr and "NetworkUsed" not in done.stderr
     assert "Salon demo" in done.stdout
+
+
+#: Client libraries that open connections; only ``salon collect`` (src/salon/collect) may use
+#: them.
+HTTP_CLIENTS = ("httpx", "requests", "urllib.request", "http.client", "aiohttp", "urllib3")
+
+
+def test_only_salon_collect_holds_an_http_client():
+    import re
+
+    pattern = re.compile(
+        r"^\s*(?:import|from)\s+(" + "|".join(re.escape(m) for m in HTTP_CLIENTS) + r")\b", re.M
+    )
+    source = ROOT / "src" / "salon"
+    users = sorted(
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    )
+    assert users and all(u.startswith("collect/") for u in users), users
+
+
+def test_the_command_line_loads_no_http_client_until_salon_collect_runs():
+    program = (
+        "import sys, salon, salon.cli, salon.importers, salon.store\n"
+        f"print(sorted(m for m in sys.modules if m in {HTTP_CLIENTS!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

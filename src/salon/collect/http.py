@@ -108,8 +108,12 @@ def reset_in(headers: dict[str, str], now: float | None = None) -> float | None:
     """Seconds until a rate-limit window resets, from ``RateLimit-Reset`` (seconds left, or a
     Unix time as Bluesky sends) or ``X-RateLimit-Reset`` (an ISO time, as Mastodon sends).
 
-    >>> reset_in({"ratelimit-reset": "1000"}, now=900.0), reset_in({"ratelimit-reset": "30"})
-    (100.0, 30.0)
+    >>> reset_in({"ratelimit-reset": "1747676784"}, now=1747676700.0)
+    84.0
+    >>> reset_in({"x-ratelimit-reset": "2025-07-17T13:45:00Z"}, now=1752759840.0)
+    60.0
+    >>> reset_in({"ratelimit-reset": "30"})
+    30.0
     """
     now = time.time() if now is None else now
     value = headers.get("ratelimit-reset") or headers.get("x-ratelimit-reset")
