@@ -35,6 +35,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "salon.db"
     card = folder / "eve.vcf"
     card.write_text(CARD)
+    path.touch(mode=0o600)
     with salon.open_store(str(path)) as store:
         for sample, namespace, _ in salon.demo.sample_paths():
             if namespace != "radoslaw":
@@ -49,6 +50,7 @@ def web_copy(web_db: Path, tmp_path: Path) -> Path:
     """A copy of the store a test may change."""
     copy = tmp_path / "salon.db"
     copy.write_bytes(web_db.read_bytes())
+    copy.chmod(0o600)
     return copy
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -27,6 +28,24 @@ from salon.web.common import TEMPLATES, WebState, render, salon_error, wants_jso
 
 if TYPE_CHECKING:
     from salon.store import Store
+
+class ErrorBody(BaseModel):
+    """Every error of the API: ``{"ok": false, "error": MESSAGE, "status": CODE}``."""
+
+    ok: bool = False
+    error: str
+    status: int
+
+
+#: The errors every endpoint may answer, with what each means.
+ERRORS = {
+    400: "A question Salon cannot answer as asked (the message says why and what to do)",
+    401: "No access token, or a wrong one",
+    403: "A form or script without its CSRF token",
+    404: "Nobody, or no segment, by that name or id",
+    422: "A parameter of the wrong type or out of range",
+}
+
 
 #: The route modules, one a theme, in the order of the OpenAPI document.
 ROUTES = (
@@ -94,6 +113,7 @@ def create_app(
         "access token `salon serve` printed as `Authorization: Bearer TOKEN`. Errors are "
         '`{"ok": false, "error": MESSAGE, "status": CODE}`.',
         openapi_url="/api/v1/openapi.json",
+        responses={code: {"model": ErrorBody, "description": why} for code, why in ERRORS.items()},
         docs_url=None,
         redoc_url=None,
     )
