@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from salon.dates import iso
 from salon.errors import SalonError
 from salon.insights.account_results import (
@@ -29,15 +27,16 @@ from salon.insights.account_results import (
     Signals,
     Written,
 )
-from salon.intel.paths import MAX_HOPS, TieGraph, tie_graph, warm_paths
+from salon.insights.warm_paths import name_paths, network, paths_to, stage_with
+from salon.intel.paths import MAX_HOPS
 from salon.intel.plan import field_gaps, read_plan, role_gaps, stale_at, when
 from salon.intel.signals import find_signals
-from salon.offline.stages import STAGES, relationship_stages
+from salon.offline.stages import STAGES
 from salon.store import accounts as db
 from salon.store import signals as happenings
 from salon.store.database import Store
 from salon.store.facts import display_names, self_ids
-from salon.store.relations import latest_time, person_id, relation_events
+from salon.store.relations import latest_time, person_id
 
 _MET = STAGES.index("met")
 
@@ -54,36 +53,9 @@ def _now(store: Store, now: str | int | None) -> int:
     return int(min(latest, time.time())) if latest else int(time.time())
 
 
-def _network(store: Store, now: int) -> TieGraph:
-    """Your network as a graph of tie strengths, each pair with its relationship stage."""
-    from salon.insights.offline import store_ties
-
-    events = relation_events(store)
-    ties = store_ties(store, events=events, now=now)
-    stages = relationship_stages(
-        events.src, events.dst, events.kind, events.at, kinds=events.kinds, began=events.dated
-    )
-    stage = np.zeros(len(ties), np.int64)
-    if len(ties) and len(stages):
-        base = int(max(ties.pairs.max(), stages.pairs.max())) + 1
-        keys = stages.pairs[:, 0] * base + stages.pairs[:, 1]
-        wanted = ties.pairs[:, 0] * base + ties.pairs[:, 1]
-        at = np.clip(np.searchsorted(keys, wanted), 0, len(keys) - 1)
-        hit = keys[at] == wanted
-        stage[hit] = stages.stage[at[hit]]
-    return tie_graph(ties, stage)
-
-
 def _you(store: Store) -> int | None:
     yours = self_ids(store)
     return yours[0] if yours else None
-
-
-def _stage(graph: TieGraph | None, you: int | None, person: int) -> str:
-    if graph is None or you is None:
-        return "unknown"
-    tie = graph.tie(you, person)
-    return str(tie["stage"]) if tie else "none"
 
 
 def account(store: Store, name: str, *, now: str | int | None = None) -> Account:
@@ -105,7 +77,7 @@ def account(store: Store, name: str, *, now: str | int | None = None) -> Account
     at = _now(store, now)
     found = db.read_account(store, name)
     you = _you(store)
-    graph = _network(store, at) if found["stakeholders"] and you is not None else None
+    graph = network(store, at) if found["stakeholders"] and you is not None else None
     people = []
     for s in found["stakeholders"]:
         people.append(
@@ -116,7 +88,7 @@ def account(store: Store, name: str, *, now: str | int | None = None) -> Account
                 "title": s["title"],
                 "reports_to": s["reports_to"],
                 "reports_to_name": s["reports_to_name"],
-                "stage": _stage(graph, you, s["person"]),
+                "stage": stage_with(graph, you, s["person"]),
                 "source": s["source"],
                 "observed": iso(s["observed_at"]),
                 "level": s["level"],
@@ -288,79 +260,6 @@ def import_account(store: Store, path: str | Path) -> ImportedAccount:
     return ImportedAccount(file=str(path), account=plan["account"]["name"], added=added)
 
 
-def _describe(tie: dict[str, Any], a: str, b: str) -> str:
-    """A tie in words, for a message: how close, how often, how lately."""
-    stage = tie["stage"]
-    how = {
-        "meal": "have shared a meal",
-        "met": "have met in person",
-        "call": "have talked on the phone",
-        "conversed": "write to each other",
-        "online": "are in touch online",
-    }[stage]
-    last = f", last on {str(tie['last'])[:10]}" if tie.get("last") else ""
-    return f"{a} and {b} {how} ({tie['frequency']} interactions{last})"
-
-
-def _first(name: str | None) -> str:
-    return (name or "there").split()[0]
-
-
-def _message(names: dict[int, str], path: dict[str, Any], title: str | None, at: str | None) -> str:
-    """A suggested introduction request; it quotes no private note."""
-    people = path["people"]
-    introducer, target = names.get(people[1]), names.get(people[-1], "them")
-    who = target + (f" ({title}{', ' + at if at else ''})" if title else f" at {at}" if at else "")
-    if len(people) == 3:
-        ask = f"could you introduce me to {who}?"
-    else:
-        middle = names.get(people[2], "a colleague")
-        ask = f"could you put me in touch with {middle}, who knows {who}?"
-    why = _describe(path["ties"][1], "you", _first(names.get(people[2])))
-    return (
-        f"Hi {_first(introducer)}, {ask} I have an idea that could help them and would value "
-        f"twenty minutes; {why}, so a word from you would mean a lot. Happy to send a short "
-        "note you can forward."
-    )
-
-
-def _name_paths(
-    store: Store, rows: list[dict[str, Any]], names: dict[int, str], at: str | None
-) -> None:
-    """Names every path's people and writes its suggested message."""
-    more = {p for r in rows for path in r["paths"] for p in path["people"]} - set(names)
-    if more:
-        names.update(display_names(store, more))
-    for r in rows:
-        for path in r["paths"]:
-            path["names"] = [names.get(p) for p in path["people"]]
-            path["introducer"] = path["people"][1]
-            path["message"] = _message(names, path, r["title"], at)
-
-
-def _paths_to(
-    graph: TieGraph,
-    you: int,
-    target: int,
-    names: dict[int, str],
-    *,
-    title: str | None,
-    at: str | None,
-    top: int,
-    max_hops: int,
-) -> dict[str, Any]:
-    direct = graph.tie(you, target)
-    found = warm_paths(graph, you, target, top=top, max_hops=max_hops)
-    return {
-        "person": target,
-        "name": names.get(target),
-        "title": title,
-        "stage": direct["stage"] if direct else "none",
-        "direct": direct,
-        "paths": found,
-    }
-
-
 def intro(
     store: Store,
     who: str | int,
@@ -398,7 +297,7 @@ def intro(
         except SalonError:
             plan = None
     notes: list[str] = []
-    graph = _network(store, at)
+    graph = network(store, at)
     if plan is not None:
         targets = [(s["person"], s["title"]) for s in plan["stakeholders"] if s["person"] != you]
         if not targets:
@@ -411,7 +310,7 @@ def intro(
     names = display_names(store, ids)
     rows = []
     for target, title in targets:
-        row = _paths_to(
+        row = paths_to(
             graph,
             you,
             target,
@@ -422,7 +321,7 @@ def intro(
             max_hops=max_hops,
         )
         rows.append(row)
-    _name_paths(store, rows, names, plan["name"] if plan else None)
+    name_paths(store, rows, names, plan["name"] if plan else None)
     for r in rows:
         if not r["paths"] and not r["direct"]:
             notes.append(f"No warm path to {r['name']} within {max_hops} ties.")
@@ -461,13 +360,13 @@ def account_gaps(
         if you is None:
             notes.append("The store does not know you: who you have met is unknown.")
         else:
-            graph = _network(store, at)
+            graph = network(store, at)
             ids = {you, *(s["person"] for s in plan["stakeholders"])}
             names = display_names(store, ids)
             for s in plan["stakeholders"]:
                 if s["person"] == you:
                     continue
-                row = _paths_to(
+                row = paths_to(
                     graph,
                     you,
                     s["person"],
@@ -481,7 +380,7 @@ def account_gaps(
                     continue
                 row["role"] = s["role"]
                 unmet.append(row)
-            _name_paths(store, unmet, names, plan["name"])
+            name_paths(store, unmet, names, plan["name"])
     return AccountGaps(
         account=plan["name"],
         now=iso(at) or "",
