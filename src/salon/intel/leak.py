@@ -16,7 +16,7 @@ its confidentiality level and where it comes from). It flags:
   with the whole secret. Content words are words less English stop words (scikit-learn's
   list) after a crude suffix cut ("worries"/"worried" → "worr"). A passage reveals a
   secret's passage when they share at least ``Thresholds.shared_words`` (4) content words
-  and one of these holds:
+  (all of them, and at least 3, for a secret passage of fewer) and one of these holds:
 
   - ``words``: the cosine of their TF-IDF vectors of content words and word pairs
     (sublinear term frequency; the IDF is learnt from the secrets, so words every note
@@ -402,7 +402,7 @@ def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresho
             secret_index, unit = index.units[s]
             w, c = float(word_sim[u, s]), float(char_sim[u, s])
             common = content.keys() & index.content[s].keys()
-            if len(common) < thresholds.shared_words:
+            if len(common) < min(thresholds.shared_words, max(3, len(index.content[s]))):
                 continue
             shared = [index.content[s][k] for k in common]
             cover = sum(index.idf.get(k, 1.0) for k in common) / index.weight[s]
