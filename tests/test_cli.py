@@ -11,19 +11,6 @@ import salon
 from tests.conftest import ROOT, run_cli, shared
 
 
-def test_demo_is_the_main_job():
-    result = run_cli("demo")
-    assert result.returncode == 0, result.stderr
-    assert "Kabir Mehta (you)" in result.stdout
-    assert "82,927" in result.stdout  # the market sample's e-mails
-    assert "1,670" in result.stdout  # the Q&A sample's posts
-    assert "Agenda-setters for people asking about quantum algorithms" in result.stdout
-    assert "Heads-down experts around them" in result.stdout
-    assert "tag:quantum-algorithms: 61 adopters" in result.stdout  # a forecast with intervals
-    assert "People to win to reach them" in result.stdout
-    assert "posts on 'quantum error correction'" in result.stdout  # where the conversation is
-
-
 def test_import_then_stats_people_and_export(tmp_path):
     db = tmp_path / "s.db"
     result = run_cli("import", str(shared("exports/linkedin_export_2018_pseudonymised")), db=db)

@@ -14,6 +14,7 @@ import typer
 
 # Importing a module registers its commands; the order here is the order of `salon --help`.
 from salon.cli import data  # noqa: F401
+from salon.cli import demo  # noqa: F401
 from salon.cli import history  # noqa: F401
 from salon.cli import identity  # noqa: F401
 from salon.cli import analytics  # noqa: F401

@@ -1,8 +1,7 @@
-"""Commands that move data in and out: import, sources, stats, people, export, demo."""
+"""Commands that move data in and out: import, sources, stats, people, export."""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,7 +16,6 @@ from salon.cli.app import (
     _section,
     _store,
     app,
-    busy,
     console,
 )
 
@@ -249,43 +247,3 @@ def export(
     with _store() as store:
         written = salon.export(store, directory)
     console.print(f"Wrote {written.rows:,} rows in {len(written.tables)} files to {directory}.")
-
-
-@app.command()
-def demo() -> None:
-    """Import the sample data shipped with Salon into a temporary store and show it.
-
-    Example: salon demo
-    """
-    from salon.cli.analytics import _print_experts, _print_influencers
-    from salon.cli.conversation import _print_where
-    from salon.cli.diffusion import _print_forecast, _print_innovators, _print_win
-    from salon.cli.meet import _print_plan
-
-    with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
-        with salon.open_store(f"sqlite:///{tmp}/demo.db") as store:
-            console.print(f"[bold]Salon demo[/] — a temporary store in {tmp}\n")
-            with busy("Importing the samples and analysing them…"):
-                result = salon.demo.run_demo(store)
-        for what, report in result.reports:
-            _print_report(report, title=f"Imported {what}")
-            console.print()
-        _people_table(result.you, "You")
-        _people_table(result.contacts, "Your most active LinkedIn contacts")
-        _people_table(result.market, "Most active in the market sample (e-mail)")
-        _print_influencers(
-            result.influencers, "Agenda-setters for people asking about quantum algorithms"
-        )
-        _print_experts(result.experts, "Heads-down experts around them")
-        _print_innovators(result.innovators, "Innovators of the Q&A community")
-        _print_forecast(result.forecast)
-        _print_win(result.win, "People to win to reach them")
-        _print_where(result.where)
-        if result.meet is not None:
-            console.print()
-            _print_plan(result.meet)
-        total = sum(v for k, v in result.counts.items() if k != "imports")
-        console.print(
-            f"\nThe store holds {total:,} rows. Run 'salon import PATH' on your own "
-            "exports to build yours."
-        )

@@ -22,6 +22,9 @@ from salon.insights.results import Result
 
 if TYPE_CHECKING:
     from salon.store import Store
+    from salon.strategy.results import Plan
+
+_INTERNAL = {"internal": True}
 
 #: The files a report writes in its folder.
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
@@ -38,7 +41,8 @@ _OBJECTIVES = {
 @dataclass(frozen=True)
 class Report(Result):
     """A written report: its files, its sections (ids, in order), whether it holds private
-    intelligence, and the seconds each step took."""
+    intelligence, and the seconds each step took; ``plan`` is the plan it shows (not in the
+    JSON)."""
 
     goal: str
     html: str
@@ -48,6 +52,7 @@ class Report(Result):
     advice: str
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    plan: Plan | None = field(default=None, metadata=_INTERNAL, repr=False, compare=False)
 
 
 def build_sections(
@@ -143,8 +148,10 @@ def report(
     browser = require_chromium() if pdf else None
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    tell("plan")
-    plan = salon.plan(store, goal, include_private=include_private).to_dict()
+    made = salon.plan(
+        store, goal, include_private=include_private, progress=lambda s: tell(f"plan: {s}")
+    )
+    plan = made.to_dict()
     timings["plan"] = time.perf_counter() - started
     tell("adoption curves")
     started = time.perf_counter()
@@ -183,6 +190,7 @@ def report(
         advice=str(plan.get("advice", "")),
         notes=list(plan.get("notes") or []),
         timings=timings,
+        plan=made,
     )
 
 
