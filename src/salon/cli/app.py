@@ -206,3 +206,9 @@ def _weights(text: str | None) -> dict[str, float]:
         return salon.parse_weights(text)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--weights") from None
+
+
+def advise(sentence: str) -> None:
+    """The sentence of advice that leads a command's human output (:mod:`salon.strategy.advice`):
+    what the result means and what to do next. With --csv it goes to stderr, as sentences do."""
+    console.print(f"[bold]{sentence}[/bold]", highlight=False, soft_wrap=False)

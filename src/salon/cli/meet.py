@@ -19,11 +19,13 @@ from salon.cli.app import (
     _store,
     _weights,
     _who,
+    advise,
     app,
     busy,
     console,
 )
 from salon.dates import parse_time
+from salon.strategy import advice
 
 if TYPE_CHECKING:
     from salon.insights.meetings import MeetingPlan
@@ -99,6 +101,7 @@ def meet(
 
 def _print_plan(plan: MeetingPlan, title: str | None = None) -> None:
     data = plan.to_dict()
+    advise(advice.meet(data))
     home = data["home"]
     console.print(
         f"Home: {home['label']} ({home['from']})" if home else "Home: unknown", highlight=False

@@ -14,11 +14,13 @@ from salon.cli.app import (
     _section,
     _store,
     _who,
+    advise,
     app,
     busy,
     console,
     plural,
 )
+from salon.strategy import advice
 
 HalfLifeOption = Annotated[
     float,
@@ -87,6 +89,7 @@ def ties(
     if as_json:
         _print_json(result)
         return
+    advise(advice.ties(result))
     whose = _who(result["name"], result["person"]) if result["person"] is not None else "everyone"
     console.print(
         f"Ties of {whose} as of {result['now'][:10]}: {plural(result['pairs'], 'tie')}, "
@@ -153,6 +156,7 @@ def funnel(
     if as_json:
         _print_json(result)
         return
+    advise(advice.funnel(result))
     scope = f" with segment {result['segment']['name']}" if result["segment"] else ""
     after = f", first contacted since {result['since'][:10]}" if result["since"] else ""
     console.print(f"{plural(result['people'], 'relationship')}{scope}{after}.")
@@ -208,6 +212,7 @@ def nudges(
     if as_json:
         _print_json(result)
         return
+    advise(advice.nudges(result))
     console.print(
         f"{plural(len(result['nudges']), 'nudge')} among {plural(result['considered'], 'tie')}."
     )

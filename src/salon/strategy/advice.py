@@ -167,6 +167,11 @@ def forecast(result: Mapping[str, Any]) -> str:
     )
 
 
+def _stage(shares: Mapping[str, float], stage: str) -> float:
+    """A stage's share, whether keyed in the singular (as :func:`salon.adoption`) or not."""
+    return float(shares.get(stage, shares.get(stage + "s", 0.0)))
+
+
 def adoption(result: Mapping[str, Any]) -> str:
     """Where an innovation is in its lifecycle, from :func:`salon.adoption`."""
     shares = result.get("shares") or {}
@@ -174,8 +179,8 @@ def adoption(result: Mapping[str, Any]) -> str:
     n = result.get("adopters", 0)
     if not shares or not n:
         return f"Nobody has adopted {name} yet: there is no lifecycle to read."
-    early = shares.get("innovators", 0) + shares.get("early adopters", 0)
-    late = shares.get("late majority", 0) + shares.get("laggards", 0)
+    early = _stage(shares, "innovator") + _stage(shares, "early adopter")
+    late = _stage(shares, "late majority") + _stage(shares, "laggard")
     if late > early:
         return (
             f"{name} is past its early days: {late:.0%} of its {plural(n, 'adopter')} came late "
@@ -240,7 +245,10 @@ def ties(result: Mapping[str, Any]) -> str:
     name = who(top) if "person" in top else f"{top.get('a_name')} – {top.get('b_name')}"
     quiet = [r for r in rows if (r.get("recency_days") or 0) > 90]
     rest = (
-        f"; {len(quiet)} of the {len(rows)} shown have been quiet for over 90 days" if quiet else ""
+        f"; {len(quiet)} of the {len(rows)} shown {'has' if len(quiet) == 1 else 'have'} been "
+        "quiet for over 90 days"
+        if quiet
+        else ""
     )
     return f"Your strongest tie is {name} (strength {top['strength']:.2f}){rest}."
 
@@ -260,8 +268,8 @@ def funnel(result: Mapping[str, Any]) -> str:
         )
     return (
         f"{_share(conversed, n)} of your {plural(n, 'relationship')} reached a conversation "
-        f"and {_share(met, n)} a meeting: take the {conversed - met:,} who talk with you but "
-        "never met you offline."
+        f"and {_share(met, n)} a meeting: invite the {conversed - met:,} who talk with you but "
+        "have never met you for a call or a coffee."
     )
 
 
@@ -389,18 +397,6 @@ def milestones(items: list[Mapping[str, Any]], months: int) -> str:
         f"The plan works when all {target} of these people pay you attention within "
         f"{plural(months, 'month')}: {value:,.0f} do today ({engaged:,.0f} reply, repost or "
         "mention you); run 'salon progress' after each import to see the trend."
-    )
-
-
-def accounts(found: list[Mapping[str, Any]]) -> str:
-    """Section 5: the intelligence to gather first (private)."""
-    gaps = [g for f in found for g in (f.get("gaps") or [])]
-    if not gaps:
-        return "Your account intelligence has no gap the plan needs filled first."
-    first = gaps[0]
-    text = first.get("what") or first.get("field") or first.get("gap") or str(first)
-    return (
-        f"Fill {plural(len(gaps), 'gap')} in your account intelligence first, starting with {text}."
     )
 
 

@@ -33,6 +33,7 @@ from salon.store.database import Store
 from salon.store.facts import display_names, self_ids
 from salon.store.goals import get_goal
 from salon.strategy import advice, channels, meetings, milestones
+from salon.strategy.accounts import account_section
 from salon.strategy.budget import weekly_budget
 from salon.strategy.goals import as_goal
 from salon.strategy.results import Plan
@@ -123,7 +124,7 @@ def plan(
     private = None
     with clock.stage("accounts"):
         if include_private:
-            private = _accounts(store, record.accounts, notes)
+            private = account_section(store, record.accounts)
     with clock.stage("milestones"):
         measured, found = milestones.measure(
             store, people, members, meetings_target=max(1, len(offline["suggestions"]))
@@ -148,6 +149,13 @@ def plan(
     section6 = {"advice": advice.milestones(measured, record.horizon_months), "items": measured}
     section6["history"] = past
     goal_dict = as_goal(record).to_dict()
+    if record.accounts and not include_private:
+        # Whom you sell to is private too: named only with include_private.
+        goal_dict["accounts"] = []
+        notes.append(
+            f"The goal names {advice.plural(len(record.accounts), 'account')}: its intelligence "
+            "is private and left out (include it with --include-private)."
+        )
     return Plan(
         goal=goal_dict,
         advice=advice.plan(goal_dict, section1, section2, section3, section4),
@@ -272,17 +280,3 @@ def _budget(
         record.hours_per_week, record.objective, channels=weights, people=talk[:5], offline=meet
     )
     return {"advice": advice.budget(found), **found}
-
-
-def _accounts(store: Store, names: list[str], notes: list[str]) -> dict[str, Any] | None:
-    """The account intelligence to gather first: the accounts helper's gaps, when Salon has
-    them (left out, not faked, otherwise)."""
-    try:
-        from salon.insights import accounts as intel  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    gaps = getattr(intel, "gaps", None)
-    if gaps is None:
-        return None
-    found = [gaps(store, name).to_dict() for name in names] if names else [gaps(store).to_dict()]
-    return {"advice": advice.accounts(found), "gaps": found, "notes": []}
