@@ -58,10 +58,27 @@ def _analyser() -> Any:
     ).build_analyzer()
 
 
+def _names(text: str) -> set[str]:
+    """Words written with a capital where a sentence does not start (Gallup, Mexico), and
+    acronyms anywhere (FERC, PG&E).
+
+    >>> sorted(_names("Moving the ledger to Postgres. FERC asks: Why?"))
+    ['ferc', 'postgres']
+    """
+    out = set()
+    for match in re.finditer(_TOKENS, text):
+        word = match.group()
+        before = text[: match.start()].rstrip()
+        starts = not before or before[-1] in ".!?:;\n\"'(-"
+        if word.isupper() or (word[0].isupper() and not starts):
+            out.add(word.lower())
+    return out
+
+
 def account_terms(notes: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     """``{term: [note ids]}``: the phrases (two or three words in a row, stop words left out)
-    and the names (words written with a capital: Gallup, FERC, PG&E) of the issues and
-    projects notes; a lower-case word alone ("team", "review") is too common to be a sign.
+    and the names (:func:`_names`: Gallup, FERC, PG&E) of the issues and projects notes; an
+    ordinary word alone ("team", "review") is too common to be a sign.
 
     >>> sorted(account_terms([{"id": 1, "field": "projects", "text": "The Gallup compressor"}]))
     ['gallup', 'gallup compressor']
@@ -71,7 +88,7 @@ def account_terms(notes: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     for note in notes:
         if note["field"] not in TERM_FIELDS:
             continue
-        names = {w.lower() for w in re.findall(_TOKENS, note["text"]) if w[0].isupper()}
+        names = _names(note["text"])
         for term in sorted(set(analyse(note["text"]))):
             if " " in term or term in names:
                 out.setdefault(term, []).append(note["id"])

@@ -146,7 +146,7 @@ def write_note(connection: Connection, row: dict[str, Any]) -> bool:
             row.get("account_id"), row.get("person_id"), row["field"], row["text"]
         )
     stmt = dialect_insert(connection, notes).values(row).on_conflict_do_nothing()
-    return connection.execute(stmt).rowcount == 1
+    return connection.execute(stmt.returning(notes.c.id)).first() is not None
 
 
 def add_note(
