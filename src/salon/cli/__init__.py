@@ -16,6 +16,7 @@ import typer
 from salon.cli import data  # noqa: F401
 from salon.cli import demo  # noqa: F401
 from salon.cli import history  # noqa: F401
+from salon.cli import lake  # noqa: F401
 from salon.cli import identity  # noqa: F401
 from salon.cli import analytics  # noqa: F401
 from salon.cli import diffusion  # noqa: F401

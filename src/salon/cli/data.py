@@ -96,6 +96,14 @@ def import_(
             help="An edge list names each pair once, in no particular direction.",
         ),
     ] = False,
+    lake: Annotated[
+        bool | None,
+        typer.Option(
+            "--lake/--no-lake",
+            help="Send edge lists to the market lake (Parquet beside the store) or keep them "
+            "in the store; by default edge lists of 256 MiB and more go to the lake.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
@@ -114,7 +122,7 @@ def import_(
     )
     if layout not in salon.LAYOUTS:
         raise typer.BadParameter(f"use one of {', '.join(salon.LAYOUTS)}", param_hint="--layout")
-    options = replace(options, layout=layout, undirected=undirected)
+    options = replace(options, layout=layout, undirected=undirected, lake=lake)
     with _store() as store:
         if as_json or not console.is_terminal:
             report = salon.import_paths(store, paths, source=source, options=options)
@@ -239,11 +247,33 @@ def _people_table(
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write <table>.jsonl files into.")],
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help="Keep only intelligence (accounts, stakeholders, notes) at these levels, e.g. "
+            "'public' or 'team,public' (default: all of it, each row marked with its level).",
+        ),
+    ] = None,
 ) -> None:
-    """Export everything: one JSON Lines file per table. Your data is yours to take.
+    """Export everything: one JSON Lines file per table. Your data is yours to take. Your
+    intelligence is marked private, team or public on every row; --levels leaves out the rest.
 
-    Example: salon export ~/salon-backup
+    Example: salon export ~/salon-backup --levels team,public
     """
+    chosen = [v.strip() for v in levels.split(",") if v.strip()] if levels is not None else None
+    wrong = [v for v in chosen or [] if v not in ("private", "team", "public")]
+    if wrong:
+        raise typer.BadParameter(
+            f"'{wrong[0]}' is no level: use private, team or public.", param_hint="--levels"
+        )
     with _store() as store:
-        written = salon.export(store, directory)
+        written = salon.export(store, directory, levels=chosen)
     console.print(f"Wrote {written.rows:,} rows in {len(written.tables)} files to {directory}.")
+    intel = sum(written.tables.get(t, 0) for t in ("accounts", "stakeholders", "notes"))
+    if intel:
+        kept = ", ".join(chosen) if chosen is not None else "private, team and public"
+        console.print(
+            f"{intel:,} rows of intelligence ({kept}) carry their confidentiality level: "
+            "keep the folder as private as the store."
+        )

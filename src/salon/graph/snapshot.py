@@ -193,8 +193,11 @@ def cache_dir() -> Path:
     return Path(base) / "snapshots"
 
 
-def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray], list[str]]:
-    """Columns src, dst, weight, kind code from ties, interactions and meetings."""
+def _edges(
+    connection: Connection, spec: SnapshotSpec, store: Store | None = None
+) -> tuple[list[np.ndarray], list[str]]:
+    """Columns src, dst, weight, kind code from ties, interactions and meetings, and the
+    market lake's edges (:mod:`salon.lake.graph`) when ``store`` has a lake."""
     kind_names: list[str] = []
     codes: dict[str, int] = {}
     parts: list[tuple[np.ndarray, ...]] = []
@@ -232,6 +235,10 @@ def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray]
             parts.extend(_post_edges(connection, spec, kind, column, code))
     if wanted is None or "meeting" in wanted:
         parts.extend(_meeting_edges(connection, spec, code))
+    if store is not None:
+        from salon.lake.graph import lake_edges
+
+        parts.extend(lake_edges(store, connection, spec, code))
     if not parts:
         empty = np.zeros(0, np.int64)
         return [empty, empty, np.zeros(0), np.zeros(0, np.int16)], kind_names
@@ -331,14 +338,14 @@ def build_snapshot(
     """The attention graph of ``store`` for ``spec``, from the cache when the store is unchanged."""
     spec = spec or SnapshotSpec()
     with store.engine.connect() as connection:
-        state = store_state(connection)
+        state = store_state(connection) + _lake_state(store, connection)
         # One file per store and choice; the store's state is in the name, so a changed store
         # misses the cache and the rebuilt snapshot replaces the stale one.
         version = hashlib.sha256(state.encode()).hexdigest()[:12]
         path = cache_dir() / f"{_store_key(store, connection)}-{spec.key()}-{version}.npz"
         if use_cache and path.exists():
             return _load(path)
-        (src, dst, weight, kind), kind_names = _edges(connection, spec)
+        (src, dst, weight, kind), kind_names = _edges(connection, spec, store)
         mapping = canonical_map(connection)
     if mapping and len(src):
         lookup_ids = np.fromiter(mapping.keys(), np.int64, len(mapping))
@@ -378,19 +385,66 @@ def _save(snapshot: GraphSnapshot, path: Path) -> None:
     tmp.replace(path)  # atomic: an interrupted build leaves no half-written snapshot
 
 
-def _load(path: Path) -> GraphSnapshot:
-    with np.load(path) as data:
-        people = data["people"]
-        n = len(people)
-        matrix = sp.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=(n, n))
-        kinds = {}
-        for name in {k.split(":")[1] for k in data.files if k.startswith("kind:")}:
-            kinds[name] = sp.csr_matrix(
-                (
-                    data[f"kind:{name}:data"],
-                    data[f"kind:{name}:indices"],
-                    data[f"kind:{name}:indptr"],
-                ),
-                shape=(n, n),
+def _lake_state(store: Store, connection: Connection) -> str:
+    from salon.lake.graph import lake_state
+
+    return lake_state(store, connection)
+
+
+def _mapped(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of an uncompressed ``.npz`` memory-mapped in place (read-only): a second
+    command on a big graph reads only the pages it touches. ``None`` if a member is
+    compressed."""
+    import zipfile
+
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                return None
+            raw.seek(info.header_offset)
+            local = raw.read(30)
+            start = info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+            start += int.from_bytes(local[28:30], "little")
+            raw.seek(start)
+            version = np.lib.format.read_magic(raw)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(raw)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(raw)
+            else:
+                return None
+            name = info.filename[: -len(".npy")]
+            if not shape or 0 in shape:
+                arrays[name] = np.zeros(shape, dtype)
+                continue
+            arrays[name] = np.memmap(
+                path,
+                dtype=dtype,
+                mode="r",
+                offset=raw.tell(),
+                shape=shape,
+                order="F" if fortran else "C",
             )
+    return arrays
+
+
+def _load(path: Path) -> GraphSnapshot:
+    mapped = _mapped(path)
+    if mapped is not None:
+        return _from_arrays(mapped)
+    with np.load(path) as data:
+        return _from_arrays({name: data[name] for name in data.files})
+
+
+def _from_arrays(data: Mapping[str, np.ndarray]) -> GraphSnapshot:
+    people = data["people"]
+    n = len(people)
+    matrix = sp.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=(n, n))
+    kinds = {}
+    for name in sorted({k.split(":")[1] for k in data if k.startswith("kind:")}):
+        kinds[name] = sp.csr_matrix(
+            (data[f"kind:{name}:data"], data[f"kind:{name}:indices"], data[f"kind:{name}:indptr"]),
+            shape=(n, n),
+        )
     return GraphSnapshot(people=people, matrix=matrix, kinds=kinds)

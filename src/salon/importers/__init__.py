@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -28,7 +30,7 @@ from salon.importers import (
     posts,
     twitter,
 )
-from salon.importers.base import ImportOptions
+from salon.importers.base import LAKE_THRESHOLD, ImportOptions
 from salon.importers.files import InputFile, input_files
 from salon.model import InteractionBatch
 from salon.store import Store
@@ -221,6 +223,17 @@ def _file_id(
     return connection.execute(file_rows.insert().values(row)).inserted_primary_key[0], False
 
 
+@contextmanager
+def _discarded_on_error(lake: Callable[[], Any]) -> Iterator[None]:
+    """On an error or Ctrl-C, delete what the import staged in the lake."""
+    try:
+        yield
+    except BaseException:
+        if (staged := lake()) is not None:
+            staged.discard()
+        raise
+
+
 def import_paths(
     store: Store,
     paths: Sequence[str | Path],
@@ -243,7 +256,12 @@ def import_paths(
         report.warnings.append(f"Skipped {len(unknown)} file(s) no importer reads: {shown}{more}.")
     total = sum(f.size for f, _, _ in chosen) or 1
     done = 0
-    with store.engine.connect() as connection, connection.begin() as transaction:
+    lake = None  # the import's lake partition, staged until the store has committed
+    with (
+        store.engine.connect() as connection,
+        connection.begin() as transaction,
+        _discarded_on_error(lambda: lake),
+    ):
         before = _counts(connection)
         import_id = connection.execute(
             imports.insert().values(
@@ -258,7 +276,8 @@ def import_paths(
             if number != export:
                 export = number
                 writer.begin_export(str(paths[number]))
-            file_id, seen = _file_id(connection, file, file.sha256(), module.NAME, import_id)
+            sha = file.sha256()
+            file_id, seen = _file_id(connection, file, sha, module.NAME, import_id)
             if seen and not options.force and file.basename.lower() not in _FIRST:
                 report.skipped.append(file.display)
                 done += file.size
@@ -266,6 +285,15 @@ def import_paths(
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
             shown = 0
+            if module is edges and _to_lake(file, options):
+                from salon.lake.route import LakeImport
+
+                lake = lake or LakeImport(store, connection, import_id)
+                for record in lake.add_file(file, options, sha, progress, done, total):
+                    writer.add(record, file_id)
+                entry.records = lake.landed[-1].read
+                done += file.size
+                continue
             for record in module.parse(file, options):
                 writer.add(record, file_id)
                 entry.records += record.size if isinstance(record, InteractionBatch) else 1
@@ -286,6 +314,8 @@ def import_paths(
         auto_merge(connection, import_id=import_id)
         after = _counts(connection)
         report.added = {name: after[name] - before[name] for name in after if name != "files"}
+        if lake is not None:
+            report.added.update(lake.counts())
         report.warnings.extend(dict.fromkeys(writer.warnings))
         if writer.self_interactions:
             report.warnings.append(
@@ -296,6 +326,8 @@ def import_paths(
         report.seconds = round(time.time() - started, 3)
         if (after == before or not any(report.added.values())) and not report.updated:
             transaction.rollback()
+            if lake is not None:
+                lake.discard()
             return report
         report.import_id = import_id
         connection.execute(
@@ -307,4 +339,13 @@ def import_paths(
             )
         )
         transaction.commit()
+        if lake is not None:
+            lake.publish()  # after the store's commit: the lake never names an import it lacks
     return report
+
+
+def _to_lake(file: InputFile, options: ImportOptions) -> bool:
+    """Whether an edge list goes to the market lake (``--lake``, else its size)."""
+    if options.lake is not None:
+        return options.lake
+    return file.size >= LAKE_THRESHOLD

@@ -48,8 +48,10 @@ def _earliest(pairs, mapping: dict[int, int]) -> dict[int, float]:  # type: igno
     return first
 
 
-def adoption_times(store: Store, innovation: str) -> dict[int, float]:
-    """``{canonical person: first time}`` for an innovation named ``KIND:VALUE``."""
+def adoption_times(store: Store, innovation: str, *, lake: bool = True) -> dict[int, float]:
+    """``{canonical person: first time}`` for an innovation named ``KIND:VALUE``; with
+    ``lake``, ``channel:``/``platform:`` also count the market lake's timed edges of that
+    namespace."""
     kind, _, value = innovation.partition(":")
     if kind not in KINDS or not value:
         raise SalonError(
@@ -85,7 +87,11 @@ def adoption_times(store: Store, innovation: str) -> dict[int, float]:
             ),
             mapping,
         )
-    for pid, at in more.items():
+        from salon.lake.graph import lake_first_times
+
+        firsts = lake_first_times(store, c, value) if lake else {}
+        market = {mapping.get(p, p): at for p, at in firsts.items()}
+    for pid, at in (*more.items(), *market.items()):
         if pid not in found or at < found[pid]:
             found[pid] = at
     return found
@@ -121,6 +127,10 @@ def list_innovations(store: Store, *, min_adopters: int = 2, limit: int = 50) ->
             .group_by(interactions.c.channel)
         ):
             names[f"channel:{value}"] = max(names[f"channel:{value}"], n)
+        from salon.lake.graph import lake_namespaces
+
+        for value in lake_namespaces(store, c):  # the market lake's timed edges
+            names[f"channel:{value}"] = max(names[f"channel:{value}"], min_adopters)
     for name, times in firsts.items():
         if len(times) >= min_adopters:
             values = list(times.values())

@@ -50,6 +50,10 @@ def display_names(store: Store, ids: Iterable[int]) -> dict[int, str]:
                 .order_by(identities.c.id)
             ):
                 out.setdefault(mapping.get(pid, pid), f"{platform}:{value}" if platform else value)
+    if any(i < 0 for i in wanted):  # market nodes of the lake: namespace:id
+        from salon.lake.graph import lake_labels
+
+        out.update(lake_labels(store, wanted))
     return out
 
 

@@ -234,4 +234,7 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
         ).scalar_one()
         if not left:
             connection.execute(delete(imports).where(imports.c.id == import_id))
+        from salon.lake.layout import drop_import, lake_dir
+
+        removed["lake edges"] = drop_import(lake_dir(store, connection), import_id)
         return {k: v for k, v in removed.items() if v}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,24 @@ TIME_COLUMNS = {
     "finished_at",
     "start_at",
     "end_at",
+    "observed_at",
 }
 
 
 def stats(store: Store) -> dict[str, int]:
-    """Rows per table."""
+    """Rows per table, and the market lake's edges and nodes when the store has a lake."""
+    from salon.lake.graph import open_lake
+
     with store.engine.connect() as connection:
-        return {
+        counts = {
             t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
             for t in DATA_TABLES
         }
+        lake = open_lake(store, connection)
+    if lake is not None:
+        counts["lake edges"] = lake[1].edges
+        counts["lake nodes"] = lake[1].nodes
+    return counts
 
 
 @dataclass(frozen=True)
@@ -185,11 +193,17 @@ def _jsonable(column: str, value: Any) -> Any:
 
 
 def export_all(
-    store: Store, directory: str | Path, *, progress: Callable[[str, int], None] | None = None
+    store: Store,
+    directory: str | Path,
+    *,
+    progress: Callable[[str, int], None] | None = None,
+    levels: Collection[str] | None = None,
 ) -> dict[str, int]:
     """Write every table as JSON Lines (``DIR/<table>.jsonl``); returns rows per table.
 
     The files are 0600 and a folder this creates 0700: an export is as private as the store.
+    Intelligence (accounts, stakeholders, notes) keeps its ``level`` column (private, team or
+    public) on every row; ``levels`` keeps only the intelligence at those levels (None: all).
     """
     directory = private_dir(directory)
     written: dict[str, int] = {}
@@ -198,9 +212,10 @@ def export_all(
             names = [c.name for c in table.columns]
             n = 0
             with open_private(directory / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
-                result = connection.execution_options(yield_per=10_000).execute(
-                    select(table).order_by(*table.primary_key.columns)
-                )
+                query = select(table).order_by(*table.primary_key.columns)
+                if levels is not None and "level" in table.c:
+                    query = query.where(table.c.level.in_(sorted(levels)))
+                result = connection.execution_options(yield_per=10_000).execute(query)
                 for row in result:
                     record = {c: _jsonable(c, v) for c, v in zip(names, row, strict=True)}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -208,4 +223,10 @@ def export_all(
             written[table.name] = n
             if progress:
                 progress(table.name, n)
+    from salon.lake import export_lake
+
+    for name, n in export_lake(store, directory).items():  # lake_edges/lake_nodes.parquet
+        written[name] = n
+        if progress:
+            progress(name, n)
     return written

@@ -7,12 +7,16 @@ A rule is ``KIND:VALUE``; several joined by `` & `` must all hold.
 ``title:TEXT``         a job title or headline containing TEXT
 ``location:TEXT``      a location containing TEXT
 ``platform:NAME``      has an identity on that platform (``x``, ``mastodon``, a namespace)
-``followers:WHO``      follows WHO (an id, a name, or a handle)
+``followers:WHO``      follows WHO (an id, a name, or a handle; in the market lake, a
+                       ``namespace:id`` node or a person's ``id`` identities)
 ``tag:TAG``            posted with the tag TAG
 ``community:N``        in community N of ``salon communities``; stored as
                        ``community:N@seed=S,resolution=R``, the parameters it was made with
 ``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line;
-                       stored with PATH made absolute
+                       stored with PATH made absolute; an id (or ``namespace:id``) of the
+                       market lake names that market node
+``namespace:NAME``     every market node of the lake's namespace NAME, and everyone with an
+                       identity there
 ``all``                everyone
 =====================  ========================================================================
 
@@ -53,6 +57,7 @@ RULE_KINDS = (
     "tag",
     "community",
     "file",
+    "namespace",
     "all",
 )
 
@@ -223,6 +228,59 @@ def _like(value: str) -> str:
 def _match(c: Connection, kind: str, value: str) -> set[int]:
     if kind == "all":
         return set(c.execute(select(people.c.id)).scalars())
+    if kind in ("namespace", "followers", "file"):
+        return _with_lake(c, kind, value)
+    return _store_match(c, kind, value)
+
+
+def _with_lake(c: Connection, kind: str, value: str) -> set[int]:
+    """Store people and market nodes of the lake (negative ids) a rule names."""
+    from salon.lake.graph import lake_members
+
+    store = Store(c.engine, str(c.engine.url))
+    if kind == "namespace":
+        found = lake_members(store, c, namespace=value)
+        return found | _store_match(c, "platform", value)
+    if kind == "followers":
+        targets = [value]
+        try:
+            who = _store_match(c, kind, value)
+        except SalonError:
+            who = set()
+            if ":" not in value:
+                raise
+        else:
+            person = resolve_person(c, value) if not value.startswith("@") else None
+            if person is not None:
+                targets += [
+                    f"{p}:{v}"
+                    for p, v in c.execute(
+                        select(identities.c.platform, identities.c.value).where(
+                            identities.c.person_id == person, identities.c.kind == "id"
+                        )
+                    )
+                ]
+        found = lake_members(store, c, followers_of=targets)
+        if not found and not who and ":" in value and not lake_members(store, c, ids=[value]):
+            raise SalonError(f"Nobody named '{value}' in the store or the market lake.")
+        return who | found
+    path = Path(value)
+    try:
+        who = _from_file(c, path)
+    except SalonError:
+        if not path.is_file():
+            raise
+        who = set()
+    entries = _entries(path)
+    found = lake_members(store, c, ids=entries)
+    if entries and not who and not found:
+        raise SalonError(f"None of the {len(entries)} entries of '{path}' names a known person.")
+    return who | found
+
+
+def _store_match(c: Connection, kind: str, value: str) -> set[int]:
+    if kind == "file":
+        return _from_file(c, Path(value))
     if kind == "org":
         stmt = (
             select(affiliations.c.person_id)
@@ -270,7 +328,7 @@ def _by_handle(c: Connection, handle: str) -> int:
     return found[0]
 
 
-def _from_file(c: Connection, path: Path) -> set[int]:
+def _entries(path: Path) -> set[str]:
     if not path.is_file():
         raise SalonError(f"No such segment file: '{path}'.")
     values = set()
@@ -278,6 +336,11 @@ def _from_file(c: Connection, path: Path) -> set[int]:
         line = line.strip()
         if line and not line.startswith("#"):
             values.add(line)
+    return values
+
+
+def _from_file(c: Connection, path: Path) -> set[int]:
+    values = _entries(path)
     keys = set()
     for v in values:
         if "@" in v and not v.startswith("@") and "." in v.split("@")[-1] and v.count("@") == 1:

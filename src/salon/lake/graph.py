@@ -1,0 +1,259 @@
+"""Reading the lake for analytics: edge columns for snapshots, node labels, segment members.
+
+A market node that is a person in the store (its ``(namespace, "id", id)`` identity is known)
+is that person in every graph; any other node is a *market node* with the negative id
+``-(code + 1)``, stable for the lake's life (codes are never reused). Display names show it as
+``namespace:id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import Connection, select
+
+from salon.lake.layout import Manifest, lake_dir, read_manifest, require_intact
+from salon.model import SYMMETRIC_KINDS
+from salon.store.schema import identities
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from salon.graph.snapshot import SnapshotSpec
+    from salon.store.database import Store
+
+
+def open_lake(store: Store, connection: Connection) -> tuple[Path, Manifest] | None:
+    """The store's lake folder and manifest, or ``None`` when it has no lake (yet)."""
+    folder = lake_dir(store, connection)
+    if not (folder / "manifest.json").exists():
+        return None
+    manifest = read_manifest(folder)
+    return (folder, manifest) if manifest.partitions else None
+
+
+def lake_state(store: Store, connection: Connection) -> str:
+    """Changes whenever the lake changes (for snapshot cache keys); ``""`` without a lake."""
+    found = open_lake(store, connection)
+    return "" if found is None else f"lake{found[1].version}"
+
+
+def _duck() -> duckdb.DuckDBPyConnection:
+    import duckdb
+
+    db = duckdb.connect()
+    db.execute("SET threads = 2")
+    return db
+
+
+def _scan(folder: Path, manifest: Manifest, table: str) -> str:
+    return "read_parquet([" + ", ".join(f"'{folder / p}'" for p in manifest.paths(table)) + "])"
+
+
+def node_people(
+    connection: Connection, folder: Path, manifest: Manifest, db: duckdb.DuckDBPyConnection
+) -> np.ndarray:
+    """Person id of every node code: the store's person where the node is one, else
+    ``-(code + 1)``."""
+    import pyarrow as pa
+
+    n = manifest.nodes
+    people = -(np.arange(n, dtype=np.int64) + 1)
+    namespaces = sorted({str(s["namespace"]) for p in manifest.partitions for s in p.sources})
+    rows = connection.execute(
+        select(identities.c.platform, identities.c.value, identities.c.person_id).where(
+            identities.c.platform.in_(namespaces), identities.c.kind == "id"
+        )
+    ).all()
+    if rows:
+        known = pa.table(
+            {
+                "namespace": [r[0] for r in rows],
+                "id": [r[1] for r in rows],
+                "person": pa.array([r[2] for r in rows], pa.int64()),
+            }
+        )
+        db.register("known", known)
+        found = db.execute(
+            f"SELECT n.code, k.person FROM {_scan(folder, manifest, 'nodes')} n "
+            "JOIN known k USING (namespace, id)"
+        ).fetchnumpy()
+        db.unregister("known")
+        people[found["code"]] = found["person"]
+    return people
+
+
+def lake_edges(
+    store: Store,
+    connection: Connection,
+    spec: SnapshotSpec,
+    code: Callable[[str], int],
+) -> list[tuple[np.ndarray, ...]]:
+    """The lake's edges as snapshot columns (src, dst, weight, kind code), one kind at a
+    time, straight from Parquet columns (no Python loop per edge)."""
+    found = open_lake(store, connection)
+    if found is None:
+        return []
+    folder, manifest = found
+    require_intact(folder, manifest)
+    db = _duck()
+    try:
+        people = node_people(connection, folder, manifest, db)
+        edges = _scan(folder, manifest, "edges")
+        kinds = [r[0] for r in db.execute(f"SELECT DISTINCT kind FROM {edges}").fetchall()]
+        wanted = None if spec.kinds is None else set(spec.kinds)
+        parts: list[tuple[np.ndarray, ...]] = []
+        for kind in sorted(k for k in kinds if wanted is None or k in wanted):
+            where = ["kind = $kind"]
+            if spec.since is not None:
+                where.append(f'("at" IS NULL OR "at" >= {int(spec.since)})')
+            if spec.until is not None:
+                where.append(f'("at" IS NULL OR "at" <= {int(spec.until)})')
+            columns = db.execute(
+                f"SELECT src, dst, weight FROM {edges} WHERE {' AND '.join(where)}",
+                {"kind": kind},
+            ).fetchnumpy()
+            src = people[np.asarray(columns["src"], np.int64)]
+            dst = people[np.asarray(columns["dst"], np.int64)]
+            weight = np.clip(np.asarray(columns["weight"], np.float64), 0, None)
+            weight *= spec.weight(kind)
+            kind_col = np.full(len(src), code(kind), np.int16)
+            parts.append((src, dst, weight, kind_col))
+            if kind in SYMMETRIC_KINDS:  # named once, meant both ways
+                parts.append((dst, src, weight, kind_col))
+        return parts
+    finally:
+        db.close()
+
+
+def lake_labels(store: Store, ids: Iterable[int]) -> dict[int, str]:
+    """``namespace:id`` of market nodes (negative ids)."""
+    codes = sorted({-int(i) - 1 for i in ids if int(i) < 0})
+    if not codes:
+        return {}
+    with store.engine.connect() as connection:
+        found = open_lake(store, connection)
+    if found is None:
+        return {}
+    folder, manifest = found
+    import pyarrow as pa
+
+    db = _duck()
+    try:
+        db.register("wanted", pa.table({"code": pa.array(codes, pa.int64())}))
+        rows = db.execute(
+            f"SELECT code, namespace, id FROM {_scan(folder, manifest, 'nodes')} "
+            "WHERE code IN (SELECT code FROM wanted)"
+        ).fetchall()
+    finally:
+        db.close()
+    return {-code - 1: f"{namespace}:{node}" for code, namespace, node in rows}
+
+
+def lake_members(
+    store: Store,
+    connection: Connection,
+    *,
+    namespace: str | None = None,
+    ids: Iterable[str] = (),
+    followers_of: Iterable[str] = (),
+) -> set[int]:
+    """Person ids (negative for market nodes) of lake nodes: every node of ``namespace``; the
+    nodes named by ``ids`` (``id`` in any namespace, or ``namespace:id``); or the nodes with a
+    ``follow`` edge to one of ``followers_of`` (same forms)."""
+    found = open_lake(store, connection)
+    if found is None:
+        return set()
+    folder, manifest = found
+    require_intact(folder, manifest)
+    import pyarrow as pa
+
+    db = _duck()
+    try:
+        people = node_people(connection, folder, manifest, db)
+        nodes = _scan(folder, manifest, "nodes")
+        codes: np.ndarray
+        if namespace is not None:
+            codes = db.execute(
+                f"SELECT code FROM {nodes} WHERE namespace = $ns", {"ns": namespace}
+            ).fetchnumpy()["code"]
+        else:
+            named = _codes(db, nodes, ids, pa)
+            if followers_of:
+                targets = _codes(db, nodes, followers_of, pa)
+                db.register("targets", pa.table({"code": pa.array(targets, pa.int64())}))
+                codes = db.execute(
+                    f"SELECT DISTINCT src AS code FROM {_scan(folder, manifest, 'edges')} "
+                    "WHERE kind = 'follow' AND dst IN (SELECT code FROM targets)"
+                ).fetchnumpy()["code"]
+                db.unregister("targets")
+            else:
+                codes = named
+        return set(people[np.asarray(codes, np.int64)].tolist())
+    finally:
+        db.close()
+
+
+def _codes(db: duckdb.DuckDBPyConnection, nodes: str, names: Iterable[str], pa) -> np.ndarray:  # type: ignore[no-untyped-def]
+    plain, scoped_ns, scoped_id = [], [], []
+    for name in names:
+        name = name.strip().lower().lstrip("@")
+        plain.append(name)
+        if ":" in name:
+            ns, _, node = name.partition(":")
+            scoped_ns.append(ns)
+            scoped_id.append(node)
+    db.register("plain", pa.table({"id": pa.array(plain, pa.string())}))
+    db.register(
+        "scoped",
+        pa.table(
+            {"namespace": pa.array(scoped_ns, pa.string()), "id": pa.array(scoped_id, pa.string())}
+        ),
+    )
+    try:
+        return db.execute(
+            f"SELECT code FROM {nodes} WHERE id IN (SELECT id FROM plain) "
+            f"UNION SELECT code FROM {nodes} JOIN scoped USING (namespace, id)"
+        ).fetchnumpy()["code"]
+    finally:
+        db.unregister("plain")
+        db.unregister("scoped")
+
+
+def lake_folder(store: Store) -> Path:
+    """The store's lake folder (see :mod:`salon.lake.layout`)."""
+    return lake_dir(store)
+
+
+def lake_first_times(store: Store, connection: Connection, namespace: str) -> dict[int, float]:
+    """``{person: first time}`` each node of ``namespace`` is the source of a timed lake
+    edge (its adoption of ``channel:namespace`` / ``platform:namespace``), before merges."""
+    found = open_lake(store, connection)
+    if found is None:
+        return {}
+    folder, manifest = found
+    require_intact(folder, manifest)
+    db = _duck()
+    try:
+        people = node_people(connection, folder, manifest, db)
+        rows = db.execute(
+            f'SELECT e.src AS code, min(e."at") AS first FROM {_scan(folder, manifest, "edges")} e '
+            f"JOIN {_scan(folder, manifest, 'nodes')} n ON n.code = e.src "
+            'WHERE n.namespace = $ns AND e."at" IS NOT NULL GROUP BY e.src',
+            {"ns": namespace},
+        ).fetchnumpy()
+    finally:
+        db.close()
+    return dict(
+        zip(people[rows["code"]].tolist(), rows["first"].astype(float).tolist(), strict=True)
+    )
+
+
+def lake_namespaces(store: Store, connection: Connection) -> list[str]:
+    found = open_lake(store, connection)
+    if found is None:
+        return []
+    return sorted({str(s["namespace"]) for p in found[1].partitions for s in p.sources})

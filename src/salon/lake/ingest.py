@@ -1,0 +1,508 @@
+"""Landing market edges in the lake: columns read in bulk, de-duplicated in DuckDB, written as
+Parquet with their provenance.
+
+An edge list is read in blocks of lines with Arrow's compute kernels (split, cast, match):
+the same columns, comment lines, header and kind codes as :mod:`salon.importers.edges`, with
+no Python loop per edge. Layouts that need a row-by-row reading (SocioPatterns ``t i j``,
+``--undirected``, UTF-16 files, old Mac line ends) go through the edge importer's own parser
+and land the same way.
+
+De-duplication is by key in DuckDB: a timed edge is ``(src, dst, kind, time, occurrence)``
+(occurrence: how many identical lines came before it in its file, so repeated events stay
+repeated, as in the store); an untimed edge (a tie) is ``(src, dst, kind)``, first weight
+kept. New rows are anti-joined against every partition already in the lake. Market nodes are
+``(namespace, id)`` pairs coded once (the code never changes): ``nodes/import=N`` holds the
+nodes import N named first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from salon.dates import epoch_text, parse_time
+from salon.errors import SalonError
+from salon.importers import edges as edge_list
+from salon.importers.base import ImportOptions
+from salon.importers.files import InputFile, _decode_error, _opened
+from salon.lake.layout import (
+    Partition,
+    describe_file,
+    publish,
+    read_manifest,
+    require_intact,
+    staging_dir,
+)
+from salon.model import InteractionBatch, Tie
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+#: Bytes of text read at a time.
+BLOCK = 32 * 1024 * 1024
+#: Unix seconds of years 1 and 9999 (the bounds of :func:`salon.dates.epoch_text`).
+_MIN_EPOCH, _MAX_EPOCH = -62_135_596_800, 253_402_300_799
+_NO_TIME = -(2**63)
+_NODES = "namespace VARCHAR, id VARCHAR, code BIGINT"
+_EDGES = (
+    'src BIGINT, dst BIGINT, kind VARCHAR, "at" BIGINT, weight DOUBLE, occurrence INTEGER, '
+    "import INTEGER, file_sha256 VARCHAR, line BIGINT"
+)
+#: ``progress(lines read so far)`` while a file is read.
+LineProgress = Callable[[int], None]
+
+
+def _schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("src", pa.string()),
+            ("dst", pa.string()),
+            ("kind", pa.string()),
+            ("at", pa.int64()),
+            ("weight", pa.float64()),
+            ("line", pa.int64()),
+        ]
+    )
+
+
+def fast_layout(file: InputFile, options: ImportOptions) -> tuple[dict[str, int], bool] | None:
+    """The edge list's columns when Arrow can read it in bulk, else ``None``."""
+    if options.undirected or edge_list.is_tij(file, options):
+        return None
+    head = file.head(1 << 16)
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if head.replace(b"\r\n", b"").find(b"\r") >= 0:  # lines ended by CR alone
+        return None
+    return edge_list._layout(file)
+
+
+def _lines(file: InputFile) -> Iterator[tuple[int, pa.Array]]:
+    """``(number of the block's first line, its lines)`` in blocks of about :data:`BLOCK`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first = 1
+    carry = b""
+    with _opened(file) as stream:
+        while True:
+            try:
+                data = stream.read(BLOCK)
+            except (OSError, EOFError) as exc:
+                raise file.error(f"line {first}", f"the file is damaged ({exc})") from exc
+            if not data:
+                break
+            data = carry + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                if len(carry) > edge_list_line_limit():
+                    raise file.error(f"line {first}", "the line is too long for an edge list")
+                continue
+            block, carry = data[:cut], data[cut + 1 :]
+            yield first, _text(file, pc.split_pattern(pa.array([block], pa.binary()), b"\n"))
+            first += block.count(b"\n") + 1
+    if carry:
+        yield first, _text(file, pc.split_pattern(pa.array([carry], pa.binary()), b"\n"))
+
+
+def edge_list_line_limit() -> int:
+    from salon.importers.files import MAX_LINE_CHARS
+
+    return MAX_LINE_CHARS
+
+
+def _text(file: InputFile, lists: pa.Array) -> pa.Array:
+    import pyarrow as pa
+
+    try:
+        return lists.flatten().cast(pa.string())
+    except pa.ArrowInvalid:
+        raise _decode_error(file) from None
+
+
+def read_columns(
+    file: InputFile,
+    options: ImportOptions,
+    layout: tuple[dict[str, int], bool],
+    progress: LineProgress | None = None,
+) -> Iterator[pa.Table]:
+    """The edges of ``file`` as Arrow tables (src, dst lower-cased ids; kind; at; weight;
+    line), one per block of lines; a bad cell raises the edge importer's own error."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns, has_header = layout
+    width = max(columns.values()) + 1
+    default_kind = options.kind or "edge"
+    skip_header = has_header
+    for first, lines in _lines(file):
+        numbers = np.arange(first, first + len(lines), dtype=np.int64)
+        stripped = pc.utf8_trim_whitespace(lines)
+        keep = pc.and_(
+            pc.greater(pc.utf8_length(stripped), 0),
+            pc.invert(pc.or_(pc.starts_with(stripped, "#"), pc.starts_with(stripped, "%"))),
+        )
+        data = pc.filter(stripped, keep)
+        numbers = numbers[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+        if skip_header and len(data):
+            data, numbers, skip_header = data[1:], numbers[1:], False
+        if not len(data):
+            continue
+        tokens = pc.split_pattern_regex(data, r"[\s,;]+")
+        short = np.flatnonzero(pc.list_value_length(tokens).to_numpy() < width)
+        if len(short):
+            found = len(tokens[int(short[0])])
+            raise file.error(
+                f"line {numbers[short[0]]}",
+                f"expected {width} columns, found {found}",
+                "The file looks truncated; download it again.",
+            )
+
+        def col(name: str, tokens: pa.Array = tokens) -> pa.Array:
+            return pc.list_element(tokens, columns[name])
+
+        src, dst = pc.utf8_lower(col("src")), pc.utf8_lower(col("dst"))
+        weight = _weights(file, col("weight"), numbers) if "weight" in columns else None
+        at = _times(file, col("at"), numbers) if "at" in columns else None
+        kind = _kinds(col("kind")) if "kind" in columns else None
+        n = len(data)
+        yield pa.table(
+            {
+                "src": src,
+                "dst": dst,
+                "kind": kind
+                if kind is not None
+                else pa.array([default_kind] * 1).take(np.zeros(n, np.int64)),
+                "at": at if at is not None else pa.nulls(n, pa.int64()),
+                "weight": weight if weight is not None else pa.array(np.ones(n)),
+                "line": pa.array(numbers),
+            },
+            schema=_schema(),
+        )
+        if progress:
+            progress(int(numbers[-1]))
+
+
+def _weights(file: InputFile, text: pa.Array, numbers: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+
+    try:
+        values = text.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        values = np.array([_float(t) for t in text.to_pylist()])
+    bad = np.flatnonzero(~np.isfinite(values) | (np.abs(values) > edge_list.MAX_WEIGHT))
+    if len(bad):
+        edge_list._weight(file, int(numbers[bad[0]]), text[int(bad[0])].as_py())
+    return pa.array(values)
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _times(file: InputFile, text: pa.Array, numbers: np.ndarray) -> pa.Array:
+    """Unix seconds (digits) or dates, each bounded to years 1–9999 as the importer does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$").to_numpy(zero_copy_only=False)
+    out = np.zeros(len(text), np.int64)
+    if digits.any():
+        values = pc.filter(text, pa.array(digits)).cast(pa.int64()).to_numpy()
+        outside = np.flatnonzero((values < _MIN_EPOCH) | (values > _MAX_EPOCH))
+        if len(outside):
+            where = np.flatnonzero(digits)[outside[0]]
+            edge_list._time(file, int(numbers[where]), text[int(where)].as_py())
+        out[digits] = values
+    others = np.flatnonzero(~digits)
+    if len(others):
+        parsed: dict[str, int | None] = {}
+        for i in others.tolist():
+            raw = text[i].as_py()
+            if raw not in parsed:
+                try:
+                    parsed[raw] = epoch_text(raw) if raw.lstrip("-").isdigit() else parse_time(raw)
+                except ValueError:
+                    edge_list._time(file, int(numbers[i]), raw)  # raises, naming the line
+            value = parsed[raw]
+            out[i] = value if value is not None else 0
+    return pa.array(out)
+
+
+def _kinds(text: pa.Array) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(pc.utf8_lower(text))
+    names = [edge_list.KIND_CODES.get(v, v) for v in coded.dictionary.to_pylist()]
+    return pa.DictionaryArray.from_arrays(coded.indices, pa.array(names, pa.string())).cast(
+        pa.string()
+    )
+
+
+def records_as_columns(file: InputFile, options: ImportOptions) -> Iterator[pa.Table]:
+    """The edge importer's own records (for layouts read row by row) as the same columns."""
+    import pyarrow as pa
+
+    from salon.model import identity
+
+    ties: dict[str, list[Any]] = {k: [] for k in ("src", "dst", "kind", "at", "weight", "line")}
+    for record in edge_list.parse(file, options):
+        if isinstance(record, InteractionBatch):
+            yield pa.table(
+                {
+                    "src": [identity("", "id", s)[2] for s in record.src],
+                    "dst": [identity("", "id", d)[2] for d in record.dst],
+                    "kind": record.kinds,
+                    "at": pa.array(record.at, pa.int64()),
+                    "weight": pa.array(record.weights, pa.float64()),
+                    "line": pa.array(record.lines, pa.int64()),
+                },
+                schema=_schema(),
+            )
+        elif isinstance(record, Tie):
+            ties["src"].append(record.src.keys[0][2])
+            ties["dst"].append(record.dst.keys[0][2])
+            ties["kind"].append(record.kind)
+            ties["at"].append(None)
+            ties["weight"].append(record.weight)
+            ties["line"].append(record.line)
+    if ties["src"]:
+        yield pa.table(ties, schema=_schema())
+
+
+@dataclass
+class Landed:
+    """What one file (or batch) added to the lake."""
+
+    name: str
+    namespace: str
+    read: int = 0
+    edges: int = 0
+    nodes: int = 0
+    promoted: list[str] = field(default_factory=list)
+    """Ids of market nodes that link to a known person (they become people rows)."""
+
+    @property
+    def duplicates(self) -> int:
+        return self.read - self.edges
+
+
+class LakeWriter:
+    """One import's partition, staged in a folder of its own until :meth:`publish`.
+
+    Everything is written to ``.staging-*`` first; :meth:`publish` renames the files into
+    place and then names them in the manifest; :meth:`discard` (an error, Ctrl-C, nothing
+    new) deletes the staging folder, leaving the lake as it was.
+    """
+
+    def __init__(self, folder: Path, import_id: int, *, memory_limit: str = "2GB") -> None:
+        import duckdb
+
+        self.folder = folder
+        self.import_id = import_id
+        manifest = read_manifest(folder)
+        require_intact(folder, manifest)
+        self.staging = staging_dir(folder)
+        self.old_edges = [str(folder / p) for p in manifest.paths("edges")]
+        self.old_nodes = [str(folder / p) for p in manifest.paths("nodes")]
+        self.db: duckdb.DuckDBPyConnection = duckdb.connect()
+        self.db.execute("SET threads = 2")
+        self.db.execute(f"SET memory_limit = '{memory_limit}'")
+        self.db.execute(f"SET temp_directory = '{self.staging / 'spill'}'")
+        self.db.execute("SET preserve_insertion_order = false")
+        self.files: dict[str, int] = {}
+        self.landed: list[Landed] = []
+        self.sources: list[dict[str, object]] = []
+
+    def _scan(self, paths: list[str], columns: str) -> str:
+        if not paths:
+            return f"(SELECT * FROM (VALUES {_nulls(columns)}) t({_names(columns)}) WHERE false)"
+        listed = ", ".join(f"'{p}'" for p in paths)
+        return f"read_parquet([{listed}])"
+
+    def land(
+        self,
+        tables: Iterator[pa.Table],
+        *,
+        name: str,
+        sha256: str,
+        namespace: str,
+        known: Callable[[], list[str]] = list,
+    ) -> Landed:
+        """Stage the edges of one file in this import's partition; ``known`` gives the ids of
+        the namespace's nodes that are people in the store (for the promotion rule)."""
+        db = self.db
+        db.execute("DROP TABLE IF EXISTS raw")
+        db.execute(
+            'CREATE TABLE raw (src VARCHAR, dst VARCHAR, kind VARCHAR, "at" BIGINT, '
+            "weight DOUBLE, line BIGINT)"
+        )
+        read = 0
+        for table in tables:
+            db.register("block", table)
+            db.execute("INSERT INTO raw SELECT * FROM block")
+            db.unregister("block")
+            read += table.num_rows
+        landed = Landed(name, namespace, read=read)
+        if not read:
+            return landed
+        part = len(self.files)
+        nodes_file = f"nodes/import={self.import_id}/part-{part}.parquet"
+        edges_file = f"edges/import={self.import_id}/part-{part}.parquet"
+        for sub in (nodes_file, edges_file):
+            (self.staging / sub).parent.mkdir(parents=True, exist_ok=True)
+        old_nodes = self._scan(self.old_nodes, _NODES)
+        old_edges = self._scan(self.old_edges, _EDGES)
+        db.execute(f"CREATE OR REPLACE VIEW old_nodes AS SELECT * FROM {old_nodes}")
+        top = db.execute("SELECT coalesce(max(code), -1) FROM old_nodes").fetchall()[0][0]
+        db.execute(
+            f"""CREATE OR REPLACE TABLE new_nodes AS
+            SELECT $ns AS namespace, id, {int(top)} + row_number() OVER (ORDER BY id) AS code
+            FROM (SELECT src AS id FROM raw UNION SELECT dst FROM raw) ids
+            WHERE id NOT IN (SELECT id FROM old_nodes WHERE namespace = $ns)""",
+            {"ns": namespace},
+        )
+        db.execute(
+            """CREATE OR REPLACE TABLE codes AS
+            SELECT id, code FROM old_nodes WHERE namespace = $ns
+            UNION ALL SELECT id, code FROM new_nodes""",
+            {"ns": namespace},
+        )
+        # Repeated events stay repeated (occurrence); a tie is kept once, its first weight.
+        db.execute(
+            f"""CREATE OR REPLACE TABLE staged AS
+            WITH numbered AS (
+                SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line,
+                    (row_number() OVER (PARTITION BY r.src, r.dst, r.kind, r."at"
+                                        ORDER BY r.line) - 1)::INTEGER AS occurrence
+                FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst
+            ), fresh AS (
+                SELECT * FROM numbered WHERE "at" IS NOT NULL OR occurrence = 0
+            )
+            SELECT f.src, f.dst, f.kind, f."at", f.weight, f.occurrence,
+                {self.import_id}::INTEGER AS import, $sha AS file_sha256, f.line
+            FROM fresh f ANTI JOIN (
+                SELECT src, dst, kind, coalesce("at", {_NO_TIME}) AS ak, occurrence
+                FROM {old_edges}
+            ) o ON f.src = o.src AND f.dst = o.dst AND f.kind = o.kind
+                AND coalesce(f."at", {_NO_TIME}) = o.ak
+                AND (f.occurrence = o.occurrence OR f."at" IS NULL)""",
+            {"sha": sha256},
+        )
+        landed.edges = db.execute("SELECT count(*) FROM staged").fetchall()[0][0]
+        landed.nodes = db.execute("SELECT count(*) FROM new_nodes").fetchall()[0][0]
+        if landed.edges:
+            ids = known()
+            if ids:
+                landed.promoted = self._promote(ids)
+            options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+            db.execute(
+                f"COPY (SELECT * FROM staged ORDER BY src, dst) TO "
+                f"'{self.staging / edges_file}' {options}"
+            )
+            db.execute(
+                f"COPY (SELECT * FROM new_nodes ORDER BY code) TO "
+                f"'{self.staging / nodes_file}' {options}"
+            )
+            self.files[edges_file] = landed.edges
+            self.files[nodes_file] = landed.nodes
+            self.old_edges.append(str(self.staging / edges_file))
+            self.old_nodes.append(str(self.staging / nodes_file))
+        self.landed.append(landed)
+        self.sources.append(
+            {
+                "name": name,
+                "sha256": sha256,
+                "namespace": namespace,
+                "read": read,
+                "edges": landed.edges,
+                "nodes": landed.nodes,
+            }
+        )
+        return landed
+
+    def _promote(self, known: list[str]) -> list[str]:
+        """Nodes of the staged edges that link to a known person and are none themselves."""
+        import pyarrow as pa
+
+        self.db.register("known", pa.table({"id": pa.array(known, pa.string())}))
+        try:
+            rows = self.db.execute(
+                """WITH k AS (SELECT c.code, c.id FROM codes c JOIN known USING (id)),
+                linked AS (
+                    SELECT dst AS code FROM staged WHERE src IN (SELECT code FROM k)
+                    UNION SELECT src FROM staged WHERE dst IN (SELECT code FROM k)
+                )
+                SELECT c.id FROM linked l JOIN codes c USING (code)
+                WHERE l.code NOT IN (SELECT code FROM k) ORDER BY c.id"""
+            ).fetchall()
+        finally:
+            self.db.unregister("known")
+        return [r[0] for r in rows]
+
+    @property
+    def edges(self) -> int:
+        return sum(x.edges for x in self.landed)
+
+    def publish(self) -> Partition | None:
+        """Move the staged files into the lake and name them in the manifest."""
+        self.db.close()
+        if not self.files:
+            self.discard()
+            return None
+        partition = Partition(
+            import_id=self.import_id,
+            sources=self.sources,
+            edges=self.edges,
+            nodes=sum(x.nodes for x in self.landed),
+            files={
+                name: describe_file(self.staging, name, rows) for name, rows in self.files.items()
+            },
+            created_at=int(time.time()),
+        )
+        publish(self.folder, self.staging, partition)
+        return partition
+
+    def discard(self) -> None:
+        """Forget everything staged: the lake stays as it was."""
+        with contextlib.suppress(Exception):  # already closed
+            self.db.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _names(columns: str) -> str:
+    return ", ".join(c.split()[0] for c in columns.split(", "))
+
+
+def _nulls(columns: str) -> str:
+    return "(" + ", ".join(f"NULL::{c.split()[1]}" for c in columns.split(", ")) + ")"
+
+
+def file_tables(
+    file: InputFile, options: ImportOptions, progress: LineProgress | None = None
+) -> Iterator[pa.Table]:
+    """The edges of an edge list as Arrow tables, read in bulk where the layout allows."""
+    layout = fast_layout(file, options)
+    if layout is not None:
+        return read_columns(file, options, layout, progress)
+    if edge_list._layout(file) is None and not edge_list.is_tij(file, options):
+        raise SalonError(
+            f"'{file.display}' is not an edge list the lake reads: "
+            f"{edge_list.why_not(file) or 'no layout found'}."
+        )
+    return records_as_columns(file, options)

@@ -1,0 +1,83 @@
+"""An import's way into the lake: :func:`salon.import_paths` hands it the edge lists that go
+there, and it gives back the people rows the promotion rule asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, select
+
+from salon.importers import edges as edge_list
+from salon.importers.base import ImportOptions
+from salon.importers.files import InputFile
+from salon.lake.ingest import LakeWriter, Landed, file_tables
+from salon.lake.layout import lake_dir
+from salon.model import Person, PersonRef, identity
+from salon.store.schema import identities
+
+if TYPE_CHECKING:
+    from salon.importers import Progress
+    from salon.store.database import Store
+
+
+def known_ids(connection: Connection, namespace: str) -> list[str]:
+    """Ids of a namespace's market nodes that are people in the store."""
+    return list(
+        connection.execute(
+            select(identities.c.value).where(
+                identities.c.platform == namespace, identities.c.kind == "id"
+            )
+        ).scalars()
+    )
+
+
+class LakeImport:
+    """The lake side of one store import (one partition, staged until the store commits)."""
+
+    def __init__(self, store: Store, connection: Connection, import_id: int) -> None:
+        self.connection = connection
+        self.writer = LakeWriter(lake_dir(store, connection), import_id)
+
+    @property
+    def landed(self) -> list[Landed]:
+        return self.writer.landed
+
+    def add_file(
+        self,
+        file: InputFile,
+        options: ImportOptions,
+        sha256: str,
+        progress: Progress | None = None,
+        done: int = 0,
+        total: int = 1,
+    ) -> Iterator[Person]:
+        """Stage one edge list; yields a :class:`Person` for each node it links to a known
+        person (the promotion rule), for the store's writer."""
+        namespace = options.namespace or edge_list.namespace_of(file)
+
+        def lines_read(_: int) -> None:
+            if progress:
+                progress(done + file.bytes_read[0], total, file.display)
+
+        landed = self.writer.land(
+            file_tables(file, options, lines_read),
+            name=file.display,
+            sha256=sha256,
+            namespace=namespace,
+            known=lambda: known_ids(self.connection, namespace),
+        )
+        for node in landed.promoted:
+            yield Person(PersonRef((identity(namespace, "id", node),)))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "lake edges": self.writer.edges,
+            "lake nodes": sum(x.nodes for x in self.writer.landed),
+        }
+
+    def publish(self) -> None:
+        self.writer.publish()
+
+    def discard(self) -> None:
+        self.writer.discard()
