@@ -67,9 +67,16 @@ def people_words(people: Any) -> str:
 
 
 def number(value: Any, digits: int = 0) -> str:
-    """A number with thousands separators, or the value as it is when not a number."""
+    """A number with thousands separators (``digits`` decimals; 2 for a fraction when
+    ``digits`` is 0), or the value as it is when not a number.
+
+    >>> number(1234), number(12.0), number(0.25), number(3.14159, 1), number("n/a")
+    ('1,234', '12', '0.25', '3.1', 'n/a')
+    """
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
+    if isinstance(value, float) and not digits and not value.is_integer():
+        digits = 2
     if isinstance(value, int | float):
         return f"{value:,.{digits}f}"
     return str(value)

@@ -405,7 +405,10 @@ def attention_map(
                 )
             )
     lx = 12.0
-    for colour, radius, words in ROLES.values():
+    present = {n["role"] for n in nodes}
+    for role, (colour, radius, words) in ROLES.items():
+        if role not in present:
+            continue
         ly = height - legend_h / 2
         parts.append(
             f'<circle cx="{lx + 6:.1f}" cy="{ly:.1f}" r="{min(radius, 7)}" '

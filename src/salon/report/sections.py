@@ -136,24 +136,29 @@ def channels(part: Mapping[str, Any]) -> Section:
         rows.append(
             {
                 "channel": channel_name(c["channel"]),
-                "score": f"{float(c.get('score', 0)):.2f}",
+                "score": "—" if c.get("score") is None else f"{float(c['score']):.2f}",
                 "on-topic posts": number(e.get("posts", "")),
                 "by the segment": number(e.get("segment_posts", "")),
-                "lag": "" if lag is None else f"{float(lag):+.1f} mo",
+                "lag": _lag(lag),
                 "_why": c.get("reason", ""),
             }
         )
     blocks: list[Block] = []
     if rows:
         blocks.append({"kind": "heading", "text": "Now"})
+    if any(float(c.get("score") or 0) > 0 for c in now):
         blocks.append(
             figure(
                 charts.bar_chart(
-                    [{"label": r["channel"], "value": max(float(r["score"]), 0.0)} for r in rows],
+                    [
+                        {"label": r["channel"], "value": max(float(c.get("score") or 0), 0.0)}
+                        for r, c in zip(rows, now, strict=True)
+                    ],
                     title="Channel score now (segment, agenda-setters, depth, growth)",
                 )
             )
         )
+    if rows:
         blocks.append(
             table(
                 ["channel", "score", "on-topic posts", "by the segment", "lag"],
@@ -190,6 +195,13 @@ def channels(part: Mapping[str, Any]) -> Section:
     }
 
 
+def _lag(months: float | None) -> str:
+    """``+0.9 mo``; ``0 mo`` when they came together; empty when unknown."""
+    if months is None:
+        return ""
+    return "0 mo" if abs(float(months)) < 0.05 else f"{float(months):+.1f} mo"
+
+
 def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
     """The forecasts of ``later``: one chart of adopters so far (``observed``: adoptions per
     period, when given) and ahead with 90 % intervals, and a table."""
@@ -212,7 +224,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
                 {
                     "channel": label,
                     "ahead": f"+{ahead:g} months" if ahead is not None else f"+{p['horizon']}",
-                    "adopters": number(float(p["adopters"])),
+                    "adopters": f"{float(p['adopters']):,.0f}",
                     "90% interval": f"{float(p.get('low', p['adopters'])):,.0f}–"
                     f"{float(p.get('high', p['adopters'])):,.0f}",
                     "model": str(f.get("model", "")),
@@ -245,9 +257,11 @@ def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
     yours = sum(1 for e in data["edges"] if e.get("you"))
     lead = f"{plural(attending, 'segment member')} pay attention to the people named here; "
     lead += f"you are linked to {yours:,} of them." if yours else "none of it reaches you yet."
+    you = any(n["role"] == "you" for n in data["nodes"])
     caption = (
-        f"The {shown:,} segment members paying them the most attention (of {attending:,}); "
-        "you in the centre, agenda-setters and people to win on the inner ring."
+        f"The {shown:,} segment members paying them the most attention (of {attending:,}) on "
+        "the outer ring; agenda-setters and people to win on the inner ring"
+        + ("; you in the centre." if you else "; the store does not know you.")
     )
     svg = charts.attention_map(
         data["nodes"], data["edges"], title=f"Who in '{segment}' attends to whom"
