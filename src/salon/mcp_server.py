@@ -161,9 +161,25 @@ def build_server(
     if _available("plan"):
 
         @server.tool()
-        def plan() -> dict[str, Any]:
-            """The user's goal and its plan: each section's items with their evidence."""
-            return ask(lambda: salon.plan(opened))  # type: ignore[no-any-return]
+        def plan(goal: str | None = None) -> dict[str, Any]:
+            """The plan for one of the user's goals (their only goal when `goal` is omitted):
+            whom to be known by, where to be now and later, the week's hours, whom to meet,
+            milestones — each item with its evidence."""
+
+            def compute() -> Any:
+                chosen = goal
+                if chosen is None:
+                    names = [g.name for g in salon.goals(opened)]
+                    if len(names) != 1:
+                        raise SalonError(
+                            "Name the goal: "
+                            + (", ".join(names) if names else "the user has no goal yet")
+                            + "."
+                        )
+                    chosen = names[0]
+                return salon.plan(opened, chosen, include_private=include_private)
+
+            return ask(compute)  # type: ignore[no-any-return]
 
     if include_private and _available("account"):
 

@@ -12,6 +12,11 @@ import salon
 from salon.importers.base import ImportOptions
 
 TOKEN = "test-token-" + "x" * 32
+#: The goal planned, and a private note the leak guard keeps out of posts.
+GOAL = "known-by-algorithms"
+SECRET = "Quantum Labs is moving its whole error correction team to Graz next March."
+LEAKY = "Big news I heard: Quantum Labs moves the whole error correction team to Graz in March!"
+
 #: The segment the pages are tested with (as the demo once defined it).
 SEGMENT = ("quantum-algorithms", "tag:quantum-algorithms & platform:quantumcomputing")
 HOSTILE = "<script>alert('pwned')</script>"
@@ -42,6 +47,11 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 salon.import_paths(store, [sample], options=ImportOptions(namespace=namespace))
         salon.import_paths(store, [card])
         salon.add_segment(store, *SEGMENT)
+        salon.add_goal(
+            store, GOAL, objective="reach", segment=SEGMENT[0], topic="quantum error correction"
+        )
+        salon.add_account(store, "Quantum Labs")
+        salon.add_note(store, SECRET, field="projects", account="Quantum Labs")
     return path
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 import salon
 from salon.web.app import create_app
-from tests.web.conftest import HOSTILE, TOKEN
+from tests.web.conftest import GOAL, HOSTILE, LEAKY, SECRET, TOKEN
 
 
 @pytest.fixture
@@ -91,6 +91,10 @@ def test_markup_in_the_data_renders_as_text(client: TestClient) -> None:
     page = client.get(f"/people/{eve}").text
     assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in page
     assert "CTO &lt;b&gt;bold&lt;/b&gt;" in page
+    # The vCard's note is a private note on Eve: shown on her page, marked private, as text.
+    notes = client.get(f"/api/v1/people/{eve}").json()["private_notes"]
+    assert [n["text"] for n in notes] == [f"note {HOSTILE}"]
+    assert 'id="private-notes"' in page and "note &lt;script&gt;alert(" in page
     # Every script on the page is a file of this server.
     assert page.count("<script") == page.count('<script src="/static/') + page.count(
         '<script type="application/json"'
@@ -269,3 +273,48 @@ def test_upload_an_export_and_read_its_report(web_copy: Path, tmp_path: Path, mo
             "/imports", data={"csrf": csrf}, files={"file": ("e.vcf", b"", "text/vcard")}
         )
         assert empty.status_code == 400 and "is empty" in empty.text
+
+
+def _csrf(c: TestClient, path: str = "/leak") -> str:
+    return c.get(path).text.split('name="csrf" content="')[1].split('"')[0]
+
+
+def test_the_leak_guard_blocks_a_leaking_draft(client: TestClient) -> None:
+    csrf = _csrf(client)
+    blocked = client.post("/leak", data={"csrf": csrf, "text": LEAKY})
+    assert blocked.status_code == 200 and 'data-leaks="true"' in blocked.text
+    assert "Blocked" in blocked.text and "Quantum Labs" in blocked.text
+    fine = client.post("/leak", data={"csrf": csrf, "text": "Lovely weather for a walk today."})
+    assert 'data-leaks="false"' in fine.text
+    assert client.post("/leak", data={"text": LEAKY}).status_code == 403
+    api = TestClient(client.app).post(
+        "/api/v1/check-post", json={"text": LEAKY}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    store = client.app.state.salon.store
+    assert api.json() == salon.check_post(store, LEAKY).to_dict()
+    assert api.json()["flags"][0]["secret"]["text"] == SECRET
+
+
+def test_accounts_are_marked_private(client: TestClient) -> None:
+    data = client.get("/api/v1/accounts").json()
+    assert [a["name"] for a in data["accounts"]] == ["Quantum Labs"]
+    for path in ("/accounts", "/accounts/Quantum%20Labs"):
+        page = client.get(path).text
+        assert 'class="tag private"' in page and "private-box" in page
+    assert SECRET in client.get("/accounts/Quantum%20Labs").text
+    assert client.get("/api/v1/accounts/Nobody%20Inc").json()["status"] == 404
+
+
+def test_the_plan_links_each_item_to_its_evidence(client: TestClient) -> None:
+    data = client.get(f"/api/v1/plan/{GOAL}").json()
+    store = client.app.state.salon.store
+    expected = salon.plan(store, GOAL, include_private=True).to_dict()
+    assert data["agenda_setters"] == expected["agenda_setters"]
+    assert data["accounts"] is not None  # the owner's page shows the accounts section
+    page = client.get(f"/plan/{GOAL}").text
+    for person in data["agenda_setters"]["known_by"]:
+        assert f'href="/people/{person["person"]}"' in page
+    assert 'href="/segments/quantum-algorithms/win"' in page
+    assert "/where?topic=quantum%20error%20correction&segment=quantum-algorithms" in page
+    assert client.get("/plan", follow_redirects=False).headers["location"] == f"/plan/{GOAL}"
+    assert client.get("/api/v1/plan/no-such-goal").json()["status"] == 404

@@ -1,8 +1,9 @@
 """End to end in headless Chromium (Debian's chromium and chromium-driver, driven by
-Selenium): a person's path through the demo data — open the start page with the printed URL,
-follow an agenda-setter to their page, see the attention map and the forecast drawn, import
-an export file and read its report, download the meeting plan's .ics — with no script or
-style blocked by the Content-Security-Policy and no request leaving the machine.
+Selenium): a person's path through the shipped data — open the start page with the printed
+URL, open the plan and follow an agenda-setter to their page, see the attention map and the
+forecast drawn, import an export file and read its report, download the meeting plan's .ics,
+paste a leaking draft and see it blocked — with no script or style blocked by the
+Content-Security-Policy and no request leaving the machine.
 
 Screenshots go to ``$SALON_SCREENSHOTS`` (else the test's temporary folder). Skips without
 Chromium, unless ``SALON_STRICT=1``.
@@ -24,7 +25,7 @@ import pytest
 import salon
 from salon.web.app import create_app
 from tests.conftest import STRICT
-from tests.web.conftest import TOKEN
+from tests.web.conftest import GOAL, LEAKY, TOKEN
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -150,15 +151,19 @@ def test_a_person_goes_through_salon(server: str, browser: Any, tmp_path: Path) 
     browser.save_screenshot(str(shots / "01-home.png"))
     _no_blocked(browser)
 
-    # A segment's agenda-setters; follow the first to their page.
-    browser.get(base + "/segments/quantum-algorithms")
-    first = _wait(browser, "a.agenda-setter")
+    # The plan; follow its first agenda-setter to their page.
+    browser.find_element(By.LINK_TEXT, "Plan").click()
+    _wait(browser, "#agenda-setters", 120)
+    assert browser.current_url == f"{base}/plan/{GOAL}"
+    browser.save_screenshot(str(shots / "02-plan.png"))
+    first = browser.find_element(By.CSS_SELECTOR, "#agenda-setters a.agenda-setter")
     name = first.text
     first.click()
     _wait(browser, "h1")
     assert "/people/" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(name)
-    browser.save_screenshot(str(shots / "02-agenda-setter.png"))
+    assert f"/plan/{GOAL}" in browser.page_source  # the score, with its plan and evidence
+    browser.save_screenshot(str(shots / "03-agenda-setter.png"))
     _no_blocked(browser)
 
     # The attention map, drawn by sigma.js from the server's positions.
@@ -167,13 +172,13 @@ def test_a_person_goes_through_salon(server: str, browser: Any, tmp_path: Path) 
     drawn = browser.execute_script("return window.salonGraph.graph.order")
     assert drawn > 50
     time.sleep(0.5)
-    browser.save_screenshot(str(shots / "03-attention-map.png"))
+    browser.save_screenshot(str(shots / "04-attention-map.png"))
     _no_blocked(browser)
 
     # The forecast with its interval (uPlot).
     browser.get(base + "/forecast?innovation=tag%3Aquantum-algorithms&period=week")
     _wait(browser, '#forecast-plot[data-ready="true"] canvas')
-    browser.save_screenshot(str(shots / "04-forecast.png"))
+    browser.save_screenshot(str(shots / "05-forecast.png"))
     _no_blocked(browser)
 
     # Import an export file, watch it run, read the report.
@@ -185,13 +190,13 @@ def test_a_person_goes_through_salon(server: str, browser: Any, tmp_path: Path) 
     _wait(browser, '#import-state[data-state="done"]', 60)
     report = browser.find_element(By.ID, "import-report").text
     assert "people 2" in report
-    browser.save_screenshot(str(shots / "05-import-report.png"))
+    browser.save_screenshot(str(shots / "06-import-report.png"))
     _no_blocked(browser)
 
     # Plan meetings in Vienna and download the invitations.
     browser.get(base + "/meet?city=Vienna")
     assert "Ana Ruiz" in browser.page_source
-    browser.save_screenshot(str(shots / "06-meet.png"))
+    browser.save_screenshot(str(shots / "07-meet.png"))
     browser.find_element(By.ID, "download-ics").click()
     for _ in range(100):
         done = [p for p in browser.downloads.glob("*.ics")]
@@ -203,7 +208,16 @@ def test_a_person_goes_through_salon(server: str, browser: Any, tmp_path: Path) 
     assert text.count("BEGIN:VEVENT") >= 1 and "Ana Ruiz" in text
     _no_blocked(browser)
 
+    # Paste a draft that gives away a private note: it is blocked, and says why.
+    browser.get(base + "/leak")
+    browser.find_element(By.ID, "draft").send_keys(LEAKY)
+    browser.find_element(By.ID, "leak-check").click()
+    verdict = _wait(browser, "#verdict", 60)
+    assert verdict.get_attribute("data-leaks") == "true" and "Blocked" in verdict.text
+    browser.save_screenshot(str(shots / "08-leak-blocked.png"))
+    _no_blocked(browser)
+
     # The friendly error page.
     browser.get(base + "/people/999999")
     assert "No person 999999" in browser.page_source
-    browser.save_screenshot(str(shots / "07-not-found.png"))
+    browser.save_screenshot(str(shots / "09-not-found.png"))

@@ -29,6 +29,7 @@ from salon.web.common import TEMPLATES, WebState, render, salon_error, wants_jso
 if TYPE_CHECKING:
     from salon.store import Store
 
+
 class ErrorBody(BaseModel):
     """Every error of the API: ``{"ok": false, "error": MESSAGE, "status": CODE}``."""
 
@@ -56,6 +57,9 @@ ROUTES = (
     "routes_diffusion",
     "routes_meet",
     "routes_data",
+    "routes_plan",
+    "routes_accounts",
+    "routes_leak",
     "static",
 )
 

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-#: The navigation bar: (path, label); pages of features not in this version are left out.
-NAV: list[tuple[str, str]] = []
-
 
 @dataclass
 class WebState:
@@ -91,7 +88,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     page = web.env.get_template(template).render(
         request=request,
         csrf=getattr(request.state, "csrf", ""),
-        nav=NAV,
         path=request.url.path,
         include_private=web.include_private,
         **context,
@@ -110,7 +106,9 @@ def bad_request(message: str) -> HTTPException:
 def salon_error(exc: Exception) -> HTTPException:
     """A SalonError as the HTTP error it is: an unknown person is 404, the rest 400."""
     text = str(exc)
-    missing = text.startswith(("No person", "Nobody called", "No segment", "No import"))
+    missing = text.startswith(
+        ("No person", "Nobody called", "No segment", "No import", "No goal", "No account")
+    )
     return HTTPException(status_code=404 if missing else 400, detail=text)
 
 

@@ -172,11 +172,28 @@ def person_data(request: Request, pid: int) -> dict[str, Any]:
     web = state(request)
     with web.lock:  # only answers already computed: a person's page never waits on PageRank
         ready = [(key, value) for key, value in web.cache.items() if key[1] == "influencers"]
+    with web.lock:
+        plans = [(key, value) for key, value in web.cache.items() if key[1] == "plan"]
     for key, value in ready:
         for row in value.to_dict()["influencers"]:
             if row["person"] == pid:
                 scores["agenda_setter"].append({"segment": key[2], **row})
-    return {**profile, "scores": scores}
+    for key, value in plans:
+        section = value.to_dict()["agenda_setters"]
+        for row in section.get("known_by", []):
+            if row["person"] == pid:
+                segment = value.to_dict()["segment"]["name"]
+                scores["agenda_setter"].append({"segment": segment, "goal": key[2], **row})
+    return {**profile, "scores": scores, "private_notes": _notes_on(request, profile)}
+
+
+def _notes_on(request: Request, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Your private and team notes on this person (``salon.intelligence``): the owner's own
+    page shows them, marked private."""
+    store = state(request).store
+    ids = {profile["id"], *profile["merged_people"]}
+    found = cached(request, ("intelligence",), lambda: salon.intelligence(store))
+    return [n for n in found.to_dict()["notes"] if n.get("person_id") in ids]
 
 
 def _your_tie(request: Request, pid: int) -> dict[str, Any] | None:
