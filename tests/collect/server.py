@@ -52,6 +52,8 @@ class Replay:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one send per answer, no delayed-ACK stalls
+            wbufsize = 1 << 16
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
@@ -74,7 +76,13 @@ class Replay:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        class _Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client gone mid-answer (a job killed on purpose) is no error here
+
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 

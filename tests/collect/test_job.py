@@ -79,12 +79,12 @@ def test_a_job_killed_mid_way_resumes_from_its_cursors_without_duplicates(tmp_pa
         assert resumed.returncode == 0, resumed.stderr
         report = json.loads(resumed.stdout)
         assert report["status"] == "done"
-        # every URL was asked once over both runs, but for the one in flight when the job was
-        # killed (one at a time here): the resumed run started after the last committed wave,
-        # and pages fetched but not committed came from the HTTP cache
+        # every URL was asked once over both runs, but for the wave in flight when the job was
+        # killed (4 pages with one request at a time): the resumed run started after the last
+        # committed wave, and pages fetched and cached but not committed came from the cache
         urls = [(p, tuple(sorted((k, tuple(v)) for k, v in q.items()))) for p, q, _ in replay.log]
-        assert len(set(urls)) == 97 and len(urls) - len(set(urls)) <= 1
-        assert asked_before + report["requests"] == len(urls) <= 98
+        assert len(set(urls)) == 97 and len(urls) - len(set(urls)) <= 4
+        assert asked_before + report["requests"] == len(urls)
         clean = tmp_path / "clean.db"
         other = {**env, "SALON_DB": str(clean), "XDG_DATA_HOME": str(tmp_path / "other")}
         whole = subprocess.run(

@@ -82,6 +82,23 @@ class HttpCache:
                 (url, status, json.dumps(kept), zlib.compress(body, 1), fetched_at),
             )
 
+    def put_many(self, answers: list[tuple[str, int, dict[str, str], bytes, float]]) -> None:
+        """Keep many answers in one transaction: ``(url, status, headers, body, fetched_at)``."""
+        rows = [
+            (
+                url,
+                status,
+                json.dumps({k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS}),
+                zlib.compress(body, 1),
+                fetched_at,
+            )
+            for url, status, headers, body, fetched_at in answers
+        ]
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.execute("COMMIT")
+
     def touch(self, url: str, fetched_at: float) -> None:
         """A ``304``: the kept body is current as of ``fetched_at``."""
         with self._lock:

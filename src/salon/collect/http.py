@@ -173,6 +173,7 @@ class Fetcher:
         self._next_start = 0.0
         self._paused_until = 0.0
         self._slots = asyncio.Semaphore(concurrency)
+        self._fresh: list[Answer] = []
 
     async def __aenter__(self) -> Fetcher:
         self._client = httpx.AsyncClient(
@@ -187,6 +188,7 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.keep()
         if self._client is not None:
             await self._client.aclose()
 
@@ -223,9 +225,14 @@ class Fetcher:
             response.content,
             fetched,
         )
-        if self.cache is not None:
-            self.cache.put(full, answer.status, answer.headers, answer.body, fetched_at=fetched)
+        self._fresh.append(answer)
         return answer
+
+    def keep(self) -> None:
+        """Write the answers fetched since the last call to the cache, in one transaction."""
+        fresh, self._fresh = self._fresh, []
+        if self.cache is not None and fresh:
+            self.cache.put_many([(a.url, a.status, a.headers, a.body, a.fetched_at) for a in fresh])
 
     async def _wait_turn(self) -> None:
         """Pace request starts at ``rate`` a second, and wait out a pause the server asked."""

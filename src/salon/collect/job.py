@@ -28,6 +28,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -169,7 +170,7 @@ class Job:
             "source": self.source.NAME,
             "base_url": self.base,
             "options": self.options,
-            "seeds": self.seeds,
+            "seeds": len(self.seeds),
             "next": 0,
             "active": {},
             "tasks": 0,
@@ -232,9 +233,10 @@ class Job:
                 out.writelines(m + "\n" for m in members)
             self.state["members"] += len(members)
 
-    def _save(self) -> None:
-        self.state["updated_at"] = int(time.time())
-        write_atomic(self.state_path, json.dumps(self.state, indent=1, sort_keys=True))
+    def _save(self, state: dict[str, Any] | None = None) -> None:
+        state = self.state if state is None else state
+        state["updated_at"] = int(time.time())
+        write_atomic(self.state_path, json.dumps(state, indent=1, sort_keys=True))
 
     def members(self) -> list[str]:
         """The identity values of every account the job collected, once each."""
@@ -272,7 +274,11 @@ class Job:
                 backoff=backoff,
             )
             with self._writing(report, resumed) as write:
-                asyncio.run(self._loop(fetcher, write, concurrency, report, progress))
+                executor = ThreadPoolExecutor(1, thread_name_prefix="salon-collect-writer")
+                try:
+                    asyncio.run(self._loop(fetcher, write, concurrency, report, progress, executor))
+                finally:
+                    executor.shutdown(wait=True)  # a wave being written is committed first
                 if merge and report.import_id is not None:
                     write(None)  # names linked, duplicates merged
                 self._count(report, fetcher, started)
@@ -297,8 +303,27 @@ class Job:
         concurrency: int,
         report: CollectReport,
         progress: Progress | None,
+        executor: ThreadPoolExecutor,
     ) -> None:
+        """Waves of pages: while one wave's records are written and committed (in the writer
+        thread), the next wave is fetched; a wave's state is saved once it is committed."""
         wave = max(1, 4 * concurrency)
+        loop = asyncio.get_running_loop()
+        writing: asyncio.Future[None] | None = None
+        snapshot: dict[str, Any] = {}
+        sent = self.state["requests"]
+
+        async def settle() -> None:
+            nonlocal writing
+            if writing is not None:
+                try:
+                    await writing
+                finally:
+                    writing = None
+                self._save(snapshot)
+                if progress:
+                    progress(report.pages, len(self.tasks), report.records)
+
         async with fetcher:
             while True:
                 active: dict[str, str | None] = self.state["active"]
@@ -306,42 +331,48 @@ class Job:
                     active[str(self.state["next"])] = None
                     self.state["next"] += 1
                 if not active:
-                    self.state["status"] = "done"
-                    report.status = "done"
+                    await settle()
+                    self.state["status"] = report.status = "done"
                     self._save()
                     return
                 chosen = list(active.items())[:wave]
-                results = await asyncio.gather(
+                fetching = asyncio.gather(
                     *(self._page(fetcher, int(i), cursor) for i, cursor in chosen),
                     return_exceptions=True,
                 )
-                done = [(i, r) for (i, _), r in zip(chosen, results, strict=True)]
-                pages = [(i, r) for i, r in done if isinstance(r, tuple)]
-                failure = next((r for _, r in done if isinstance(r, BaseException)), None)
-                if pages:
-                    write([r for _, r in pages])
-                    for i, (_answer, page) in pages:
-                        if page.cursor is None:
-                            del active[i]
-                        else:
-                            active[i] = page.cursor
-                        self._add_tasks(page.children)
-                        self._add_members(page.members)
-                        report.pages += 1
-                        report.records += len(page.records)
-                self.state["requests"] += fetcher.counters.requests - self.state.get("_sent", 0)
-                self.state["_sent"] = fetcher.counters.requests
-                self._save()
-                if progress:
-                    progress(report.pages, len(self.tasks), report.records)
+                try:
+                    await settle()
+                except BaseException:
+                    fetching.cancel()
+                    raise
+                results = await fetching
+                fetcher.keep()
+                pages = [(i, r) for (i, _), r in zip(chosen, results, strict=True)]
+                done = [(i, r) for i, r in pages if isinstance(r, tuple)]
+                failure = next((r for _, r in pages if isinstance(r, BaseException)), None)
+                for i, (_answer, page) in done:
+                    if page.cursor is None:
+                        del active[i]
+                    else:
+                        active[i] = page.cursor
+                    self._add_tasks(page.children)
+                    self._add_members(page.members)
+                    report.pages += 1
+                    report.records += len(page.records)
+                self.state["requests"] = sent + fetcher.counters.requests
+                snapshot = json.loads(json.dumps(self.state))
+                if done:
+                    writing = loop.run_in_executor(executor, write, [r for _, r in done])
+                if failure is None:
+                    continue
+                await settle()
                 if isinstance(failure, BudgetSpent):
                     self.state["status"] = report.status = "stopped"
                     self._save()
                     return
-                if failure is not None:
-                    self.state["status"] = "failed"
-                    self._save()
-                    raise failure
+                self.state["status"] = "failed"
+                self._save()
+                raise failure
 
     async def _page(self, fetcher: Fetcher, index: int, cursor: str | None) -> tuple[Answer, Page]:
         task = self.tasks[index]
