@@ -27,6 +27,11 @@ def plural(count: float, word: str, many: str | None = None) -> str:
     return f"{count:,.0f} {word if round(count) == 1 else other}"
 
 
+def months(value: float) -> str:
+    """``1 month``, ``0.5 months``, ``1.2 months``."""
+    return f"{value:g} month{'' if value == 1 else 's'}"
+
+
 def join(items: Iterable[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     names = [i for i in items if i]
@@ -218,8 +223,8 @@ def lead_lag(result: Mapping[str, Any]) -> str:
             "segment already is."
         )
     return (
-        f"Be in {top['channel']} now: the agenda-setters got there {top['lag_months']:g} "
-        f"months before {_segment(result)} did ({top['segment_there']:,} of its people "
+        f"Be in {top['channel']} now: the agenda-setters got there {months(top['lag_months'])} "
+        f"before {_segment(result)} did ({top['segment_there']:,} of its people "
         "followed)."
     )
 
@@ -333,9 +338,11 @@ def agenda(section: Mapping[str, Any], segment: str) -> str:
             f"; winning {join(who(s) for s in seeds[:3])} would carry you to about "
             f"{reach.get('expected_share', 0):.0%} of {segment}"
         )
+    yours = section.get("your_seed")
+    own = f"; you already reach part of it yourself (IMM's pick #{yours['rank']})" if yours else ""
     return (
         f"Get known by these {len(people)} people first, {who(people[0])} above all: "
-        f"{known}{win_part}."
+        f"{known}{win_part}{own}."
     )
 
 

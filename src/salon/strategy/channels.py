@@ -4,7 +4,6 @@ months, and where to stop spending time — from :func:`salon.where`, :func:`sal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from salon import insights
@@ -12,8 +11,10 @@ from salon.errors import SalonError
 from salon.store.database import Store
 from salon.strategy import advice
 
-#: Channels forecast per plan (each costs a fit with 200 bootstrap refits).
+#: Channels forecast per plan (each costs a fit with 200 bootstrap refits), and the most
+#: channels tried to find them.
 FORECASTS = 3
+TRIES = 6
 #: The periods tried, coarsest first, when the data are too short for months.
 PERIOD_MONTHS = {"month": 1.0, "week": 7 / 30.4375, "day": 1 / 30.4375}
 #: Forecasts in a finer period than months look this many periods ahead.
@@ -95,15 +96,17 @@ def _where_reason(c: dict[str, Any], topic: str, ahead: dict[str, Any] | None) -
         f"{ev['participants']:,} participants, {ev['reply_share']:.0%} replies",
     ]
     if ahead and ahead["lag_months"] > 0:
-        parts.append(f"the agenda-setters came {ahead['lag_months']:g} months before the segment")
+        parts.append(
+            f"the agenda-setters came {advice.months(ahead['lag_months'])} before the segment"
+        )
     return "; ".join(parts)
 
 
 def _lag_reason(c: dict[str, Any], setters: int) -> str:
     lead = (
-        f"the agenda-setters came {c['lag_months']:g} months before it"
+        f"the agenda-setters came {advice.months(c['lag_months'])} before it"
         if c["lag_months"] > 0
-        else f"the segment came {-c['lag_months']:g} months before its agenda-setters"
+        else f"the segment came {advice.months(-c['lag_months'])} before its agenda-setters"
         if c["lag_months"] < 0
         else "the segment and its agenda-setters came together"
     )
@@ -119,17 +122,18 @@ def later_channels(
     candidates: list[str],
     horizon_months: int,
     notes: list[str],
-    progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Forecasts of the segment's adopters of the first :data:`FORECASTS` channels that are
-    innovations (``channel:``, ``platform:``, ``tag:``), at +6 and +horizon months, or in
-    weeks or days (:data:`SHORT_HORIZON` ahead) when the data are too short for months."""
-    rows = []
+    """Forecasts of the segment's adopters of its channels that are innovations
+    (``channel:``, ``platform:``, ``tag:``), at +6 and +horizon months, or in weeks or days
+    (:data:`SHORT_HORIZON` ahead) when the data are too short for months. Up to
+    :data:`TRIES` channels are forecast; the first :data:`FORECASTS` where the segment is not
+    all there yet come first (a channel the whole segment uses has nowhere to grow)."""
+    open_rows, full_rows = [], []
     short: list[str] = []
-    for channel in [c for c in candidates if c.startswith(_INNOVATION)][:FORECASTS]:
-        if progress:
-            progress(f"forecast {channel}")
-        outlook = None
+    for channel in [c for c in candidates if c.startswith(_INNOVATION)][:TRIES]:
+        if len(open_rows) >= FORECASTS:
+            break
+        outlook, why = None, ""
         for period in PERIOD_MONTHS:
             horizon = horizon_months if period == "month" else SHORT_HORIZON
             try:
@@ -137,10 +141,10 @@ def later_channels(
                     store, channel, segment=segment, horizon=horizon, period=period
                 )
                 break
-            except SalonError:
-                continue
+            except SalonError as error:
+                why = str(error)
         if outlook is None:
-            notes.append(f"No forecast for {channel}: too little adoption by the segment.")
+            notes.append(f"No forecast for {channel}: {why}")
             continue
         data = outlook.to_dict()
         months = PERIOD_MONTHS[data["period"]]
@@ -157,29 +161,29 @@ def later_channels(
             for f in data["forecasts"]
         ]
         last = forecasts[-1]
-        rows.append(
-            {
-                "channel": channel,
-                "period": data["period"],
-                "adopters": data["adopters"],
-                "segment_size": data["segment_size"],
-                "forecasts": forecasts,
-                "model": data["model"]["chosen"],
-                "growth": round(last["adopters"] - data["adopters"], 1),
-                "reason": _forecast_reason(data, forecasts),
-            }
-        )
+        row = {
+            "channel": channel,
+            "period": data["period"],
+            "adopters": data["adopters"],
+            "segment_size": data["segment_size"],
+            "forecasts": forecasts,
+            "model": data["model"]["chosen"],
+            "growth": round(last["adopters"] - data["adopters"], 1),
+            "reason": _forecast_reason(data, forecasts),
+        }
+        full = data["segment_size"] is not None and data["adopters"] >= data["segment_size"]
+        (full_rows if full else open_rows).append(row)
     if short:
         notes.append(
             f"The data of {advice.join(short)} span too little time for monthly forecasts: "
             f"they look {SHORT_HORIZON} weeks or days ahead, not 6–12 months."
         )
-    return rows
+    return (open_rows + full_rows)[:FORECASTS]
 
 
 def _forecast_reason(data: dict[str, Any], forecasts: list[dict[str, Any]]) -> str:
     size = data["segment_size"]
-    of = f" of its {size:,}" if size else ""
+    of = f"'s {size:,} people" if size else ""
     ahead = "; ".join(
         f"+{advice.plural(f['horizon'], data['period'])}: {f['adopters']:,.0f} "
         f"({f['low']:,.0f}–{f['high']:,.0f})"

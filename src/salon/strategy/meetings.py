@@ -72,8 +72,8 @@ def offline(store: Store, segment: str, *, now: float | None = None) -> dict[str
     }
 
 
-def meetings_advice(section: dict[str, Any], segment: str) -> str:
-    """The section's sentence."""
+def meetings_advice(section: dict[str, Any], segment: str, *, known: bool = True) -> str:
+    """The section's sentence (``known``: whether the store knows you)."""
     suggestions = section["suggestions"]
     if suggestions:
         top = suggestions[0]
@@ -92,6 +92,11 @@ def meetings_advice(section: dict[str, Any], segment: str) -> str:
         )
     reached = section["funnel"]["reached"]
     people = section["funnel"]["people"]
+    if not known:
+        return (
+            "The store does not know you, so Salon cannot tell whom you have met: import your "
+            "own export or calendar (or 'salon me --is ACCOUNT') to plan meetings."
+        )
     if people:
         met = reached.get("met", 0)
         return (

@@ -53,13 +53,25 @@ LABELS = {
 _ANSWER_KINDS = ("reply", "message", "email", "mention", "quote")
 
 
-def targets(store: Store, segment: str) -> tuple[Any, Any, list[dict[str, Any]]]:
-    """The plan's people: :func:`salon.influencers` (top :data:`KNOWN_BY`) and
-    :func:`salon.win` (:data:`TO_WIN` seeds) of the segment, and both merged as
-    ``[{"person", "name", "role"}]`` (agenda-setters first)."""
+def winners(
+    store: Store, segment: str, you: list[int]
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+    """:func:`salon.win` for :data:`TO_WIN` people, you left out: the answer, its seeds
+    without you, and your own seed (None when you are not one). When the store knows you,
+    IMM picks one more and you (or the last) are dropped: greedy seeds keep their order, so
+    the others' gains and shares are IMM's."""
+    won = insights.win(store, segment, k=TO_WIN + (1 if you else 0), check_runs=200).to_dict()
+    mine = [s for s in won["seeds"] if s["person"] in set(you)]
+    seeds = [s for s in won["seeds"] if s["person"] not in set(you)][:TO_WIN]
+    return won, seeds, (mine[0] if mine else None)
+
+
+def targets(store: Store, segment: str) -> list[dict[str, Any]]:
+    """The plan's people: :func:`salon.influencers` (top :data:`KNOWN_BY`, you left out)
+    and :func:`winners`, merged as ``[{"person", "name", "role"}]`` (agenda-setters
+    first)."""
     known = insights.influencers(store, segment, top=KNOWN_BY)
-    won = insights.win(store, segment, k=TO_WIN, check_runs=200)
-    return known, won, merge_targets(known.influencers, won.seeds)
+    return merge_targets(known.influencers, winners(store, segment, self_ids(store))[1])
 
 
 def merge_targets(
@@ -214,7 +226,7 @@ def progress(store: Store, goal: str, *, now: float | None = None) -> Progress:
     people = pinned_targets(store, record.id)
     notes: list[str] = []
     if people is None:
-        people = targets(store, record.segment)[2]
+        people = targets(store, record.segment)
     rows, found = measure(store, people, members)
     notes.extend(found)
     at = int(time.time() if now is None else now)

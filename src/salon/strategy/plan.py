@@ -109,8 +109,8 @@ def plan(
     with clock.stage("agenda-setters"):
         known = insights.influencers(store, record.segment, top=milestones.KNOWN_BY)
     with clock.stage("win"):
-        won = insights.win(store, record.segment, k=milestones.TO_WIN, check_runs=200)
-    people = milestones.merge_targets(known.influencers, won.seeds)
+        won, seeds, your_seed = milestones.winners(store, record.segment, you)
+    people = milestones.merge_targets(known.influencers, seeds)
     with clock.stage("channels"):
         now_rows, _, _ = channels.now_channels(store, record.segment, record.topic, notes)
     with clock.stage("forecast"):
@@ -132,7 +132,7 @@ def plan(
         notes.extend(found)
         past = milestones.history(store, record.id)
     attention = _attention(store, people, measured)
-    section1 = _agenda(known.to_dict(), won.to_dict(), attention)
+    section1 = _agenda(known.to_dict(), won, seeds, your_seed, attention)
     section2 = {
         "advice": "",
         "topic": record.topic,
@@ -144,7 +144,7 @@ def plan(
     section2["advice"] = advice.channels(section2, record.segment)
     with clock.stage("budget"):
         section3 = _budget(record, section2, section1, offline)
-    offline["advice"] = meetings.meetings_advice(offline, record.segment)
+    offline["advice"] = meetings.meetings_advice(offline, record.segment, known=me is not None)
     section4 = {"advice": offline.pop("advice"), **offline}
     section6 = {"advice": advice.milestones(measured, record.horizon_months), "items": measured}
     section6["history"] = past
@@ -191,7 +191,11 @@ def _attention(
 
 
 def _agenda(
-    known: dict[str, Any], won: dict[str, Any], attention: dict[int, dict[str, int]]
+    known: dict[str, Any],
+    won: dict[str, Any],
+    kept: list[dict[str, Any]],
+    yours: dict[str, Any] | None,
+    attention: dict[int, dict[str, int]],
 ) -> dict[str, Any]:
     rows = []
     for r in known["influencers"]:
@@ -220,7 +224,7 @@ def _agenda(
             }
         )
     seeds = []
-    for s in won["seeds"]:
+    for s in kept:
         seeds.append(
             {
                 **s,
@@ -233,20 +237,26 @@ def _agenda(
         "advice": "",
         "known_by": rows,
         "to_win": seeds,
-        "reach": {
-            k: won[k]
-            for k in (
-                "expected_reach",
-                "expected_share",
-                "segment_in_graph",
-                "guaranteed_reach",
-                "bound_holds",
-            )
-        },
+        "reach": _reach(won, kept),
+        "your_seed": yours,
         "notes": known["notes"],
     }
     section["advice"] = advice.agenda(section, known["segment"]["name"])
     return section
+
+
+def _reach(won: dict[str, Any], kept: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reach of the seeds kept: IMM's own figures when they are all it chose; else their
+    cumulative share (IMM's guarantee is for the seeds it chose, so it is None)."""
+    whole = len(kept) == len(won["seeds"])
+    share = kept[-1]["cumulative_share"] if kept else 0.0
+    return {
+        "expected_reach": won["expected_reach"] if whole else share * won["segment_in_graph"],
+        "expected_share": won["expected_share"] if whole else share,
+        "segment_in_graph": won["segment_in_graph"],
+        "guaranteed_reach": won["guaranteed_reach"] if whole else None,
+        "bound_holds": won["bound_holds"] if whole else None,
+    }
 
 
 def _budget(
