@@ -175,3 +175,23 @@ def test_a_plan_is_written_whole_or_not_at_all(fresh_store, tmp_path):
     with pytest.raises(salon.SalonError, match="'plans' is no account-plan field"):
         salon.add_account(fresh_store, "ETS")
         salon.add_note(fresh_store, "x", field="plans", account="ETS")
+
+
+def test_export_marks_levels_and_leaves_out_what_is_not_asked_for(fresh_store, tmp_path):
+    import json
+
+    from salon.intel.example import load_example
+
+    load_example(fresh_store)
+    everything = salon.export(fresh_store, tmp_path / "all")
+    text = (tmp_path / "all" / "notes.jsonl").read_text()
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert everything.tables["notes"] == len(rows) == 8
+    assert sorted({r["level"] for r in rows}) == ["private", "team"]
+    assert all(r["key"] and r["observed_at"].endswith("Z") for r in rows)
+    shared = salon.export(fresh_store, tmp_path / "team", levels=("team", "public"))
+    assert shared.tables["notes"] == 2 and shared.tables["stakeholders"] == 0
+    assert shared.tables["accounts"] == 0 and shared.tables["interactions"] > 5000
+    public = salon.export(fresh_store, tmp_path / "public", levels=("public",))
+    assert (tmp_path / "public" / "notes.jsonl").read_text() == ""
+    assert public.tables["people"] == everything.tables["people"]

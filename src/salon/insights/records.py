@@ -8,7 +8,7 @@ Each is a function of a store with keyword-only options, returning result object
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from salon.errors import SalonError
@@ -266,9 +266,12 @@ def export(
     directory: str | Path,
     *,
     progress: Callable[[str, int], None] | None = None,
+    levels: Collection[str] | None = None,
 ) -> Export:
     """Write everything as JSON Lines, one ``<table>.jsonl`` a table (times as ISO 8601 UTC,
-    provenance included); the files are 0600, a folder this creates 0700.
+    provenance included); the files are 0600, a folder this creates 0700. Intelligence
+    (accounts, stakeholders, notes) is marked with its confidentiality level on every row;
+    ``levels`` (e.g. ``("public",)``, for an export to share) leaves out the rest of it.
 
     Examples
     --------
@@ -279,7 +282,7 @@ def export(
     >>> written.tables["posts"], written.rows > 1000
     (1675, True)
     """
-    return Export(str(directory), export_all(store, directory, progress=progress))
+    return Export(str(directory), export_all(store, directory, progress=progress, levels=levels))
 
 
 def sources() -> list[Source]:
