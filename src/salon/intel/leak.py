@@ -58,6 +58,7 @@ False
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -231,17 +232,26 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _word_tokens(text: str) -> list[str]:
-    """The stems of ``text``'s content words, in order (the TF-IDF's tokens)."""
-    return [stem for stem, _ in _tokens(text)]
+def _grams(tokens: list[tuple[str, str]]) -> list[str]:
+    """The TF-IDF's features of a text: its content words' stems and pairs of neighbours."""
+    stems = [stem for stem, _ in tokens]
+    return stems + [f"{a} {b}" for a, b in itertools.pairwise(stems)]
+
+
+def _same(features: list[str]) -> list[str]:
+    return features
+
+
+def _first_written(tokens: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for stem, word in tokens:
+        out.setdefault(stem, word)
+    return out
 
 
 def _content(text: str) -> dict[str, str]:
     """Content words of ``text`` by stem: ``{stem: word as first written}``."""
-    out: dict[str, str] = {}
-    for stem, word in _tokens(text):
-        out.setdefault(stem, word)
-    return out
+    return _first_written(_tokens(text))
 
 
 # -- names -------------------------------------------------------------------------------------
@@ -344,7 +354,7 @@ class _Index:
 
 
 @functools.lru_cache(maxsize=4)
-def _index(passages: tuple[Secret, ...]) -> _Index | None:
+def _index(passages: tuple[Secret, ...], with_chars: bool) -> _Index | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     units: list[tuple[int, str]] = []
@@ -359,19 +369,15 @@ def _index(passages: tuple[Secret, ...]) -> _Index | None:
     if not units:
         return None
     texts = [t for _, t in units]
-    words = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        lowercase=False,
-        token_pattern=None,
-        tokenizer=_word_tokens,
-    )
+    tokens = [_tokens(t) for t in texts]
+    # The text is tokenised once: the vectoriser is given each unit's words and word pairs.
+    words = TfidfVectorizer(analyzer=_same, sublinear_tf=True)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    word_matrix = words.fit_transform(texts)
-    char_matrix = chars.fit_transform(texts)
+    # Character n-grams only when that method is on: on long texts they cost most of the time.
+    word_matrix = words.fit_transform([_grams(t) for t in tokens])
+    char_matrix = chars.fit_transform(texts) if with_chars else None
     idf = dict(zip(words.get_feature_names_out(), words.idf_.tolist(), strict=True))
-    content = [_content(t) for t in texts]
+    content = [_first_written(t) for t in tokens]
     weight = [sum(idf.get(k, 1.0) for k in c) or 1.0 for c in content]
     return _Index(units, words, chars, word_matrix, char_matrix, content, idf, weight)
 
@@ -386,17 +392,22 @@ def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresho
     import numpy as np
     from rapidfuzz import fuzz
 
-    index = _index(passages)
+    index = _index(passages, thresholds.chars <= 1.0)
     spans = _draft_units(draft)
     if index is None or not spans:
         return []
     texts = [draft[a:b] for a, b in spans]
-    word_sim = (index.words.transform(texts) @ index.word_matrix.T).toarray()
-    char_sim = (index.chars.transform(texts) @ index.char_matrix.T).toarray()
+    tokens = [_tokens(t) for t in texts]
+    word_sim = (index.words.transform([_grams(t) for t in tokens]) @ index.word_matrix.T).toarray()
+    char_sim = (
+        (index.chars.transform(texts) @ index.char_matrix.T).toarray()
+        if index.char_matrix is not None
+        else np.zeros_like(word_sim)
+    )
     flags: list[Flag] = []
     for u, (a, b) in enumerate(spans):
         text = texts[u]
-        content = _content(text)
+        content = _first_written(tokens[u])
         best: dict[int, Flag] = {}
         for s in np.flatnonzero(word_sim[u] > 0).tolist():
             secret_index, unit = index.units[s]
