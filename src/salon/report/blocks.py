@@ -93,13 +93,16 @@ def table(
     *,
     numeric: tuple[str, ...] = (),
     why_column: str | None = None,
+    nowrap: tuple[str, ...] = (),
 ) -> Block:
+    """A table block: ``numeric`` columns right-aligned, ``nowrap`` ones kept on one line."""
     return {
         "kind": "table",
         "columns": columns,
         "rows": rows,
         "numeric": numeric,
         "why_column": why_column,
+        "nowrap": nowrap,
     }
 
 

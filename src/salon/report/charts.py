@@ -113,7 +113,7 @@ def bar_chart(
     for i, row in enumerate(rows):
         y = top_pad + row_h * i
         value = float(row["value"])
-        parts.append(_text(label_w - 8, y + 15, _fit(str(row["label"]), 31), text_anchor="end"))
+        parts.append(_text(label_w - 8, y + 15, _fit(str(row["label"]), 30), text_anchor="end"))
         parts.append(
             f'<rect x="{label_w}" y="{y + 4:.1f}" width="{x(value) - label_w:.1f}" '
             f'height="{row_h - 10}" fill="{COLOURS[colour]}" rx="2"/>'
@@ -238,17 +238,20 @@ def adoption_chart(
     series: Sequence[dict[str, Any]], *, title: str, period: str, width: int = 640
 ) -> str:
     """Adoption curves and their forecasts on one axis: each series
-    ``{"label", "observed": [cumulative adopters per period], "forecast": [{"adopters",
-    "low", "high"}, … 1..h periods ahead]}``; the observed curve solid, the forecast dashed
-    inside its shaded 90 % band, the last forecast labelled with its interval.
+    ``{"label", "observed": [cumulative adopters per period, up to now], "forecast":
+    [{"adopters", "low", "high", "horizon"}, …]}`` (``horizon``: periods ahead, else the
+    place in the list); the observed curves end together at "now" (the end of the data), the
+    forecasts dashed inside their shaded 90 % bands, the last one labelled with its interval.
 
     >>> svg = adoption_chart([{"label": "x", "observed": [1, 3, 4],
     ...     "forecast": [{"adopters": 5, "low": 4, "high": 7}]}], title="t", period="week")
-    >>> "x: 5 (4–7)" in svg
+    >>> "x: 5 (4–7)" in svg and ">now</text>" in svg and ">+1 week</text>" in svg
     True
     """
     height, left, right, top_pad, bottom = 340, 56, 270, 34, 40
-    end = max([len(s["observed"]) - 1 + _ahead(s.get("forecast") or []) for s in series] + [1])
+    now = max([len(s["observed"]) - 1 for s in series] + [0])
+    horizons = sorted({_ahead(s.get("forecast") or []) for s in series} - {0})
+    end = max(now + (horizons[-1] if horizons else 0), 1)
     values = [0.0]
     for s in series:
         values += [float(v) for v in s["observed"]]
@@ -257,7 +260,7 @@ def adoption_chart(
     plot_w, plot_h = width - left - right, height - top_pad - bottom
 
     def x(t: float) -> float:
-        return left + plot_w * t / max(end, 1)
+        return left + plot_w * t / end
 
     def y(v: float) -> float:
         return top_pad + plot_h * (1 - v / top)
@@ -270,17 +273,23 @@ def adoption_chart(
             'stroke="#e3e3e3"/>'
         )
         parts.append(_text(left - 6, y(tick) + 4, _number(tick), text_anchor="end"))
+    base = top_pad + plot_h + 16
+    if now:
+        parts.append(_text(x(0), base, f"-{now} {period}s", text_anchor="start", fill="#666666"))
+    parts.append(_text(x(now), base, "now", text_anchor="middle", fill=COLOURS["ink"]))
     parts.append(
-        _text(
-            left + plot_w / 2, height - 10, f"{period}s", text_anchor="middle", fill=COLOURS["grey"]
-        )
+        f'<line x1="{x(now):.1f}" y1="{top_pad}" x2="{x(now):.1f}" y2="{top_pad + plot_h}" '
+        'stroke="#bbbbbb" stroke-dasharray="3 3"/>'
     )
+    for h in horizons[-2:]:
+        words = f"+{h} {period if h == 1 else period + 's'}"
+        parts.append(_text(x(now + h), base, words, text_anchor="middle", fill="#666666"))
     labels: list[tuple[float, str, str]] = []
     for i, s in enumerate(series):
         colour = COLOURS[SERIES[i % len(SERIES)]]
         observed = [float(v) for v in s["observed"]]
-        last = len(observed) - 1
-        points = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in enumerate(observed))
+        start = now - (len(observed) - 1)
+        points = " ".join(f"{x(start + t):.1f},{y(v):.1f}" for t, v in enumerate(observed))
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
         )
@@ -288,7 +297,7 @@ def adoption_chart(
         label_y = y(observed[-1]) if observed else y(0)
         label = f"{s['label']}: {observed[-1]:,.0f}" if observed else str(s["label"])
         if forecast and observed:
-            ts = [last] + [last + int(f.get("horizon", k)) for k, f in enumerate(forecast, 1)]
+            ts = [now] + [now + int(f.get("horizon", k)) for k, f in enumerate(forecast, 1)]
             mid = [observed[-1]] + [float(f["adopters"]) for f in forecast]
             low = [observed[-1]] + [float(f.get("low", f["adopters"])) for f in forecast]
             high = [observed[-1]] + [float(f.get("high", f["adopters"])) for f in forecast]
@@ -305,10 +314,6 @@ def adoption_chart(
             if "low" in f_last and round(float(f_last["low"])) != round(float(f_last["high"])):
                 label += f" ({float(f_last['low']):,.0f}–{float(f_last['high']):,.0f})"
             label_y = y(mid[-1])
-            parts.append(
-                f'<line x1="{x(last):.1f}" y1="{top_pad}" x2="{x(last):.1f}" '
-                f'y2="{top_pad + plot_h}" stroke="#bbbbbb" stroke-dasharray="3 3"/>'
-            )
         labels.append((label_y + 4, label, colour))
     parts += _labels_apart(labels, x=left + plot_w + 8, low=top_pad + 8, high=height - bottom)
     parts.append(

@@ -247,6 +247,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
             rows,
             numeric=("ahead", "adopters", "90% interval"),
             why_column="channel",
+            nowrap=("model",),
         ),
     ]
 
