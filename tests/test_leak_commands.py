@@ -86,3 +86,9 @@ def test_a_contacts_note_is_guarded_and_only_exported_as_a_private_note(tmp_path
     for path in (tmp_path / "out").iterdir():
         if path.name != "notes.jsonl":
             assert "allergic" not in path.read_text(errors="replace"), path.name
+    # An export meant for others (team and public levels) holds no trace of it.
+    shared = tmp_path / "shared"
+    assert run_cli("export", str(shared), "--levels", "team,public", db=db).returncode == 0
+    assert (shared / "notes.jsonl").exists() and (shared / "people.jsonl").exists()
+    for path in shared.iterdir():
+        assert "allergic" not in path.read_text(errors="replace"), path.name
