@@ -202,9 +202,12 @@ def main() -> None:
         peer(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000, help="accounts (one page each)")
+    parser.add_argument("--accounts", type=int, default=3_000, help="accounts both peers ask")
+    parser.add_argument(
+        "--salon-alone", type=int, default=20_000, help="then Salon alone on this many (0: not)"
+    )
     parser.add_argument("--follows", type=int, default=10, help="follows per account")
-    parser.add_argument("--latency", type=float, default=0.010, help="seconds per answer")
+    parser.add_argument("--latency", type=float, default=0.100, help="seconds per answer")
     parser.add_argument("--concurrency", type=int, default=32, help="Salon's requests in flight")
     args = parser.parse_args()
     with recorded(__file__), tempfile.TemporaryDirectory() as tmp:
@@ -232,18 +235,29 @@ def main() -> None:
                 folder = Path(tmp) / name
                 folder.mkdir()
                 results[name] = measure(name, url, args.accounts, folder, args.concurrency)
+            if args.salon_alone:
+                folder = Path(tmp) / "alone"
+                folder.mkdir()
+                alone = measure("salon", url, args.salon_alone, folder, args.concurrency)
         finally:
             server.kill()
         s, p = results["salon"], results["plain"]
         assert s["pairs"] == p["pairs"] and s["ties"] == p["ties"], (s, p)
         print(f"answers agree: {s['ties']:,} follow ties, the same pairs (digest {s['pairs']})")
-        print(f"{'peer':<40} {'seconds':>9} {'records/s':>11} {'peak RSS MiB':>13}")
+        print(f"{'peer':<46} {'seconds':>9} {'records/s':>11} {'peak RSS MiB':>13}")
         for label, r in (
             ("salon collect bluesky (httpx, asyncio, store)", s),
             ("plain requests loop + sqlite3", p),
         ):
             rate = r["records"] / r["seconds"]
-            print(f"{label:<40} {r['seconds']:>9.1f} {rate:>11,.0f} {r['peak_rss_mib']:>13.0f}")
+            print(f"{label:<46} {r['seconds']:>9.1f} {rate:>11,.0f} {r['peak_rss_mib']:>13.0f}")
+        if args.salon_alone:
+            rate = alone["records"] / alone["seconds"]
+            print(
+                f"Salon alone, {args.salon_alone:,} accounts: {alone['seconds']:.1f} s, "
+                f"{rate:,.0f} records/s, peak RSS {alone['peak_rss_mib']:.0f} MiB, "
+                f"{alone['ties']:,} ties"
+            )
         speed = (s["records"] / s["seconds"]) / (p["records"] / p["seconds"])
         print(
             f"ratio: Salon stores {speed:.2f}x the plain loop's records/s (target >= 5x); "
