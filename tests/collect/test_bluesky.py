@@ -211,3 +211,16 @@ def samples_bytes(relative: str) -> bytes:
     from tests.collect.conftest import samples
 
     return samples(relative).read_bytes()
+
+
+def test_a_job_on_sqlite_and_postgresql_resumes_and_keeps_provenance(any_store):
+    with Replay() as replay:
+        serve_follows(replay)
+        first = run(any_store, replay, max_requests=1)
+        second = run(any_store, replay)
+    assert first.status == "stopped" and second.status == "done" and second.requests == 2
+    assert count(any_store, ties) == 48
+    with any_store.engine.connect() as c:
+        importers = {i for (i,) in c.execute(select(files.c.importer))}
+        runs = sorted(i for (i,) in c.execute(select(ties.c.import_id).distinct()))
+    assert importers == {"collect:bluesky"} and runs == [first.import_id, second.import_id]
