@@ -175,3 +175,27 @@ def test_project_names():
     assert project_names("Red Cedar – a gathering joint venture.", "projects") == ["Red Cedar"]
     assert project_names("A long sentence that has no head at all: really.", "projects") == []
     assert project_names("Red Cedar: a venture.", "issues") == []
+
+
+def test_gather_and_check_post_on_sqlite_and_postgresql(any_store, tmp_path):
+    (tmp_path / "marta.vcf").write_text(VCARD, encoding="utf-8")
+    (tmp_path / "mail.mbox").write_text(MBOX, encoding="utf-8")
+    (tmp_path / "calendar.ics").write_text(ICS, encoding="utf-8")
+    salon.import_paths(
+        any_store,
+        [tmp_path / n for n in ("marta.vcf", "mail.mbox", "calendar.ics")],
+        options=salon.ImportOptions(bodies=True),
+    )
+    kinds = sorted(s.kind for s in gather(any_store))
+    assert kinds == ["meeting", "message", "message", "note"]
+    report = salon.check_post(
+        any_store, "Globex acquisition due diligence review, and Acme closing Lisbon in June."
+    )
+    assert {f.secret.kind for f in report.flags} == {"meeting", "message"}
+
+
+def test_a_contacts_note_goes_with_its_import(fresh_store):
+    first = salon.import_paths(fresh_store, [DATA / "contacts_ios_v30.vcf"])
+    assert len([s for s in gather(fresh_store) if s.kind == "note"]) == 2
+    salon.remove_import(fresh_store, first.import_id)
+    assert gather(fresh_store) == []

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         import_account,
         intelligence,
         intro,
+        remove_account,
+        remove_stakeholder,
         signals,
     )
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
@@ -72,6 +74,8 @@ _MODULES = {
         "import_account",
         "intelligence",
         "intro",
+        "remove_account",
+        "remove_stakeholder",
         "signals",
     ),
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
@@ -158,8 +162,10 @@ __all__ = [
     "people",
     "person",
     "read_as",
+    "remove_account",
     "remove_import",
     "remove_segment",
+    "remove_stakeholder",
     "segments",
     "set_you",
     "signals",
