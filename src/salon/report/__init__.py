@@ -138,6 +138,21 @@ def report(
 
     Raises :class:`~salon.errors.SalonError` for an unknown goal, or with ``pdf`` when no
     Chromium is found (before anything is written).
+
+    Examples
+    --------
+    >>> import salon, tempfile
+    >>> from pathlib import Path
+    >>> store = salon.demo.sample_store()
+    >>> _ = salon.add_goal(store, "qec", objective="learn",
+    ...                    segment="tag:quantum-error-correction", topic="error correction")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = salon.report(store, "qec", folder, pdf=False)
+    ...     page = Path(written.html).read_text(encoding="utf-8")
+    >>> written.sections[:4], written.pdf
+    (['agenda', 'win', 'channels', 'map'], None)
+    >>> "<svg" in page, "<script" in page, "accounts" in written.sections
+    (True, False, False)
     """
     import salon
     from salon.private import private_dir, write_private_text

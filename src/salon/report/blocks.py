@@ -66,6 +66,15 @@ def people_words(people: Any) -> str:
     return ", ".join(words)
 
 
+def num(value: Any) -> float:
+    """A value as a float: 0 for None (a number the plan could not compute).
+
+    >>> num(None), num(2), num("1.5")
+    (0.0, 2.0, 1.5)
+    """
+    return 0.0 if value is None else float(value)
+
+
 def number(value: Any, digits: int = 0) -> str:
     """A number with thousands separators (``digits`` decimals; 2 for a fraction when
     ``digits`` is 0), or the value as it is when not a number.

@@ -17,6 +17,7 @@ from salon.report.blocks import (
     figure,
     kinds,
     notes,
+    num,
     number,
     people_words,
     plural,
@@ -35,7 +36,7 @@ def known_by(part: Mapping[str, Any], segment: Mapping[str, Any]) -> Section:
                 "#": r.get("rank", len(rows) + 1),
                 "who": who(r),
                 "segment members attending": number(r.get("segment_members_attending", 0)),
-                "lift": f"{float(r.get('lift', 0)):.1f}×",
+                "lift": f"{num(r.get('lift')):.1f}×",
                 "to you": towards or "—",
                 "_why": r.get("reason") or kinds(r.get("attention_from_segment")),
             }
@@ -73,19 +74,19 @@ def to_win(part: Mapping[str, Any]) -> Section:
         {
             "#": s.get("rank", i),
             "who": who(s),
-            "adds": f"{float(s.get('marginal_gain', 0)):.1f}",
-            "reach so far": f"{float(s.get('cumulative_share', 0)):.0%}",
+            "adds": f"{num(s.get('marginal_gain')):.1f}",
+            "reach so far": f"{num(s.get('cumulative_share')):.0%}",
             "_why": s.get("reason") or ("in the segment" if s.get("in_segment") else ""),
         }
         for i, s in enumerate(seeds, start=1)
     ]
     lead = "Nobody to win: the segment's attention reaches no one else."
-    if rows and reach:
+    if rows and reach.get("expected_reach") is not None:
         lead = (
             f"Winning these {plural(len(rows), 'person')} is expected to reach "
-            f"{float(reach['expected_reach']):,.0f} of the segment's "
+            f"{num(reach.get('expected_reach')):,.0f} of the segment's "
             f"{number(reach.get('segment_in_graph', 0))} "
-            f"({float(reach.get('expected_share', 0)):.0%})."
+            f"({num(reach.get('expected_share')):.0%})."
         )
     blocks: list[Block] = []
     if rows:
@@ -106,12 +107,12 @@ def to_win(part: Mapping[str, Any]) -> Section:
                 why_column="who",
             )
         )
-    if reach:
+    if reach.get("guaranteed_reach") is not None:
         blocks.append(
             {
                 "kind": "note",
                 "text": "Influence maximisation (IMM): at least "
-                f"{float(reach.get('guaranteed_reach', 0)):,.1f} people are guaranteed "
+                f"{num(reach.get('guaranteed_reach')):,.1f} people are guaranteed "
                 "whatever the draw (1 − 1/e − ε of the best possible choice)"
                 + ("." if reach.get("bound_holds", True) else "; the bound did not hold."),
             }
@@ -146,12 +147,12 @@ def channels(part: Mapping[str, Any]) -> Section:
     blocks: list[Block] = []
     if rows:
         blocks.append({"kind": "heading", "text": "Now"})
-    if any(float(c.get("score") or 0) > 0 for c in now):
+    if any(num(c.get("score")) > 0 for c in now):
         blocks.append(
             figure(
                 charts.bar_chart(
                     [
-                        {"label": r["channel"], "value": max(float(c.get("score") or 0), 0.0)}
+                        {"label": r["channel"], "value": max(num(c.get("score")), 0.0)}
                         for r, c in zip(rows, now, strict=True)
                     ],
                     title="Channel score now (segment, agenda-setters, depth, growth)",
@@ -216,7 +217,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
                 total += float(count)
                 observed.append(total)
         else:
-            observed = [float(f.get("adopters", 0))]
+            observed = [num(f.get("adopters"))]
         series.append({"label": label, "observed": observed, "forecast": points})
         for k, p in enumerate(f.get("forecasts") or []):
             ahead = p.get("months")
@@ -277,14 +278,14 @@ def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
 
 def budget(part: Mapping[str, Any]) -> Section:
     """Section 3: the weekly time budget (``plan["budget"]``)."""
-    cap = float(part.get("hours_per_week", 0))
+    cap = num(part.get("hours_per_week"))
     split = part.get("split") or {}
-    chart_parts = [{"label": k, "hours": float(v)} for k, v in split.items() if float(v) > 0]
+    chart_parts = [{"label": k, "hours": num(v)} for k, v in split.items() if num(v) > 0]
     rows = [
         {
             "what": str(i.get("what", "")),
             "kind": str(i.get("kind", "")),
-            "hours": f"{float(i.get('hours', 0)):g}",
+            "hours": f"{num(i.get('hours')):g}",
             "_why": i.get("reason", ""),
         }
         for i in part.get("items") or []
@@ -335,7 +336,7 @@ def meetings(part: Mapping[str, Any]) -> Section:
                         "city": s.get("city") or "place unknown: ask",
                         "form": s.get("form", ""),
                         "when": s.get("when") or "",
-                        "score": f"{float(s.get('score', 0)):.2f}",
+                        "score": f"{num(s.get('score')):.2f}",
                         "_why": _why(s.get("why")),
                     }
                     for s in suggestions
@@ -356,7 +357,7 @@ def meetings(part: Mapping[str, Any]) -> Section:
                     {
                         "who": who(u),
                         "form": u.get("form", ""),
-                        "score": f"{float(u.get('score', 0)):.2f}",
+                        "score": f"{num(u.get('score')):.2f}",
                         "_why": _why(u.get("why")),
                     }
                     for u in unplaced
@@ -399,7 +400,7 @@ def funnel(part: Mapping[str, Any]) -> Section:
         stages.append({"stage": stage, "people": value, "conversion": conversion})
         previous = value
     first = stages[0]["people"] if stages else 0
-    met = float(reached.get("met", 0))
+    met = num(reached.get("met"))
     lead = (
         f"Of {plural(first, 'person')} in your funnel, {met:,.0f} "
         f"({met / first:.0%}) became a meeting in person."
