@@ -4,7 +4,7 @@ timeline of interactions and meetings across all sources, each with its provenan
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, func, or_, select, update
 
@@ -100,16 +100,19 @@ def person_profile(store: Store, who: str) -> dict[str, Any]:
         pid = resolve_person(c, who)
         mapping = canonical_map(c)
         group = groups(mapping, {pid})[pid]
-        names = dict(c.execute(select(people.c.id, people.c.name)).all())
+        wanted: set[int] = set()
 
-        def name_of(other: int | None) -> str | None:
+        def name_of(other: int | None) -> _Name | None:
+            # Named once the sections are read: only the people they mention are looked up
+            # (not every name in the store).
             if other is None:
                 return None
             kept = mapping.get(other, other)
-            return names.get(kept) or names.get(other) or f"person {kept}"
+            wanted.update((kept, other))
+            return _Name(kept, other)
 
         rows = c.execute(select(people).where(people.c.id.in_(group))).mappings().all()
-        return {
+        profile = {
             "id": pid,
             "name": next((r["name"] for r in rows if r["name"]), None),
             "headline": next((r["headline"] for r in rows if r["headline"]), None),
@@ -125,6 +128,31 @@ def person_profile(store: Store, who: str) -> dict[str, Any]:
             ).scalar_one(),
             "merges": _merges(c, group),
         }
+        names = _names(c, wanted)
+    for section in ("ties", "timeline"):
+        for row in profile[section]:
+            later = row.get("with")
+            if isinstance(later, _Name):
+                row["with"] = (
+                    names.get(later.kept) or names.get(later.other) or f"person {later.kept}"
+                )
+    return profile
+
+
+class _Name(NamedTuple):
+    """A person's name to look up once every section is read: the kept id and the id seen."""
+
+    kept: int
+    other: int
+
+
+def _names(c: Connection, ids: set[int], chunk: int = 20_000) -> dict[int, str | None]:
+    """Names of ``ids``: looked up in chunks, or all at once when they are most people."""
+    if len(ids) > chunk:
+        return dict(c.execute(select(people.c.id, people.c.name)).all())  # type: ignore[arg-type]
+    return dict(
+        c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(sorted(ids)))).all()  # type: ignore[arg-type]
+    )
 
 
 def _identities(c: Connection, group: list[int]) -> list[dict[str, Any]]:
