@@ -5,8 +5,9 @@ each has its JSON twin under ``/api/v1/…``, described by the OpenAPI document 
 
 >>> import salon
 >>> app = create_app(salon.demo.sample_store(), token="t" * 32)
->>> sorted({r.path for r in app.routes} & {"/people", "/api/v1/people"})
-['/api/v1/people', '/people']
+>>> paths = app.openapi()["paths"]
+>>> "/api/v1/people" in paths, "/people" in paths   # pages are not in the API's document
+(True, False)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -179,20 +181,59 @@ def _install_errors(app: FastAPI) -> None:
 
 
 def _install_guard(app: FastAPI, web: WebState) -> None:
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Any) -> Response:
-        response = await _guarded(request, call_next, web)
-        for name, value in security.SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith(("/api/", "/static/")) is False:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(_Guard, web=web)
 
 
-async def _guarded(request: Request, call_next: Any, web: WebState) -> Response:
+class _Guard:
+    """The token check, the CSRF cookie and the security headers, as plain ASGI middleware
+    (cheaper per request than Starlette's BaseHTTPMiddleware)."""
+
+    def __init__(self, app: Any, web: WebState) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        early = _authenticate(request, self.web)
+        fresh_csrf: str | None = None
+        if early is None:
+            csrf = request.cookies.get(self.web.csrf_cookie)
+            if csrf is None:
+                fresh_csrf = csrf = security.new_token()
+            request.state.csrf = csrf
+        page = not request.url.path.startswith(("/api/", "/static/"))
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in security.SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers.append(name, value)
+                if page and "cache-control" not in headers:
+                    headers.append("Cache-Control", "no-store")
+                if fresh_csrf is not None:
+                    cookie = Response()
+                    _set_csrf(cookie, self.web, fresh_csrf)
+                    headers.append("set-cookie", cookie.headers["set-cookie"])
+            await send(message)
+
+        if early is not None:
+            await early(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def _authenticate(request: Request, web: WebState) -> Response | None:
+    """None when the request carries the token (``request.state.auth`` says how), else the
+    response to send instead: the redirect that keeps the printed URL's token in a cookie, or
+    the refusal."""
     path = request.url.path
     if path in OPEN_PATHS:
-        return await call_next(request)
+        request.state.auth = "open"
+        return None
     given = request.query_params.get("token")
     if given is not None and security.same(given, web.token) and not wants_json(request):
         # The printed URL: keep the token in a cookie and show the URL without it.
@@ -207,19 +248,14 @@ async def _guarded(request: Request, call_next: Any, web: WebState) -> Response:
     elif security.same(request.cookies.get(web.token_cookie), web.token):
         request.state.auth = "cookie"
     else:
+        request.state.csrf = ""
         return _error_response(
             request,
             401,
             "This Salon needs its access token: open the URL 'salon serve' printed "
             "(with ?token=…), or send 'Authorization: Bearer TOKEN'.",
         )
-    csrf = request.cookies.get(web.csrf_cookie)
-    fresh = csrf is None
-    request.state.csrf = csrf or security.new_token()
-    response = await call_next(request)
-    if fresh:
-        _set_csrf(response, web, request.state.csrf)
-    return response
+    return None
 
 
 def _set_cookies(response: Response, web: WebState, request: Request) -> None:

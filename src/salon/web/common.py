@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -39,6 +40,10 @@ class WebState:
     #: One analysis at a time: the heavy ones use every core already.
     heavy: threading.Lock = field(default_factory=threading.Lock)
     imports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The store's state and when it was read: read again after :data:`STAMP_SECONDS`, or
+    #: at once after a change made through the app (:func:`changed`).
+    stamp: tuple[str, float] = ("", 0.0)
+    pending: dict[Any, threading.Lock] = field(default_factory=dict)
 
 
 def state(request: Request) -> WebState:
@@ -58,20 +63,48 @@ def store_stamp(store: Store) -> str:
     return json.dumps([base, *seg])
 
 
+#: How long a read of the store's state holds: a change made by another process (the CLI)
+#: shows within this; one made through the app at once.
+STAMP_SECONDS = 1.0
+
+
+def current_stamp(web: WebState) -> str:
+    stamp, at = web.stamp
+    now = time.monotonic()
+    if now - at > STAMP_SECONDS:
+        stamp = store_stamp(web.store)
+        web.stamp = (stamp, now)
+    return stamp
+
+
+def changed(request: Request) -> None:
+    """The app changed the store: read its state again on the next request."""
+    state(request).stamp = ("", 0.0)
+
+
 def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """``compute()``, kept while the store stays as it is (at most ``cache_size`` answers);
-    two requests for one answer compute it once."""
+    two requests for one answer at once compute it once."""
     web = state(request)
-    full = (store_stamp(web.store), *key)
+    full = (current_stamp(web), *key)
     with web.lock:
         if full in web.cache:
             web.cache.move_to_end(full)
             return web.cache[full]
-    value = compute()
-    with web.lock:
-        web.cache[full] = value
-        while len(web.cache) > web.cache_size:
-            web.cache.popitem(last=False)
+        gate = web.pending.setdefault(full, threading.Lock())
+    with gate:
+        with web.lock:
+            if full in web.cache:
+                return web.cache[full]
+        try:
+            value = compute()
+        finally:
+            with web.lock:
+                web.pending.pop(full, None)
+        with web.lock:
+            web.cache[full] = value
+            while len(web.cache) > web.cache_size:
+                web.cache.popitem(last=False)
     return value
 
 
@@ -110,6 +143,12 @@ def salon_error(exc: Exception) -> HTTPException:
         ("No person", "Nobody called", "No segment", "No import", "No goal", "No account")
     )
     return HTTPException(status_code=404 if missing else 400, detail=text)
+
+
+def fast_json(data: Any) -> JSONResponse:
+    """A JSON answer sent as it is (FastAPI's encoder walks every value first: slow for
+    long lists of plain data)."""
+    return JSONResponse(data)
 
 
 def wants_json(request: Request) -> bool:

@@ -25,6 +25,7 @@ from salon.web.common import (
     WebState,
     bad_request,
     cached,
+    changed,
     csrf_protect,
     not_found,
     render,
@@ -135,6 +136,7 @@ def _start(
                     web.store, [path], source=source or None, options=options, progress=progress
                 )
             job.update(state="done", report=report.to_dict(), done=job["total"])
+            web.stamp = ("", 0.0)  # the store changed: read its state again
         except SalonError as exc:
             job.update(state="failed", error=str(exc))
         except Exception as exc:  # reported on the page; never a silent thread death
@@ -208,7 +210,9 @@ def _remove(request: Request, import_id: int) -> dict[str, Any]:
     web = state(request)
     try:
         with web.heavy:
-            return salon.remove_import(web.store, import_id).to_dict()  # type: ignore[no-any-return]
+            removed = salon.remove_import(web.store, import_id).to_dict()
+        changed(request)
+        return removed  # type: ignore[no-any-return]
     except SalonError as exc:
         raise salon_error(exc) from exc
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 import salon
 from salon.errors import SalonError
 from salon.web import derived
-from salon.web.common import bad_request, cached, render, salon_error, state
+from salon.web.common import bad_request, cached, fast_json, render, salon_error, state
 
 router = APIRouter()
 
@@ -119,7 +119,7 @@ def api_people(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    return people_data(request, q, segment, stage, community, offset, limit)
+    return fast_json(people_data(request, q, segment, stage, community, offset, limit))  # type: ignore[return-value]
 
 
 @router.get("/people", response_class=HTMLResponse, include_in_schema=False)
@@ -213,7 +213,7 @@ def _your_tie(request: Request, pid: int) -> dict[str, Any] | None:
 
 @router.get("/api/v1/people/{pid}", tags=["people"], summary="One person across every source")
 def api_person(request: Request, pid: int) -> dict[str, Any]:
-    return person_data(request, pid)
+    return fast_json(person_data(request, pid))  # type: ignore[return-value]
 
 
 @router.get("/people/{pid}", response_class=HTMLResponse, include_in_schema=False)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 import salon
 from salon.errors import SalonError
-from salon.web.common import cached, csrf_protect, heavy, render, salon_error, state
+from salon.web.common import cached, changed, csrf_protect, heavy, render, salon_error, state
 
 router = APIRouter()
 
@@ -58,7 +58,9 @@ def api_goals(request: Request) -> list[dict[str, Any]]:
 def _add(request: Request, new: NewGoal) -> dict[str, Any]:
     store = state(request).store
     options = new.model_dump(exclude={"name"})
-    return _call(lambda: salon.add_goal(store, new.name, **options).to_dict())  # type: ignore[no-any-return]
+    added = _call(lambda: salon.add_goal(store, new.name, **options).to_dict())
+    changed(request)
+    return added  # type: ignore[no-any-return]
 
 
 @router.post(
@@ -133,7 +135,9 @@ def page_plan(request: Request, goal: GoalName) -> HTMLResponse:
 
 def _progress(request: Request, goal: str) -> dict[str, Any]:
     store = state(request).store
-    return _call(lambda: heavy(request, lambda: salon.progress(store, goal)).to_dict())  # type: ignore[no-any-return]
+    measured = _call(lambda: heavy(request, lambda: salon.progress(store, goal)).to_dict())
+    changed(request)
+    return measured  # type: ignore[no-any-return]
 
 
 @router.post(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 import salon
 from salon.errors import SalonError
-from salon.web.common import cached, csrf_protect, heavy, render, salon_error, state
+from salon.web.common import cached, changed, csrf_protect, heavy, render, salon_error, state
 
 router = APIRouter()
 
@@ -45,9 +45,11 @@ def page_segments(request: Request) -> HTMLResponse:
 
 def _add(request: Request, new: NewSegment) -> dict[str, Any]:
     store = state(request).store
-    return _call(  # type: ignore[no-any-return]
+    added = _call(
         lambda: salon.add_segment(store, new.name, new.rule, replace=new.replace).to_dict()
     )
+    changed(request)
+    return added  # type: ignore[no-any-return]
 
 
 @router.post("/api/v1/segments", tags=["segments"], summary="Store a segment (as segment add)")
@@ -73,6 +75,7 @@ def form_add_segment(
 def form_remove_segment(request: Request, name: Name) -> RedirectResponse:
     store = state(request).store
     _call(lambda: salon.remove_segment(store, name))
+    changed(request)
     return RedirectResponse("/segments", status_code=303)
 
 
