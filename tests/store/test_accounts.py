@@ -195,3 +195,31 @@ def test_export_marks_levels_and_leaves_out_what_is_not_asked_for(fresh_store, t
     public = salon.export(fresh_store, tmp_path / "public", levels=("public",))
     assert (tmp_path / "public" / "notes.jsonl").read_text() == ""
     assert public.tables["people"] == everything.tables["people"]
+
+
+def test_an_account_links_its_organisation_and_outlives_its_import():
+    store = salon.demo.sample_store()  # the LinkedIn sample: Sameer Jadhav, Founder at Cardnest
+    salon.add_account(store, "Cardnest")
+    assert salon.account(store, "Cardnest").organization == "Cardnest"
+    salon.add_stakeholder(store, "Cardnest", "Sameer Jadhav", role="champion", level="team")
+    salon.add_stakeholder(store, "Cardnest", "Sameer Jadhav", title="Founder")  # level kept
+    (kept,) = salon.account(store, "Cardnest").stakeholders
+    assert (kept["role"], kept["title"], kept["level"]) == ("champion", "Founder", "team")
+    with pytest.raises(salon.SalonError, match="a stakeholder of account 'Cardnest'"):
+        salon.remove_import(store, 1)
+    assert salon.remove_stakeholder(store, "Cardnest", "Sameer Jadhav").removed == {
+        "stakeholders": 1
+    }
+    with pytest.raises(salon.SalonError, match="is no stakeholder of 'Cardnest'"):
+        salon.remove_stakeholder(store, "Cardnest", "Sameer Jadhav")
+    salon.remove_import(store, 2)
+    removed = salon.remove_import(store, 1).removed
+    assert removed["organizations"] > 0
+    plan = salon.account(store, "Cardnest")  # the account stays, without its organisation
+    assert plan.organization is None and plan.stakeholders == []
+    assert salon.remove_account(store, "Cardnest").removed == {
+        "accounts": 1,
+        "stakeholders": 0,
+        "notes": 0,
+    }
+    assert salon.accounts(store).accounts == []

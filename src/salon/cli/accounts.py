@@ -197,7 +197,10 @@ def account_stakeholder(
     ] = None,
     source: SourceOption = None,
     observed: ObservedOption = None,
-    level: LevelOption = "private",
+    level: Annotated[
+        str | None,
+        typer.Option("--level", help="private (a new stakeholder's default), team or public."),
+    ] = None,
 ) -> None:
     """Add a stakeholder to an account (or update their role, title and reporting line).
 
@@ -218,6 +221,27 @@ def account_stakeholder(
         )
     verb = "Added" if done.added else "Updated"
     console.print(f"{verb} stakeholder {done.detail['person']} of {done.account}.")
+
+
+@account_app.command("remove")
+def account_remove(
+    name: Annotated[str, typer.Argument(help="The account's name.")],
+    stakeholder: Annotated[
+        str | None,
+        typer.Option("--stakeholder", help="Only take this person (an id or a name) off it."),
+    ] = None,
+) -> None:
+    """Delete an account and its plan, or only take one stakeholder off it (people stay).
+
+    Example: salon account remove "Enron Transportation Services" --stakeholder "Lynn Blair"
+    """
+    with _store() as store:
+        if stakeholder is not None:
+            done = salon.remove_stakeholder(store, name, stakeholder)
+        else:
+            done = salon.remove_account(store, name)
+    removed = ", ".join(f"{n} {k}" for k, n in done.removed.items())
+    console.print(f"Removed from '{done.account}': {removed}.")
 
 
 @account_app.command("import")

@@ -43,6 +43,15 @@ class Written(Result):
 
 
 @dataclass(frozen=True)
+class Removed(Result):
+    """What a removal deleted, rows per table (people always stay)."""
+
+    account: str
+    what: str
+    removed: dict[str, int]
+
+
+@dataclass(frozen=True)
 class ImportedAccount(Result):
     """An account plan file written to the store: rows added per table."""
 

@@ -24,6 +24,7 @@ from salon.insights.account_results import (
     ImportedAccount,
     Intelligence,
     Intro,
+    Removed,
     Signals,
     Written,
 )
@@ -206,11 +207,12 @@ def add_stakeholder(
     reports_to: str | int | None = None,
     source: str | None = None,
     observed: str | None = None,
-    level: str = "private",
+    level: str | None = None,
 ) -> Written:
     """Add a person (an id or a name) to an account's stakeholders with a buying role
     (decision_maker, champion, evaluator, procurement, influencer, blocker), a title and
-    whom they report to; adding them again updates what is given.
+    whom they report to, private unless ``level`` says otherwise; adding them again updates
+    what is given.
 
     Examples
     --------
@@ -236,6 +238,39 @@ def add_stakeholder(
     )
     detail = {"person": pid, "role": role, "title": title, "reports_to": boss}
     return Written(account=account, what="stakeholder", added=added, detail=detail)
+
+
+def remove_stakeholder(store: Store, account: str, person: str | int) -> Removed:
+    """Take a person (an id or a name) off an account's stakeholders and its reporting lines;
+    the person and your notes about them stay.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> _ = salon.add_account(store, "Cardnest")
+    >>> _ = salon.add_stakeholder(store, "Cardnest", "Sameer Jadhav", role="champion")
+    >>> salon.remove_stakeholder(store, "Cardnest", "Sameer Jadhav").removed
+    {'stakeholders': 1}
+    """
+    pid = person_id(store, person)
+    gone = db.remove_stakeholder(store, account, pid)
+    return Removed(account=account, what="stakeholder", removed={"stakeholders": gone})
+
+
+def remove_account(store: Store, name: str) -> Removed:
+    """Delete an account with its plan (stakeholders and notes); the people stay.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> _ = salon.add_account(store, "Cardnest")
+    >>> _ = salon.add_note(store, "Seed round closing", field="projects", account="Cardnest")
+    >>> salon.remove_account(store, "cardnest").removed
+    {'accounts': 1, 'stakeholders': 0, 'notes': 1}
+    """
+    return Removed(account=name, what="account", removed=db.remove_account(store, name))
 
 
 def import_account(store: Store, path: str | Path) -> ImportedAccount:

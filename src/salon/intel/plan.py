@@ -101,7 +101,7 @@ def read_plan(path: str | Path) -> dict[str, Any]:
                 "reports_to": _text(item, "reports_to", where),
                 "source": _text(item, "source", where),
                 "observed_at": when(item.get("observed"), where),
-                "level": _choice(_text(item, "level", where) or "private", LEVELS, "level", where),
+                "level": _choice(_text(item, "level", where), LEVELS, "level", where),
                 "where": where,
             }
         )

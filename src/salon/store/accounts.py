@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from salon.errors import SalonError
 from salon.store.bulk import dialect_insert, digest
@@ -221,10 +221,11 @@ def add_stakeholder(
     reports_to: int | None = None,
     source: str | None = None,
     observed_at: int | None = None,
-    level: str = "private",
+    level: str | None = None,
 ) -> bool:
     """Add ``person`` to ``account``'s stakeholders, or update their role, title, reporting
-    line and source (what is given replaces what was); True when new."""
+    line, source and level (what is given replaces what was; a new stakeholder is private
+    unless ``level`` says otherwise); True when new."""
     with store.engine.begin() as c:
         return _add_stakeholder(
             c,
@@ -249,10 +250,11 @@ def _add_stakeholder(
     reports_to: int | None,
     source: str | None,
     observed_at: int | None,
-    level: str,
+    level: str | None,
 ) -> bool:
     check_role(role)
-    check_level(level)
+    if level is not None:
+        check_level(level)
     mapping = canonical_map(c)
     if reports_to is not None and mapping.get(reports_to, reports_to) == mapping.get(
         person, person
@@ -273,24 +275,57 @@ def _add_stakeholder(
         "reports_to": reports_to,
         "source": source,
         "observed_at": observed_at,
+        "level": level,
     }
     values = {k: v for k, v in given.items() if v is not None}
     existing = current.get(mapping.get(person, person))
     if existing is not None:
-        c.execute(
-            update(stakeholders).where(stakeholders.c.id == existing).values(level=level, **values)
-        )
+        if values:
+            c.execute(update(stakeholders).where(stakeholders.c.id == existing).values(**values))
         return False
+    values.setdefault("level", "private")
     c.execute(
         stakeholders.insert().values(
-            account_id=account_id,
-            person_id=person,
-            level=level,
-            created_at=int(time.time()),
-            **values,
+            account_id=account_id, person_id=person, created_at=int(time.time()), **values
         )
     )
     return True
+
+
+def remove_stakeholder(store: Store, account: str, person: int) -> int:
+    """Take ``person`` (and anyone merged with them) off ``account``'s stakeholders, and out of
+    its reporting lines; the rows removed (a SalonError when they were not one)."""
+    with store.engine.begin() as c:
+        account_id = _account_row(c, account)["id"]
+        mapping = canonical_map(c)
+        who = mapping.get(person, person)
+        rows = c.execute(
+            select(stakeholders.c.id, stakeholders.c.person_id, stakeholders.c.reports_to).where(
+                stakeholders.c.account_id == account_id
+            )
+        ).all()
+        gone = [sid for sid, p, _ in rows if mapping.get(p, p) == who]
+        if not gone:
+            raise SalonError(f"Person {person} is no stakeholder of '{account}'.")
+        bosses = [sid for sid, _, b in rows if b is not None and mapping.get(b, b) == who]
+        if bosses:
+            c.execute(
+                update(stakeholders).where(stakeholders.c.id.in_(bosses)).values(reports_to=None)
+            )
+        c.execute(delete(stakeholders).where(stakeholders.c.id.in_(gone)))
+        return len(gone)
+
+
+def remove_account(store: Store, name: str) -> dict[str, int]:
+    """Delete an account with its stakeholders and notes (people stay); rows removed."""
+    with store.engine.begin() as c:
+        account_id = _account_row(c, name)["id"]
+        removed = {}
+        for table in (stakeholders, notes):
+            result = c.execute(delete(table).where(table.c.account_id == account_id))
+            removed[table.name] = result.rowcount
+        c.execute(delete(accounts).where(accounts.c.id == account_id))
+        return {"accounts": 1, **removed}
 
 
 def import_plan(store: Store, plan: dict[str, Any]) -> dict[str, int]:
@@ -320,7 +355,7 @@ def import_plan(store: Store, plan: dict[str, Any]) -> dict[str, int]:
                     reports_to=boss_id,
                     source=item.get("source"),
                     observed_at=item.get("observed_at"),
-                    level=item.get("level", "private"),
+                    level=item.get("level"),
                 )
             except SalonError as exc:
                 raise SalonError(f"{item['where']}: {exc}") from exc
