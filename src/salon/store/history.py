@@ -172,8 +172,8 @@ def _check_intelligence(connection: Connection, import_id: int, pids: list[int])
     if named:
         raise SalonError(
             f"Import {import_id} added people your intelligence refers to "
-            f"({', '.join(sorted(named))}). Remove them from the account ('salon account "
-            "show NAME' lists them) first, then remove the import."
+            f"({', '.join(sorted(named))}). Take them off the account first ('salon account "
+            "remove NAME --stakeholder PERSON'), then remove the import."
         )
 
 
