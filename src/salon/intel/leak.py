@@ -451,9 +451,10 @@ def _find_passages(draft: str, passages: tuple[Secret, ...], thresholds: Thresho
 
 
 def _merge(flags: list[Flag]) -> list[Flag]:
-    """One flag per secret and stretch of the draft: the best, preferring the shorter passage."""
+    """One flag per secret and stretch of the draft: the shortest passage that reveals it (a
+    sentence rather than the pair of sentences around it), then the most similar."""
     kept: list[Flag] = []
-    order = sorted(flags, key=lambda f: (-f.similarity, f.end - f.start, f.start))
+    order = sorted(flags, key=lambda f: (f.end - f.start, -f.similarity, f.start))
     for flag in order:
         if any(k.secret == flag.secret and k.start < flag.end and flag.start < k.end for k in kept):
             continue

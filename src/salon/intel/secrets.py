@@ -84,7 +84,18 @@ def gather(
     max_chars: int = MAX_CHARS,
 ) -> list[Secret]:
     """The store's secrets: notes, names, private messages and meeting titles (see the
-    module's docstring for what each is and the bounds)."""
+    module's docstring for what each is and the bounds), for :func:`check_post`.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.open_store(":memory:")
+    >>> _ = salon.add_account(store, "Globex", domain="globex.example")
+    >>> _ = salon.add_note(store, "Project Falcon: a new billing system.", field="projects",
+    ...                    account="Globex")
+    >>> sorted((s.what, s.text) for s in salon.leak_secrets(store) if s.kind == "name")
+    [('account', 'Globex'), ('domain', 'globex.example'), ('project', 'Project Falcon')]
+    """
     from sqlalchemy import func, select
 
     from salon.store.accounts import intelligence
@@ -206,6 +217,20 @@ def check_post(
     LeakReport
         Each flagged passage with the secret it reveals; ``report.leaks`` is true when
         something private or team-only would leak (``salon check-post`` exits with 3).
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.open_store(":memory:")
+    >>> _ = salon.add_account(store, "Globex")
+    >>> _ = salon.add_note(store, "Globex will move its support team from Lisbon to Porto in "
+    ...                    "June.", field="issues", account="Globex")
+    >>> draft = "Big news: their support team moves from Lisbon to Porto in June. Go Globex!"
+    >>> report = salon.check_post(store, draft)
+    >>> [(f.passage[:23], f.secret.what, f.secret.level) for f in report.flags]
+    [('Big news: their support', 'issues', 'private'), ('Globex', 'account', 'private')]
+    >>> salon.check_post(store, "Porto in June is lovely.").leaks
+    False
     """
     known = gather(store) if secrets is None else secrets
     report = check_draft(text, known, thresholds=thresholds)
