@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 import salon
-from salon.report import build_sections, render_plan
-from salon.report.blocks import number
+from salon.report.blocks import number, people_words
 from salon.report.pdf import find_chromium
 from tests.conftest import run_cli
 
@@ -139,10 +138,8 @@ def test_the_week_meetings_and_milestones_are_the_plans(report):
         if hours:
             assert f"{part}: {hours:g} h" in text["budget"]  # the chart's legend
     for m in plan["milestones"]["items"]:
-        assert (
-            cells(m["label"], m["reason"], number(m["value"]), number(m["target"]))
-            in text["milestones"]
-        )
+        why = m["reason"] + (f" — {people_words(m['people'])}" if m["people"] else "")
+        assert cells(m["label"], why, number(m["value"]), number(m["target"])) in text["milestones"]
 
 
 def test_the_attention_map_draws_the_named_people_and_the_segment(report):
@@ -168,16 +165,27 @@ def test_the_page_loads_nothing(report):
     assert not re.search(r'(?:src|href)="(?!#)', page)
 
 
-def test_private_intelligence_only_with_include_private(quantum, tmp_path):
-    store, _ = quantum
-    plan = salon.plan(store, "trusted-answerer", include_private=True).to_dict()
-    assert plan["accounts"] is not None
-    shown = render_plan(plan, include_private=True)
-    assert "PRIVATE" in shown and "Account intelligence to gather first" in shown
-    assert plan["accounts"]["advice"] in sections_of(shown)["accounts"]
-    public = salon.plan(store, "trusted-answerer").to_dict()
-    assert "accounts" not in public
-    assert "accounts" not in [s["id"] for s in build_sections(public)]
+def test_private_intelligence_only_with_include_private(tmp_path):
+    """The Enron example account (real mail and titles): its gaps are in the report only when
+    asked for, marked private; the public report holds none of them."""
+    from salon.intel.example import NAME, example_store
+
+    store = example_store()
+    salon.add_segment(store, "ets-mail", "all")
+    salon.add_goal(store, "win-ets", objective="sell", segment="ets-mail", accounts=[NAME])
+    private = salon.report(store, "win-ets", tmp_path / "private", include_private=True, pdf=False)
+    public = salon.report(store, "win-ets", tmp_path / "public", pdf=False)
+    assert "accounts" in private.sections and "accounts" not in public.sections
+    assert private.plan is not None
+    gaps = private.plan.to_dict()["accounts"]["gaps"]
+    assert len(gaps) >= 5 and {g["kind"] for g in gaps} >= {"field", "stakeholder"}
+    shown = sections_of(Path(private.html).read_text(encoding="utf-8"))
+    page = Path(public.html).read_text(encoding="utf-8")
+    assert "PRIVATE" in shown["accounts"]
+    for gap in gaps:
+        assert cells(gap["what"], gap["reason"], gap["kind"], gap["account"]) in shown["accounts"]
+        assert gap["what"] not in page
+    assert "PRIVATE" not in page and "Account intelligence" not in page
 
 
 def test_salon_report_command(quantum, tmp_path):

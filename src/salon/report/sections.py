@@ -431,8 +431,11 @@ def funnel(part: Mapping[str, Any]) -> Section:
 def accounts(part: Mapping[str, Any]) -> Section:
     """Section 5 (private): the account intelligence to gather first (``plan["accounts"]``)."""
     gaps = part.get("gaps") or []
-    rows = [_flat(g) for g in gaps]
-    columns = [c for c in dict.fromkeys(k for r in rows for k in r) if c != "_why"]
+    rows = [_flat({k: v for k, v in g.items() if k != "person"}) for g in gaps]
+    # what to find out first, then the rest as the plan gives it
+    order = ["what", "kind", "account"]
+    keys = dict.fromkeys(k for r in rows for k in r if k != "_why")
+    columns = [k for k in order if k in keys] + [k for k in keys if k not in order]
     blocks: list[Block] = []
     if rows:
         blocks.append(table(columns, rows, why_column=columns[0] if columns else None))
@@ -480,16 +483,14 @@ def milestones(part: Mapping[str, Any]) -> Section:
                 "milestone": str(m.get("label") or m.get("milestone", "")),
                 "now": number(m.get("value")),
                 "target": number(target) if target is not None else "",
-                "who": people_words(m.get("people")),
-                "_why": m.get("reason", ""),
+                "_why": _with_people(m.get("reason", ""), m.get("people")),
             }
         )
     blocks: list[Block] = []
     if rows:
-        named = any(r["who"] for r in rows)
         blocks.append(
             table(
-                ["milestone", "now", "target", "who"][: 4 if named else 3],
+                ["milestone", "now", "target"],
                 rows,
                 numeric=("now", "target"),
                 why_column="milestone",
@@ -526,6 +527,12 @@ def milestones(part: Mapping[str, Any]) -> Section:
         "lead": part.get("advice", ""),
         "blocks": blocks,
     }
+
+
+def _with_people(reason: str, people: Any) -> str:
+    """A milestone's reason, then who counts towards it, with what they did."""
+    who = people_words(people)
+    return f"{reason} — {who}" if reason and who else reason or who
 
 
 def about(plan: Mapping[str, Any]) -> Section:
