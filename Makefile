@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 $(BIN)/salon: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $(BIN)/salon
 
 .PHONY: demo test bench fuzz web
@@ -27,7 +27,8 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.
 
 # Every script in bench/ writes bench/results/NAME.txt (header: date, nproc cores, commit).
 BENCH := bench_startup bench_import bench_identity bench_pagerank validate_influence bench_imm \
-	validate_diffusion bench_bass validate_conversation validate_leak bench_collect
+	validate_diffusion bench_bass validate_conversation validate_leak bench_collect bench_scale \
+	bench_web
 bench: $(BIN)/salon
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	set -e; for script in $(BENCH); do $(BIN)/python bench/$$script.py; done

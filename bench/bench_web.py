@@ -1,0 +1,267 @@
+"""The web app's JSON API under load, from a second process on loopback.
+
+A store of N people (default 100,000) is generated as bench_meet.py generates it (a Google
+Contacts CSV of N people in GeoNames cities, a calendar of your meetings with some of them)
+plus the shipped Q&A community's posts, a segment and a goal; `salon serve`'s app runs in
+its own process (uvicorn, one worker, 127.0.0.1 on a free port) and this process sends it
+requests from C concurrent clients (httpx, asyncio) for S seconds per endpoint, bounded in
+count and time, and stops:
+
+- the people list (``/api/v1/people?limit=50``, pages at random offsets),
+- a person's page (``/api/v1/people/ID``, a different person each request),
+- the plan (``/api/v1/plan/GOAL``).
+
+It reports requests/s and p50/p95/p99 latency per endpoint (target p95 under 100 ms for the
+first two), the first (cold) request of each, the same answers from the public function
+called in-process (they must agree) and its time as the ratio, and the plan page's weight
+(HTML, CSS and scripts, raw and gzipped).
+
+Usage: nice -n 10 python bench/bench_web.py [--people 100000] [--clients 50] [--seconds 30]
+       [--store DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import ratio, recorded
+
+import salon
+from salon.importers.base import ImportOptions
+
+TOKEN = "bench-" + "t" * 40
+GOAL = "known-by-askers"
+SEGMENT = ("qec-askers", "tag:quantum-error-correction & platform:quantumcomputing")
+
+SERVER = """
+import sys, uvicorn, salon
+from salon.web.app import create_app
+app = create_app(salon.open_store(sys.argv[1]), token=sys.argv[2], port=int(sys.argv[3]))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning", access_log=False)
+"""
+
+
+def build(folder: Path, people: int) -> Path:
+    from bench_meet import generate
+
+    db = folder / "salon.db"
+    contacts, calendar = generate(folder, people)
+    with salon.open_store(str(db)) as store:
+        started = time.perf_counter()
+        salon.import_paths(store, [calendar])
+        salon.import_paths(store, [contacts])
+        for path, namespace, _ in salon.demo.sample_paths():
+            if namespace == "quantumcomputing":
+                salon.import_paths(store, [path], options=ImportOptions(namespace=namespace))
+        salon.add_segment(store, *SEGMENT)
+        salon.add_goal(
+            store, GOAL, objective="reach", segment=SEGMENT[0], topic="quantum error correction"
+        )
+        count = salon.stats(store).tables["people"]
+        print(f"store: {count:,} people, built in {time.perf_counter() - started:.1f} s")
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(
+    base: str, make_path, clients: int, seconds: float, cap: int = 200_000
+) -> tuple[list[float], int, int]:
+    """``clients`` concurrent clients asking ``make_path()`` until ``seconds`` pass (or
+    ``cap`` requests): the latencies (s), the requests that failed, the requests sent."""
+    import httpx
+
+    latencies: list[float] = []
+    failed = 0
+    sent = 0
+    stop = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as c:
+
+        async def client() -> None:
+            nonlocal failed, sent
+            while time.perf_counter() < stop and sent < cap:
+                sent += 1
+                t = time.perf_counter()
+                try:
+                    response = await c.get(make_path())
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t)
+                failed += not ok
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, failed, sent
+
+
+def quantiles(values: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return q[49] * 1000, q[94] * 1000, q[98] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--store", type=Path, help="Keep the generated store in this folder (reused if there)."
+    )
+    args = parser.parse_args()
+    import httpx
+
+    with recorded(__file__), tempfile.TemporaryDirectory() as tmp:
+        folder = args.store or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ["SALON_CACHE"] = str(folder / "cache")
+        db = folder / "salon.db"
+        if not db.exists():
+            db = build(folder, args.people)
+        else:
+            print(f"store: {folder} (built before)")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(db), TOKEN, str(port)],
+            env={**os.environ, "SALON_CACHE": str(folder / "cache")},
+        )
+        try:
+            headers = {"Authorization": f"Bearer {TOKEN}"}
+            for _ in range(600):
+                try:
+                    httpx.get(base + "/api/v1/goals", headers=headers, timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            run(base, db, args, headers)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def run(base: str, db: Path, args: argparse.Namespace, headers: dict[str, str]) -> None:
+    import httpx
+
+    with salon.open_store(str(db)) as store:
+        total = salon.stats(store).tables["people"]
+        ids = [p.id for p in salon.people(store, limit=10**9)]
+    rng = random.Random(0)
+    endpoints = {
+        "people list": lambda: f"/api/v1/people?limit=50&offset={rng.randrange(0, total - 50)}",
+        "person page": lambda: f"/api/v1/people/{rng.choice(ids)}",
+        "plan": lambda: f"/api/v1/plan/{GOAL}",
+    }
+    print(
+        f"{total:,} people; {args.clients} concurrent clients for {args.seconds:.0f} s per "
+        "endpoint, then 1; one uvicorn worker; the server and the clients share the cores"
+    )
+    # The first request of each: what a user waits for once, before the answer is kept
+    # (the store's answers are kept until an import, merge or segment changes it).
+    print("\nfirst request (cold):")
+    for name, path in (
+        ("people list", "/api/v1/people?limit=50"),
+        ("person page", f"/api/v1/people/{ids[len(ids) // 2]}"),
+        ("plan", f"/api/v1/plan/{GOAL}"),
+    ):
+        t = time.perf_counter()
+        response = httpx.get(base + path, headers=headers, timeout=600)
+        response.raise_for_status()
+        print(f"  {name:<12} {time.perf_counter() - t:8.2f} s")
+    print(
+        f"\n{'endpoint':<12} {'requests':>9} {'failed':>7} {'req/s':>8} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'p99 ms':>8}"
+    )
+    p50s = {}
+    for clients, seconds in ((args.clients, args.seconds), (1, min(args.seconds, 10.0))):
+        print(f"{clients} client{'s' if clients > 1 else ''}, {seconds:.0f} s each:")
+        for name, make in endpoints.items():
+            started = time.perf_counter()
+            latencies, failed, sent = asyncio.run(load(base, make, clients, seconds))
+            elapsed = time.perf_counter() - started
+            p50, p95, p99 = quantiles(latencies)
+            p50s.setdefault(name, p50)
+            target = " (target p95 < 100 ms: " + ("met" if p95 < 100 else "MISSED") + ")"
+            print(
+                f"{name:<12} {sent:>9,} {failed:>7,} {sent / elapsed:>8.1f} {p50:>8.1f} "
+                f"{p95:>8.1f} {p99:>8.1f}{target if name != 'plan' else ''}"
+            )
+    print(
+        "(a closed loop: with C clients each waiting for its answer, latency ≈ C / throughput; "
+        "one client's latency is the service time)"
+    )
+    load1, load5, _ = os.getloadavg()
+    print(f"machine load average during the run: {load1:.1f} (1 min), {load5:.1f} (5 min)")
+    agree(base, db, headers, ids, p50s)
+    weight(base, headers)
+
+
+def agree(
+    base: str, db: Path, headers: dict[str, str], ids: list[int], p50s: dict[str, float]
+) -> None:
+    """The API's answers are the public functions' (called in-process, as the CLI does)."""
+    import httpx
+
+    pid = ids[len(ids) // 3]
+    with salon.open_store(str(db)) as store:
+        t = time.perf_counter()
+        direct = salon.person(store, pid).to_dict()
+        person_s = time.perf_counter() - t
+        plan = salon.plan(store, GOAL, include_private=True).to_dict()
+    api = httpx.get(f"{base}/api/v1/people/{pid}", headers=headers, timeout=60).json()
+    same_person = {k: v for k, v in api.items() if k in direct} == direct
+    api_plan = httpx.get(f"{base}/api/v1/plan/{GOAL}", headers=headers, timeout=600).json()
+    keys = ("agenda_setters", "channels", "budget", "meetings")
+    same_plan = all(api_plan[k] == plan[k] for k in keys)
+    print(
+        f"\nanswers agree with the public functions: person {same_person}, plan {same_plan}"
+        f"\nsalon.person in-process {person_s * 1000:.1f} ms; the API's p50 under load "
+        f"{p50s['person page']:.1f} ms (ratio in-process / API p50 "
+        f"{ratio(person_s * 1000, p50s['person page'])})"
+    )
+    if not (same_person and same_plan):
+        raise SystemExit("the API's answers differ from the public functions'")
+
+
+def weight(base: str, headers: dict[str, str]) -> None:
+    """The plan page's weight: its HTML and every file it loads."""
+    import re
+
+    import httpx
+
+    with httpx.Client(base_url=base, headers=headers, timeout=600) as c:
+        html = c.get(f"/plan/{GOAL}").content
+        assets = re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)
+        sizes = {"HTML": html}
+        for asset in dict.fromkeys(assets):
+            sizes[asset.decode()] = c.get(asset.decode()).content
+    raw = sum(len(b) for b in sizes.values())
+    packed = sum(len(gzip.compress(b)) for b in sizes.values())
+    parts = ", ".join(f"{k} {len(v) / 1024:.1f} KiB" for k, v in sizes.items())
+    print(
+        f"\nplan page weight: {raw / 1024:.1f} KiB ({packed / 1024:.1f} KiB gzipped), "
+        f"{len(sizes)} requests, none external: {parts}"
+    )
+    print(json.dumps({"plan_page_bytes": raw, "gzipped": packed}))
+
+
+if __name__ == "__main__":
+    main()
