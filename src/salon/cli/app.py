@@ -121,10 +121,36 @@ def _main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            envvar="SALON_ENGINE",
+            help="local (NumPy/SciPy, the default) or spark: snapshots, PageRank and adoption "
+            "times run on Apache Spark over the market lake (pip install 'salon[spark]').",
+        ),
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            envvar="SALON_SPARK_MASTER",
+            help="With --engine spark: the Spark master (default local[2]; spark://host:7077, "
+            "yarn, k8s://… for a cluster, which must be able to read the lake).",
+        ),
+    ] = None,
 ) -> None:
     """Salon keeps your network in a private store on this machine; nothing leaves it."""
     _state["db"] = db
     _state["traceback"] = traceback
+    import os
+
+    if engine is not None:
+        if engine.lower() not in ("local", "spark"):
+            raise typer.BadParameter("use local or spark", param_hint="--engine")
+        os.environ["SALON_ENGINE"] = engine.lower()
+    if master is not None:
+        os.environ["SALON_SPARK_MASTER"] = master
 
 
 def _store() -> Store:

@@ -12,6 +12,7 @@ million follower fallacy", ICWSM 2010.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,14 @@ def pagerank(
     n = snapshot.n
     if n == 0:
         return Scores(np.zeros(0), 0, 0.0)
+    if os.environ.get("SALON_ENGINE") == "spark":  # salon --engine spark
+        from salon.lake.spark import pagerank_snapshot
+
+        return Scores(
+            *pagerank_snapshot(
+                snapshot, alpha=alpha, personalization=personalization, tol=tol, max_iter=max_iter
+            )
+        )
     prepared = matrix or transition(snapshot)
     if personalization is None:
         v = np.full(n, 1.0 / n)

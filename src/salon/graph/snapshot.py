@@ -345,6 +345,13 @@ def build_snapshot(
         path = cache_dir() / f"{_store_key(store, connection)}-{spec.key()}-{version}.npz"
         if use_cache and path.exists():
             return _load(path)
+        if os.environ.get("SALON_ENGINE") == "spark":  # salon --engine spark: built on Spark
+            from salon.lake import spark
+
+            snapshot = spark.snapshot(spark.session(), store, spec)
+            if use_cache:
+                _save(snapshot, path)
+            return snapshot
         (src, dst, weight, kind), kind_names = _edges(connection, spec, store)
         mapping = canonical_map(connection)
     if mapping and len(src):

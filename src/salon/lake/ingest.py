@@ -56,6 +56,12 @@ _EDGES = (
     'src BIGINT, dst BIGINT, kind VARCHAR, "at" BIGINT, weight DOUBLE, occurrence INTEGER, '
     "import INTEGER, file_sha256 VARCHAR, line BIGINT"
 )
+#: Lines a plain split on one separator would read differently from ``[\s,;]+``.
+_MIXED = {
+    " ": r"[\t\v\f\r,;]| {2}",
+    "\t": r"[ \v\f\r,;]|\t{2}",
+    ",": r"[\s;]|,{2}",
+}
 #: ``progress(lines read so far)`` while a file is read.
 LineProgress = Callable[[int], None]
 
@@ -159,7 +165,13 @@ def read_columns(
             data, numbers, skip_header = data[1:], numbers[1:], False
         if not len(data):
             continue
-        tokens = pc.split_pattern_regex(data, r"[\s,;]+")
+        # One separator between fields (SNAP's single spaces, a CSV's commas): a plain split,
+        # several times faster than the importer's pattern, which the rest still gets.
+        plain = next((c for c in (" ", "\t", ",") if c in data[0].as_py()), None)
+        mixed = plain is None or pc.any(pc.match_substring_regex(data, _MIXED[plain])).as_py()
+        tokens = (
+            pc.split_pattern_regex(data, r"[\s,;]+") if mixed else pc.split_pattern(data, plain)
+        )
         short = np.flatnonzero(pc.list_value_length(tokens).to_numpy() < width)
         if len(short):
             found = len(tokens[int(short[0])])
@@ -411,10 +423,7 @@ class LakeWriter:
             if ids:
                 landed.promoted = self._promote(ids)
             options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
-            db.execute(
-                f"COPY (SELECT * FROM staged ORDER BY src, dst) TO "
-                f"'{self.staging / edges_file}' {options}"
-            )
+            db.execute(f"COPY staged TO '{self.staging / edges_file}' {options}")
             db.execute(
                 f"COPY (SELECT * FROM new_nodes ORDER BY code) TO "
                 f"'{self.staging / nodes_file}' {options}"

@@ -12,6 +12,7 @@ first follow of an account.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ def adoption_times(store: Store, innovation: str, *, lake: bool = True) -> dict[
     ``lake``, ``channel:``/``platform:`` also count the market lake's timed edges of that
     namespace."""
     kind, _, value = innovation.partition(":")
+    if lake and kind in ("channel", "platform") and os.environ.get("SALON_ENGINE") == "spark":
+        from salon.lake import spark
+
+        return spark.adoption_times(spark.session(), store, innovation)
     if kind not in KINDS or not value:
         raise SalonError(
             f"'{innovation}' is not an innovation. Use KIND:VALUE with KIND one of "

@@ -1,0 +1,474 @@
+"""The Spark engine: the same snapshot, PageRank, components and adoption times, planned and
+distributed by Apache Spark over the lake's Parquet.
+
+``salon --engine spark [--master URL]`` (or ``SALON_ENGINE=spark``, ``SALON_SPARK_MASTER``)
+runs these here instead of in NumPy/SciPy. Everything is a Spark DataFrame: the lake's edge
+partitions read with ``spark.read.parquet``, joined with its nodes and the store's identities
+(which node is which person), weighted by a join with the kinds' weights, windowed by time,
+made symmetric where the kind is, summed per pair. PageRank is power iteration as DataFrame
+joins and aggregations (one Spark job an iteration, the rank vector checkpointed so the plan
+stays short), with the local engine's stopping rule, so both stop at the same iteration.
+Components are min-label propagation. The store's own edges (people you know: a small part)
+are computed by the local engine and handed to Spark as one more DataFrame.
+
+PySpark comes from PyPI (``pip install 'salon[spark]'``) and needs a Java 17 runtime
+(``openjdk-17-jre-headless`` on Debian/Ubuntu). On a cluster, ``--master spark://host:7077``
+(or ``yarn``, ``k8s://…``) and a lake the executors can read (``$SALON_LAKE`` on a shared
+path, HDFS or S3 mounted where Salon runs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from salon.errors import SalonError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from salon.graph.snapshot import GraphSnapshot, SnapshotSpec
+    from salon.store.database import Store
+
+ENGINES = ("local", "spark")
+_sessions: dict[str, SparkSession] = {}
+
+
+def engine() -> str:
+    """The engine chosen (``salon --engine``, else ``$SALON_ENGINE``): local or spark."""
+    chosen = os.environ.get("SALON_ENGINE", "local").lower()
+    if chosen not in ENGINES:
+        raise SalonError(f"Unknown engine '{chosen}': use local or spark.")
+    return chosen
+
+
+class SparkUnavailable(SalonError):
+    """Spark cannot start here; the message says what to install."""
+
+
+def session(master: str | None = None) -> SparkSession:
+    """A Spark session (one per master for the process): ``local[2]`` unless told.
+
+    Raises :class:`SparkUnavailable` naming what to install when PySpark or Java is missing.
+    """
+    master = master or os.environ.get("SALON_SPARK_MASTER") or "local[2]"
+    if master in _sessions:
+        return _sessions[master]
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkUnavailable(
+            "The Spark engine needs PySpark: pip install 'salon[spark]' (or make install)."
+        ) from None
+    java_home = os.environ.get("JAVA_HOME")
+    java = shutil.which("java") or (java_home and os.path.join(java_home, "bin", "java"))
+    if not java or not os.path.exists(java):
+        raise SparkUnavailable(
+            "The Spark engine needs a Java 17 runtime and none was found: install "
+            "openjdk-17-jre-headless (sudo apt-get install openjdk-17-jre-headless) or set "
+            "JAVA_HOME, or run without --engine spark."
+        )
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("salon")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", os.environ.get("SALON_SPARK_PARTITIONS", "4"))
+        .config("spark.sql.adaptive.enabled", "true")
+    )
+    if master.startswith("local"):  # nothing listens beyond this machine
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+            "spark.driver.host", "127.0.0.1"
+        )
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # the JVM did not start (py4j raises several kinds)
+        raise SparkUnavailable(
+            f"Spark did not start ({str(exc).splitlines()[0][:200]}). Check that Java 17 "
+            "(openjdk-17-jre-headless) is installed and JAVA_HOME points to it, and that "
+            f"the master '{master}' is reachable."
+        ) from None
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="salon-spark-"))
+    _sessions[master] = spark
+    return spark
+
+
+def stop() -> None:
+    """Stop every Spark session this process started."""
+    for spark in _sessions.values():
+        spark.stop()
+    _sessions.clear()
+
+
+def _arrow(spark: SparkSession, columns: Mapping[str, np.ndarray]) -> DataFrame:
+    import pyarrow as pa
+
+    return spark.createDataFrame(pa.table({k: pa.array(v) for k, v in columns.items()}))
+
+
+def rows(spark: SparkSession, store: Store, spec: SnapshotSpec | None = None) -> DataFrame:
+    """Every weighted edge of the snapshot, one row per tie or event: ``(src, dst, kind,
+    weight)`` in person ids (merged people mapped to their canonical id), self-loops and
+    non-positive weights dropped. The lake's part is joined, weighted and windowed on Spark;
+    the store's part (your own edges) comes from the local engine."""
+    from pyspark.sql import functions as F
+
+    from salon.graph.snapshot import SYMMETRIC_KINDS, SnapshotSpec, _edges
+    from salon.lake.graph import open_lake
+    from salon.store.merges import canonical_map
+    from salon.store.schema import identities
+
+    spec = spec or SnapshotSpec()
+    with store.engine.connect() as connection:
+        (src, dst, weight, kind), names = _edges(connection, spec)  # the store's own edges
+        mapping = canonical_map(connection)
+        found = open_lake(store, connection)
+        known = []
+        if found is not None:
+            namespaces = sorted(
+                {str(s["namespace"]) for p in found[1].partitions for s in p.sources}
+            )
+            i = identities.c
+            known = connection.execute(
+                identities.select()
+                .with_only_columns(i.platform, i.value, i.person_id)
+                .where(i.platform.in_(namespaces), i.kind == "id")
+            ).all()
+    import pyarrow as pa
+
+    kind_names = pa.array(names or [""], pa.string())
+    parts = [
+        spark.createDataFrame(
+            pa.table(
+                {
+                    "src": pa.array(src, pa.int64()),
+                    "dst": pa.array(dst, pa.int64()),
+                    "kind": kind_names.take(pa.array(kind.astype(np.int64))),
+                    "weight": pa.array(weight, pa.float64()),
+                }
+            )
+        )
+    ]
+    if found is not None:
+        folder, manifest = found
+        lake = spark.read.parquet(*[str(folder / p) for p in manifest.paths("edges")])
+        nodes = spark.read.parquet(*[str(folder / p) for p in manifest.paths("nodes")])
+        people = nodes.select("namespace", "id", "code")
+        if known:
+            ids = spark.createDataFrame(
+                [(str(a), str(b), int(c)) for a, b, c in known],
+                "namespace string, id string, person long",
+            )
+            people = people.join(ids, ["namespace", "id"], "left")
+        else:
+            people = people.withColumn("person", F.lit(None).cast("long"))
+        people = people.select("code", F.coalesce("person", -(F.col("code") + 1)).alias("person"))
+        if spec.kinds is not None:
+            lake = lake.where(F.col("kind").isin(list(spec.kinds)))
+        if spec.since is not None:
+            lake = lake.where(F.col("at").isNull() | (F.col("at") >= spec.since))
+        if spec.until is not None:
+            lake = lake.where(F.col("at").isNull() | (F.col("at") <= spec.until))
+        kinds = [r[0] for r in lake.select("kind").distinct().collect()]
+        weights = spark.createDataFrame(
+            [(k, spec.weight(k), k in SYMMETRIC_KINDS) for k in kinds],
+            "kind string, factor double, symmetric boolean",
+        )
+        weighted = (
+            lake.join(F.broadcast(weights), "kind")
+            .join(people.withColumnRenamed("code", "src").withColumnRenamed("person", "s"), "src")
+            .join(people.withColumnRenamed("code", "dst").withColumnRenamed("person", "d"), "dst")
+            .select(
+                F.col("s").alias("src"),
+                F.col("d").alias("dst"),
+                "kind",
+                (F.greatest(F.col("weight"), F.lit(0.0)) * F.col("factor")).alias("weight"),
+                "symmetric",
+            )
+        )
+        parts.append(weighted.drop("symmetric"))
+        parts.append(
+            weighted.where("symmetric").select(
+                F.col("dst").alias("src"), F.col("src").alias("dst"), "kind", "weight"
+            )
+        )
+    union = parts[0]
+    for part in parts[1:]:
+        union = union.unionByName(part)
+    if mapping:
+        merged = spark.createDataFrame(
+            [(int(a), int(b)) for a, b in mapping.items()], "member long, canonical long"
+        )
+        for column in ("src", "dst"):
+            union = (
+                union.join(F.broadcast(merged), union[column] == merged["member"], "left")
+                .withColumn(column, F.coalesce("canonical", column))
+                .drop("member", "canonical")
+            )
+    return union.where((F.col("src") != F.col("dst")) & (F.col("weight") > 0))
+
+
+def edges(spark: SparkSession, store: Store, spec: SnapshotSpec | None = None) -> DataFrame:
+    """The snapshot's weighted graph on Spark: ``(src, dst, weight)`` summed per pair."""
+    from pyspark.sql import functions as F
+
+    return rows(spark, store, spec).groupBy("src", "dst").agg(F.sum("weight").alias("weight"))
+
+
+def snapshot(spark: SparkSession, store: Store, spec: SnapshotSpec | None = None) -> GraphSnapshot:
+    """The snapshot built on Spark (joins, weights, time windows, merges, sums per pair and
+    kind), collected as the CSR arrays the analytics read, per-kind views included."""
+    import scipy.sparse as sp
+    from pyspark.sql import functions as F
+
+    from salon.graph.snapshot import GraphSnapshot
+
+    table = (
+        rows(spark, store, spec)
+        .groupBy("src", "dst", "kind")
+        .agg(F.sum("weight").alias("weight"), F.count("*").alias("rows"))
+        .toArrow()
+    )
+    src, dst = table["src"].to_numpy(), table["dst"].to_numpy()
+    graph = GraphSnapshot.from_edges(src, dst, table["weight"].to_numpy())
+    n = graph.n
+    u = np.searchsorted(graph.people, src).astype(np.int32)
+    v = np.searchsorted(graph.people, dst).astype(np.int32)
+    kinds = table["kind"].to_numpy(zero_copy_only=False)
+    counts = table["rows"].to_numpy().astype(np.float32)
+    for name in sorted(set(kinds.tolist())):
+        mask = kinds == name
+        m = sp.csr_matrix((counts[mask], (u[mask], v[mask])), shape=(n, n), dtype=np.float32)
+        m.sum_duplicates()
+        graph.kinds[name] = m
+    return graph
+
+
+def pagerank_snapshot(
+    snapshot: GraphSnapshot,
+    *,
+    alpha: float = 0.85,
+    personalization: np.ndarray | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, int, float]:
+    """:func:`salon.graph.influence.pagerank` of a local snapshot, iterated on Spark (what
+    ``salon --engine spark`` runs): scores by node index, iterations, last change."""
+    import pyarrow as pa
+
+    spark = session()
+    coo = snapshot.matrix.tocoo()
+    graph = spark.createDataFrame(
+        pa.table(
+            {
+                "src": pa.array(coo.row.astype(np.int64)),
+                "dst": pa.array(coo.col.astype(np.int64)),
+                "weight": pa.array(coo.data.astype(np.float64)),
+            }
+        )
+    )
+    restart = None
+    if personalization is not None:
+        chosen = np.flatnonzero(np.asarray(personalization) > 0)
+        restart = dict(
+            zip(chosen.tolist(), np.asarray(personalization)[chosen].tolist(), strict=True)
+        )
+    found = pagerank(spark, graph, alpha=alpha, personalization=restart, tol=tol, max_iter=max_iter)
+    values = np.zeros(snapshot.n)
+    values[found.people] = found.values
+    return values, found.iterations, found.error
+
+
+@dataclass
+class SparkScores:
+    """PageRank on Spark: person ids, their scores, iterations and the last L1 change."""
+
+    people: np.ndarray
+    values: np.ndarray
+    iterations: int
+    error: float
+
+
+def pagerank(
+    spark: SparkSession,
+    graph: DataFrame,
+    *,
+    alpha: float = 0.85,
+    personalization: Mapping[int, float] | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+) -> SparkScores:
+    """Power iteration on Spark as :func:`salon.graph.influence.pagerank` does it locally:
+    dangling rank follows the restart distribution; converged when the L1 change is below
+    ``tol × n``. ``graph`` is ``(src, dst, weight)`` (from :func:`edges`);
+    ``personalization`` maps person ids to restart weights (``None``: uniform)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from salon.errors import ConvergenceError
+
+    graph = graph.persist(StorageLevel.MEMORY_AND_DISK)
+    nodes = (
+        graph.select(F.col("src").alias("node"))
+        .union(graph.select(F.col("dst").alias("node")))
+        .distinct()
+    )
+    out = graph.groupBy("src").agg(F.sum("weight").alias("out"))
+    links = (
+        graph.join(out, "src").select("src", "dst", (F.col("weight") / F.col("out")).alias("p"))
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    n = nodes.count()
+    if n == 0:
+        return SparkScores(np.zeros(0, np.int64), np.zeros(0), 0, 0.0)
+    if personalization is None:
+        restart = nodes.withColumn("v", F.lit(1.0 / n))
+    else:
+        given = spark.createDataFrame(
+            [(int(k), float(w)) for k, w in personalization.items() if w > 0], "node long, w double"
+        ).join(nodes, "node")
+        total = given.agg(F.sum("w")).collect()[0][0]
+        if not total:
+            raise ValueError("the personalisation vector has no weight")
+        restart = nodes.join(given, "node", "left").select(
+            "node", (F.coalesce("w", F.lit(0.0)) / total).alias("v")
+        )
+    dangles = nodes.join(out.withColumnRenamed("src", "node"), "node", "left").select(
+        "node", F.col("out").isNull().alias("dangling")
+    )
+    base = restart.join(dangles, "node").localCheckpoint()
+    rank = base.select("node", F.col("v").alias("r"), "v", "dangling").localCheckpoint()
+    error = float("inf")
+    mass = rank.where("dangling").agg(F.sum("r")).collect()[0][0] or 0.0
+    for iteration in range(1, max_iter + 1):
+        spread = (
+            links.join(rank.select(F.col("node").alias("src"), "r"), "src")
+            .groupBy("dst")
+            .agg(F.sum(F.col("r") * F.col("p")).alias("s"))
+            .withColumnRenamed("dst", "node")
+        )
+        new = (
+            rank.join(spread, "node", "left")
+            .select(
+                "node",
+                (
+                    alpha * F.coalesce("s", F.lit(0.0))
+                    + alpha * mass * F.col("v")
+                    + (1 - alpha) * F.col("v")
+                ).alias("r_new"),
+                "r",
+                "v",
+                "dangling",
+            )
+            .localCheckpoint()
+        )
+        change, mass = new.agg(
+            F.sum(F.abs(F.col("r_new") - F.col("r"))),
+            F.sum(F.when(F.col("dangling"), F.col("r_new")).otherwise(F.lit(0.0))),
+        ).collect()[0]
+        error = float(change)
+        rank = new.select("node", F.col("r_new").alias("r"), "v", "dangling")
+        if error < n * tol:
+            table = rank.select("node", "r").toArrow()
+            order = np.argsort(table["node"].to_numpy())
+            graph.unpersist()
+            links.unpersist()
+            return SparkScores(
+                table["node"].to_numpy()[order], table["r"].to_numpy()[order], iteration, error
+            )
+    raise ConvergenceError(
+        f"PageRank on Spark did not converge in {max_iter} iterations (error {error:.2e})."
+    )
+
+
+def components(spark: SparkSession, graph: DataFrame, *, max_iter: int = 1000) -> dict[int, int]:
+    """Weak components by min-label propagation on Spark: ``{person: smallest person id of
+    their component}``, the labels of :func:`salon.graph.components.components`."""
+    from pyspark.sql import functions as F
+
+    both = (
+        graph.select("src", "dst")
+        .union(graph.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+        .distinct()
+        .localCheckpoint()
+    )
+    label = both.select(F.col("src").alias("node")).distinct().withColumn("label", F.col("node"))
+    label = label.localCheckpoint()
+    for _ in range(max_iter):
+        offered = (
+            both.join(label.withColumnRenamed("node", "src"), "src")
+            .groupBy("dst")
+            .agg(F.min("label").alias("offer"))
+            .withColumnRenamed("dst", "node")
+        )
+        new = (
+            label.join(offered, "node", "left")
+            .select(
+                "node",
+                F.least("label", F.coalesce("offer", "label")).alias("label"),
+                (F.coalesce("offer", "label") < F.col("label")).alias("changed"),
+            )
+            .localCheckpoint()
+        )
+        changed = new.where("changed").count()
+        label = new.select("node", "label")
+        if not changed:
+            break
+    table = label.toArrow()
+    return dict(
+        zip(table["node"].to_numpy().tolist(), table["label"].to_numpy().tolist(), strict=True)
+    )
+
+
+def adoption_times(spark: SparkSession, store: Store, innovation: str) -> dict[int, float]:
+    """``{person: first time}`` for ``channel:NAME`` or ``platform:NAME``: the store's part
+    from the local engine, the lake's (each node's first timed edge in namespace NAME) as a
+    Spark join and aggregation, merged by the earliest; other kinds are the store's alone."""
+    from pyspark.sql import functions as F
+
+    from salon.lake.graph import open_lake
+    from salon.store import adoptions
+    from salon.store.merges import canonical_map
+    from salon.store.schema import identities
+
+    kind, _, value = innovation.partition(":")
+    with store.engine.connect() as connection:
+        found = open_lake(store, connection) if kind in ("channel", "platform") else None
+        mapping = canonical_map(connection)
+        known = connection.execute(
+            identities.select()
+            .with_only_columns(identities.c.value, identities.c.person_id)
+            .where(identities.c.platform == value, identities.c.kind == "id")
+        ).all()
+    local = adoptions.adoption_times(store, innovation, lake=False)
+    if found is None:
+        return local
+    folder, manifest = found
+    lake = spark.read.parquet(*[str(folder / p) for p in manifest.paths("edges")])
+    nodes = spark.read.parquet(*[str(folder / p) for p in manifest.paths("nodes")])
+    firsts = (
+        lake.where(F.col("at").isNotNull())
+        .join(
+            nodes.where(F.col("namespace") == value).select(F.col("code").alias("src"), "id"), "src"
+        )
+        .groupBy("src", "id")
+        .agg(F.min("at").alias("first"))
+    )
+    if known:
+        ids = spark.createDataFrame([(str(a), int(b)) for a, b in known], "id string, person long")
+        firsts = firsts.join(ids, "id", "left")
+    else:
+        firsts = firsts.withColumn("person", F.lit(None).cast("long"))
+    rows = firsts.select(F.coalesce("person", -(F.col("src") + 1)).alias("p"), "first").collect()
+    out = dict(local)
+    for pid, first in rows:
+        pid = mapping.get(pid, pid)
+        if pid not in out or first < out[pid]:
+            out[pid] = float(first)
+    return out
