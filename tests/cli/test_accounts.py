@@ -64,6 +64,18 @@ def test_gaps_intro_and_signals_print_their_evidence(db):
     assert "New Mexico Power Plant Project" in found["signals"][0]["text"]
 
 
+def test_a_private_note_about_a_person(db):
+    import salon
+
+    done = run_cli("note", "Rod Hayslett", "Prefers numbers before the meeting", db=db)
+    assert done.returncode == 0 and "(private)" in done.stdout
+    with salon.open_store(str(db)) as store:
+        kept = [n for n in salon.intelligence(store).notes if n["person"] == "Rod Hayslett"]
+    assert [(n["field"], n["text"], n["account"]) for n in kept] == [
+        ("note", "Prefers numbers before the meeting", None)
+    ]
+
+
 def test_mistakes_are_one_sentence(db, tmp_path):
     done = run_cli("account", "show", "Globex", db=db)
     assert done.returncode == 1 and "No account 'Globex'" in done.stderr

@@ -179,6 +179,30 @@ def account_note(
     )
 
 
+@app.command("note")
+def person_note(
+    person: Annotated[str, typer.Argument(help="Whom it is about: an id or a name.")],
+    text: Annotated[str, typer.Argument(help="What you know about them.")],
+    source: SourceOption = None,
+    level: LevelOption = "private",
+    observed: ObservedOption = None,
+) -> None:
+    """Keep a private note about a person (never shown in their public facts; 'salon
+    check-post' keeps it out of your posts).
+
+    Example: salon note "Rod Hayslett" "Prefers numbers before the meeting" --observed 2002-02-12
+    """
+    with _store() as store:
+        done = salon.add_note(
+            store, text, person=person, source=source, observed=observed, level=level
+        )
+    console.print(
+        f"Noted about person {done.detail['person']} ({level})."
+        if done.added
+        else "That note is kept already."
+    )
+
+
 @account_app.command("stakeholder")
 def account_stakeholder(
     name: Annotated[str, typer.Argument(help="The account's name.")],
