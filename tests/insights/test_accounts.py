@@ -229,3 +229,19 @@ def test_the_plan_uses_the_real_titles_of_the_enron_table():
     for note in plan["notes"]:
         for quoted in note["source"].removeprefix("mail: ").split("; "):
             assert quoted.removeprefix("RE: ") in subjects, quoted
+
+
+def test_the_example_in_a_store_that_knows_you_already():
+    """As the demo loads it: beside the LinkedIn sample, whose owner is you. Jeff's mail is
+    his unless it is imported as yours (--mine merges him into you)."""
+    theirs = salon.demo.sample_store()
+    load_example(theirs)
+    gaps = salon.account_gaps(theirs, NAME)
+    assert len(gaps.unmet) == 7 and not any(u["paths"] for u in gaps.unmet)
+    mine = salon.demo.sample_store()
+    load_example(mine, mine=True)
+    you = salon.people(mine, limit=1)[0]
+    assert you.name == "Kabir Mehta" and "email: jeff.dasovich@enron.com" in you.identities
+    gaps = salon.account_gaps(mine, NAME)
+    horton = next(u for u in gaps.unmet if u["name"] == "Stanley Horton")
+    assert horton["paths"][0]["names"][1:] == ["Shelley Corman", "Rod Hayslett", "Stanley Horton"]

@@ -39,12 +39,15 @@ class ExampleAccount:
     intro: Any
 
 
-def load_example(store: Any) -> dict[str, int]:
-    """Import the example's mail and calendar into ``store`` (their owner, Jeff Dasovich, is
-    you when the store is empty) and load its plan; rows the plan added."""
+def load_example(store: Any, *, mine: bool = False) -> dict[str, int]:
+    """Import the example's mail and calendar into ``store`` and load its plan; rows the plan
+    added. Their owner, Jeff Dasovich, is you in an empty store; in a store that knows you
+    already his mail is his (warm paths start from you, who knows none of his colleagues)
+    unless ``mine`` makes it yours (``salon import --mine``: he is merged into you)."""
     import salon
 
-    salon.import_paths(store, [path(f) for f in FILES])
+    options = salon.ImportOptions(mine=mine)
+    salon.import_paths(store, [path(f) for f in FILES], options=options)
     return salon.import_account(store, path(PLAN)).added
 
 

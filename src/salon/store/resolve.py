@@ -242,7 +242,7 @@ class PeopleMixin:
             why = "an account of yours" if yours else "someone else's account"
             if not yours and self.mine:
                 yours, why = True, "--mine"
-                self._self_conflicts.append(held[0])
+                self._self_conflicts.append((owner, held[0][0]))  # (person, key)
         elif self.mine:
             owner, yours, why = you, True, "--mine"
         else:
