@@ -28,7 +28,7 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.
 # Every script in bench/ writes bench/results/NAME.txt (header: date, nproc cores, commit).
 BENCH := bench_startup bench_import bench_identity bench_pagerank validate_influence bench_imm \
 	validate_diffusion bench_bass validate_conversation validate_leak bench_collect bench_scale \
-	bench_web
+	bench_web bench_plan
 bench: $(BIN)/salon
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	set -e; for script in $(BENCH); do $(BIN)/python bench/$$script.py; done

@@ -16,7 +16,7 @@ def _email_eu():
 
 def test_partition_and_reproducibility():
     g, _ = _email_eu()
-    a, b = leiden(g, seed=3, runs=3), leiden(g, seed=3, runs=3)
+    a, b = leiden(g, seed=3, runs=3), leiden(g, seed=3, runs=3, use_cache=False)
     assert np.array_equal(a.membership, b.membership)
     assert a.sizes().sum() == g.n  # a partition: every node in exactly one community
     assert list(a.sizes()) == sorted(a.sizes(), reverse=True)
@@ -57,3 +57,21 @@ def test_bounded_iterations_keep_quality():
     g, _ = _email_eu()
     assert ITERATIONS == 2
     assert leiden(g, seed=0).modularity > 0.40
+
+
+def test_a_partition_is_read_back_for_the_same_graph(monkeypatch):
+    g = GraphSnapshot.from_edges([1, 2, 3, 4, 5, 6, 3], [2, 3, 1, 5, 6, 4, 4])
+    first = leiden(g, seed=1)
+    import igraph
+
+    def no_leiden(*args, **kwargs):
+        raise AssertionError("Leiden ran again")
+
+    monkeypatch.setattr(igraph.Graph, "community_leiden", no_leiden)
+    again = leiden(g, seed=1)
+    assert np.array_equal(first.membership, again.membership)
+    assert again.modularity == first.modularity
+    with pytest.raises(AssertionError, match="ran again"):
+        leiden(g, seed=2)  # another seed is another partition
+    with pytest.raises(AssertionError, match="ran again"):
+        leiden(g, seed=1, use_cache=False)

@@ -8,9 +8,12 @@ communities", Scientific Reports 9:5233 (2019).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +47,11 @@ LARGE_RUNS = 3
 #: a graph of 300,000 nodes for a modularity gain in the third decimal).
 ITERATIONS = 2
 
+#: Partitions kept on disk (``$SALON_CACHE/communities``), the most recently used: a
+#: partition is a pure function of the graph, the seed and the parameters, so a later command
+#: on an unchanged store (``salon where``, ``salon plan``) reads it instead of running Leiden.
+CACHED_PARTITIONS = 16
+
 #: Told (run, runs) as each Leiden run starts, e.g. to update a spinner.
 Progress = Callable[[int, int], None]
 
@@ -74,6 +82,7 @@ def leiden(
     weighted: bool = True,
     runs: int | None = None,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> Partition:
     """Leiden communities maximising modularity (``resolution`` = γ), reproducible by ``seed``.
 
@@ -81,7 +90,8 @@ def leiden(
     ``seed × runs`` onwards), :data:`ITERATIONS` iterations each, and keeps the partition of
     highest modularity, which is both better and far more stable than one run. A pair's
     weight is the attention both ways, so reciprocated ties bind more. ``progress`` is told
-    each run as it starts.
+    each run as it starts. The partition is kept on disk (:data:`CACHED_PARTITIONS`) and read
+    back for the same graph and parameters, unless ``use_cache`` is False.
 
     Examples
     --------
@@ -93,9 +103,13 @@ def leiden(
         return Partition(np.zeros(0, dtype=np.int64), 0.0)
     import igraph
 
+    runs = max(default_runs(snapshot.n) if runs is None else runs, 1)
+    path = _cache_path(snapshot, resolution, seed, weighted, runs, igraph.__version__)
+    cached = _load(path) if use_cache else None
+    if cached is not None:
+        return cached
     graph = undirected(snapshot.matrix)
     weights = "weight" if weighted else None
-    runs = max(default_runs(snapshot.n) if runs is None else runs, 1)
     best = None
     previous = random.getstate()
     try:
@@ -125,4 +139,46 @@ def leiden(
     renumber[order] = np.arange(len(order))
     membership = renumber[raw]
     quality = graph.modularity(membership.tolist(), weights=weights)
-    return Partition(membership, float(quality))
+    found = Partition(membership, float(quality))
+    if use_cache:
+        _save(found, path)
+    return found
+
+
+def _cache_path(
+    snapshot: GraphSnapshot, resolution: float, seed: int, weighted: bool, runs: int, version: str
+) -> Path:
+    """The partition's file: named by a digest of the graph and every parameter."""
+    digest = hashlib.blake2b(digest_size=20)
+    matrix = snapshot.matrix
+    for array in (matrix.indptr, matrix.indices, matrix.data):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(f"{resolution!r}|{seed}|{weighted}|{runs}|{ITERATIONS}|{version}".encode())
+    base = os.environ.get("SALON_CACHE") or Path.home() / ".cache" / "salon"
+    return Path(base) / "communities" / f"{digest.hexdigest()}.npz"
+
+
+def _load(path: Path) -> Partition | None:
+    try:
+        with np.load(path) as saved:
+            found = Partition(saved["membership"].astype(np.int64), float(saved["modularity"]))
+        os.utime(path)  # recently used: kept longest
+        return found
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _save(found: Partition, path: Path) -> None:
+    """Write the partition 0600 in a folder created 0700 (it says who is with whom), keeping
+    the :data:`CACHED_PARTITIONS` most recently used."""
+    from salon.private import open_private, private_dir
+
+    try:
+        private_dir(path.parent)
+        with open_private(path, "wb") as out:
+            np.savez(out, membership=found.membership, modularity=found.modularity)
+        older = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in older[CACHED_PARTITIONS:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # a cache that cannot be written is only slower
+        pass

@@ -352,3 +352,18 @@ def _meetings_with(
         out[who]["meetings"] += 1
         if start is not None and (out[who]["last"] is None or start > out[who]["last"]):
             out[who]["last"] = int(start)
+
+
+def your_channels(store: Store, you: list[int]) -> dict[str, int]:
+    """Your posts per channel (a post's channel, else its platform, as
+    :func:`salon.me` names them), most first."""
+    if not you:
+        return {}
+    with store.engine.connect() as c:
+        mapping = canonical_map(c)
+        mine = sorted({m for g in groups(mapping, set(you)).values() for m in g} | set(you))
+        name = func.coalesce(posts.c.channel, posts.c.platform)
+        rows = c.execute(
+            select(name, func.count()).where(posts.c.author_id.in_(mine)).group_by(name)
+        ).all()
+    return dict(sorted(((str(k), int(n)) for k, n in rows), key=lambda kv: (-kv[1], kv[0])))

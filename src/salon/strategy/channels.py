@@ -1,6 +1,6 @@
 """The plan's channels: where the conversation is now, where the segment will be in 6–12
 months, and where to stop spending time — from :func:`salon.where`, :func:`salon.lead_lag`,
-:func:`salon.forecast` and :func:`salon.me`, never recomputed here."""
+:func:`salon.forecast`, never recomputed here, and your own posts per channel."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from salon import insights
 from salon.errors import SalonError
 from salon.store.database import Store
+from salon.store.goals import your_channels
 from salon.strategy import advice
 
 #: Channels forecast per plan (each costs a fit with 200 bootstrap refits), and the most
@@ -210,22 +211,17 @@ def leave_channels(
         if not c["segment_present"]:
             rows.append({"channel": c["channel"], "reason": c["reason"], "evidence": c["evidence"]})
     present = {_bare(c["channel"]) for c in now if c["segment_present"]}
-    if you is not None:
-        try:
-            mine = insights.me(store).to_dict()["channels"]
-        except SalonError:
-            mine = []
-        for c in mine:
-            if c.get("posts") and _bare(str(c["channel"])) not in present:
-                rows.append(
-                    {
-                        "channel": str(c["channel"]),
-                        "reason": f"you posted {advice.plural(c['posts'], 'time')} here, but "
-                        f"neither the segment nor its agenda-setters talk "
-                        f"{'about ' + topic + ' ' if topic else ''}here",
-                        "evidence": {k: v for k, v in c.items() if k != "channel"},
-                    }
-                )
+    for channel, count in your_channels(store, [] if you is None else [you]).items():
+        if _bare(channel) not in present:
+            rows.append(
+                {
+                    "channel": channel,
+                    "reason": f"you posted {advice.plural(count, 'time')} here, but neither the "
+                    f"segment nor its agenda-setters talk {'about ' + topic + ' ' if topic else ''}"
+                    "here",
+                    "evidence": {"your_posts": count},
+                }
+            )
     for f in later:
         size = f["segment_size"] or 0
         if f["growth"] < 0.5 and size and f["adopters"] / size < 0.1:

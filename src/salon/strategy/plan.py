@@ -8,7 +8,7 @@ timed:
 2. **channels** — :func:`salon.where` for the goal's topic and :func:`salon.lead_lag` (where
    the conversation and the agenda-setters are now), **forecast** — :func:`salon.forecast`
    for the first channels (where the segment will be in 6–12 months, with intervals), and the
-   channels to leave (:func:`salon.me`: where you post but the segment is not);
+   channels to leave (where you post but the segment is not);
 3. **budget** — the week's social time, capped at the goal's hours
    (:mod:`salon.strategy.budget`);
 4. **meetings** — :func:`salon.meet` on the store's calendar, :func:`salon.nudges`,
