@@ -171,6 +171,16 @@ def later_channels(
             "model": data["model"]["chosen"],
             "growth": round(last["adopters"] - data["adopters"], 1),
             "reason": _forecast_reason(data, forecasts),
+            "observed": data["observed"],
+            "path": [
+                {
+                    "horizon": f["horizon"],
+                    "adopters": round(f["adopters"], 2),
+                    "low": round(f["low"], 2),
+                    "high": round(f["high"], 2),
+                }
+                for f in outlook.path
+            ],
         }
         full = data["segment_size"] is not None and data["adopters"] >= data["segment_size"]
         (full_rows if full else open_rows).append(row)

@@ -53,22 +53,30 @@ class Plan(Result):
       ``rank, person, name, ppr, lift, attention_from_segment, segment_members_attending,
       followers, k_core, attention_to_you`` (kinds → count, what they did towards you),
       ``reason``); ``to_win`` (IMM seeds: ``rank, person, name, marginal_gain,
-      cumulative_share, in_segment, reason``); ``reach`` (``expected_reach,
-      expected_share, segment_in_graph, guaranteed_reach, bound_holds``); ``notes``.
+      cumulative_share, in_segment, reason``; never you); ``reach`` (``expected_reach,
+      expected_share, segment_in_graph, guaranteed_reach, bound_holds``: the last two None
+      when you were left out of IMM's seeds); ``your_seed`` (your own seed when IMM picked
+      you, else None); ``notes``.
     - ``channels`` (2): ``advice``; ``now`` (``channel, score, segment_present,
       agenda_setters`` (names), ``evidence``, ``lag_months`` (or None), ``reason``);
       ``later`` (forecasts: ``channel, period, adopters, segment_size, forecasts``
-      (``horizon, months, adopters, low, high``), ``model, growth, reason``); ``leave``
-      (``channel, reason, evidence``); ``topic``; ``notes``.
+      (``horizon, months, adopters, low, high``), ``model, growth, reason``, ``observed``
+      (the segment's adoptions per period so far) and ``path`` (the forecast 1..horizon
+      periods ahead: ``horizon, adopters, low, high``)); ``leave`` (``channel, reason,
+      evidence``); ``topic``; ``notes``.
     - ``budget`` (3): ``advice``; ``hours_per_week`` (the cap); ``split`` (``channels,
       conversations, offline`` → hours); ``items`` (``kind`` channel / conversation /
       offline, ``what``, ``person`` or None, ``hours``, ``reason``); ``heads_down``
-      (sentence).
+      (sentence); ``reasons`` (why the split is what it is).
     - ``meetings`` (4): ``advice``; ``trips`` (``city, from, to, reason``); ``suggestions``
-      (``person, name, city, form, when, score, why``); ``reconnect`` (nudges: ``person,
-      name, reason``); ``funnel`` (stage → reached); ``notes``.
-    - ``accounts`` (5, only with ``include_private``; left out otherwise): ``advice``,
-      ``gaps`` (the intelligence to gather first), ``notes``.
+      (``person, name, city, form, when, score, why``); ``unplaced`` (worth meeting, place
+      unknown: ``person, name, why``); ``reconnect`` (nudges: ``person, name, reason``);
+      ``funnel`` (``people``, ``reached``: stage → relationships that reached it);
+      ``notes``.
+    - ``accounts`` (5, only with ``include_private``; left out otherwise, and the goal's
+      ``accounts`` are then []): ``advice``, ``gaps`` (most needed first: ``account, kind``
+      role / field / stakeholder, ``what, reason``, ``person`` for a stakeholder),
+      ``accounts`` (each account's :func:`salon.account_gaps` answer), ``notes``.
     - ``milestones`` (6): ``advice``; ``items`` (``milestone, label, value, target,
       people`` (who, with their kinds), ``reason``); ``history`` (milestone → list of
       ``{"measured_at", "value"}`` from ``salon progress``).
