@@ -40,18 +40,24 @@ def test_the_maps_edges_are_the_attention_graphs(tmp_path):
     setters = [r["person"] for r in found.influencers]
     data = attention_map_data(store, "tag:quantum-algorithms", setters=setters, max_members=10)
     snapshot = build_snapshot(store, snapshot_spec())
-    for edge in data["edges"]:
+    members = {n["id"] for n in data["nodes"] if n["role"] == "member"}
+    for edge in [e for e in data["edges"] if not e.get("you")]:
         i, j = snapshot.index([edge["source"], edge["target"]])
         assert edge["weight"] == pytest.approx(snapshot.matrix[i, j])
-        assert edge["target"] in setters
-    members = [n for n in data["nodes"] if n["role"] == "member"]
+        assert edge["source"] in members
+        assert edge["target"] in (members if edge.get("within") else setters)
+    assert any(e.get("within") for e in data["edges"])  # the segment's own conversation
     assert len(members) == data["members_shown"] == 10 <= data["members_attending"]
     # the members shown are those paying the named people the most attention
     paid = {
-        m["id"]: sum(e["weight"] for e in data["edges"] if e["source"] == m["id"]) for m in members
+        m: sum(e["weight"] for e in data["edges"] if e["source"] == m and not e.get("within"))
+        for m in members
     }
     assert min(paid.values()) > 0
     labels = {n["id"]: n["label"] for n in data["nodes"] if n["role"] == "setter"}
     assert labels == {r["person"]: r["name"] for r in found.influencers}
+    # with room for everyone, the whole segment is drawn, the attentive first
+    everyone = attention_map_data(store, "tag:quantum-algorithms", setters=setters)
+    assert everyone["members_shown"] == everyone["members_in_graph"] == found.members_in_graph
     you = [n for n in data["nodes"] if n["role"] == "you"]
     assert len(you) == 1 and (you[0]["x"], you[0]["y"]) == (0.5, 0.5)

@@ -151,7 +151,7 @@ def test_the_attention_map_draws_the_named_people_and_the_segment(report):
     for row in agenda["known_by"] + agenda["to_win"]:
         label = row["name"] if len(row["name"]) <= 26 else row["name"][:25] + "…"
         assert f">{label}</text>" in drawn
-    members = re.search(r"The ([\d,]+) segment members paying them", sections_of(page)["map"])
+    members = re.search(r"Outer ring: ([\d,]+) of the segment's", sections_of(page)["map"])
     assert members
     # one grey dot a member shown, and one in the legend
     assert drawn.count('r="4" fill="#999999"') == int(members.group(1).replace(",", "")) + 1

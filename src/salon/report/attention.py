@@ -5,7 +5,8 @@ the people to win, and where you stand — the nodes and edges of
 The layout is plain geometry, the same on every run: you in the centre, the named people
 (agenda-setters, people to win) on an inner ring, and the segment members who attend to them
 on an outer ring, each placed by the weighted mean angle of the named people they attend to
-(so their lines stay short), then spread evenly in that order.
+(so their lines stay short), then spread evenly in that order; members who attend to none of
+them come last, and the attention among the members is drawn too (lighter).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def ring_layout(
     for m, attention in members.items():
         sx = sum(w * math.cos(angle[p]) for p, w in attention.items() if p in angle)
         sy = sum(w * math.sin(angle[p]) for p, w in attention.items() if p in angle)
-        preferred.append((math.atan2(sy, sx) % (2 * math.pi), m))
+        quiet = sx == 0 and sy == 0  # attends to none of them: after the others
+        preferred.append((quiet, math.atan2(sy, sx) % (2 * math.pi), m))
     preferred.sort()
+    preferred = [(a, m) for _, a, m in preferred]
     for k, (_, m) in enumerate(preferred):
         a = preferred[0][0] + 2 * math.pi * k / max(len(preferred), 1)
         at[m] = (0.5 + OUTER * math.cos(a), 0.5 + OUTER * math.sin(a))
@@ -58,11 +61,13 @@ def attention_map_data(
     names: dict[int, str] | None = None,
     max_members: int = 80,
 ) -> dict[str, Any]:
-    """The nodes and edges of the segment's attention map (see the module's docstring): the
-    ``max_members`` segment members paying the most attention to ``setters`` and ``to_win``
-    (person ids), every attention edge between them and those named, and yours.
+    """The nodes and edges of the segment's attention map (see the module's docstring): up to
+    ``max_members`` segment members, those paying the most attention to ``setters`` and
+    ``to_win`` (person ids) first, then the most active in the segment; every attention edge
+    from them to those named (``within`` marks those among members), and yours.
 
-    Returns ``{"nodes", "edges", "members_shown", "members_attending", "you_in_graph"}``.
+    Returns ``{"nodes", "edges", "members_shown", "members_attending", "members_in_graph",
+    "you_in_graph"}``.
     """
     from salon.insights.who import context, names_of, snapshot_spec, yourself
 
@@ -85,9 +90,11 @@ def attention_map_data(
             if member != target and member not in named:
                 attention.setdefault(member, {})[target] = float(w)
     ranked = sorted(attention, key=lambda m: (-sum(attention[m].values()), m))
-    shown = {m: attention[m] for m in ranked[:max_members]}
+    ranked += _quiet_members(snap, member_idx, set(attention) | set(named))
+    shown = {m: attention.get(m, {}) for m in ranked[:max_members]}
     at = ring_layout(named, shown, you=you)
-    edges = [
+    edges = _between(snap, list(shown))  # drawn first: the background
+    edges += [
         {"source": m, "target": t, "weight": w}
         for m, targets in shown.items()
         for t, w in targets.items()
@@ -111,8 +118,34 @@ def attention_map_data(
         "edges": edges,
         "members_shown": len(shown),
         "members_attending": len(attention),
+        "members_in_graph": len(member_idx),
         "you_in_graph": you_in_graph,
     }
+
+
+def _quiet_members(snap: Any, member_idx: np.ndarray, skip: set[int]) -> list[int]:
+    """Segment members who attend to none of the named people, the most attentive to the
+    rest of the segment first (attention given and received within it)."""
+    if not len(member_idx):
+        return []
+    within = snap.matrix[member_idx][:, member_idx]
+    activity = np.asarray(within.sum(axis=0)).ravel() + np.asarray(within.sum(axis=1)).ravel()
+    people = snap.people[member_idx]
+    order = sorted(range(len(people)), key=lambda i: (-activity[i], int(people[i])))
+    return [int(people[i]) for i in order if int(people[i]) not in skip]
+
+
+def _between(snap: Any, members: Sequence[int]) -> list[dict[str, Any]]:
+    """Attention among the members shown (the segment's own conversation)."""
+    if not members:
+        return []
+    idx = snap.index(list(members))
+    sub = snap.matrix[idx][:, idx].tocoo()
+    return [
+        {"source": int(members[r]), "target": int(members[c]), "weight": float(w), "within": True}
+        for r, c, w in zip(sub.row, sub.col, sub.data, strict=True)
+        if r != c
+    ]
 
 
 def _your_edges(snap: Any, you: int, others: Sequence[int]) -> list[dict[str, Any]]:

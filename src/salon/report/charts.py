@@ -383,6 +383,8 @@ def attention_map(
         (x1, y1), (x2, y2) = at[e["source"]], at[e["target"]]
         share = float(e.get("weight", 1)) / heaviest
         colour = COLOURS["vermillion"] if e.get("you") else "#7a7a7a"
+        if e.get("within"):  # among the segment's members: the background
+            colour, share = "#c8c8c8", share / 2
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
             f'stroke-width="{0.6 + 2.4 * share:.2f}" opacity="{0.25 + 0.5 * share:.2f}"/>'

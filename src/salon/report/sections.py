@@ -261,9 +261,11 @@ def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
     lead += f"you are linked to {yours:,} of them." if yours else "none of it reaches you yet."
     you = any(n["role"] == "you" for n in data["nodes"])
     caption = (
-        f"The {shown:,} segment members paying them the most attention (of {attending:,}) on "
-        "the outer ring; agenda-setters and people to win on the inner ring"
-        + ("; you in the centre." if you else "; the store does not know you.")
+        f"Outer ring: {shown:,} of the segment's {data.get('members_in_graph', shown):,} "
+        "people, those paying attention to the people named first; inner ring: the "
+        "agenda-setters and the people to win"
+        + ("; you in the centre. " if you else "; the store does not know you. ")
+        + "Light lines: attention among the segment's members."
     )
     svg = charts.attention_map(
         data["nodes"], data["edges"], title=f"Who in '{segment}' attends to whom"
