@@ -87,6 +87,10 @@ if TYPE_CHECKING:
     from salon.strategy.goals import add_goal, goals, remove_goal
     from salon.strategy.milestones import progress
     from salon.strategy.plan import plan
+    from salon.lake import check as lake_check
+    from salon.lake import land
+    from salon.lake import pin as lake_pin
+    from salon.lake import summary as lake_summary
     from salon.report import report
     from salon.store import Store, open_store
 
@@ -164,6 +168,10 @@ _LAZY = {
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
     "check_post": ("salon.intel.secrets", "check_post"),
     "leak_secrets": ("salon.intel.secrets", "gather"),
+    "lake_check": ("salon.lake", "check"),
+    "lake_pin": ("salon.lake", "pin"),
+    "lake_summary": ("salon.lake", "summary"),
+    "land": ("salon.lake", "land"),
     **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
 }
 _SUBMODULES = ("demo",)
@@ -238,6 +246,10 @@ __all__ = [
     "innovators",
     "intelligence",
     "intro",
+    "lake_check",
+    "lake_pin",
+    "lake_summary",
+    "land",
     "lead_lag",
     "leak_secrets",
     "me",

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+import salon
 from salon.cli.app import CsvOption, JsonOption, _print_json, _section, _store, app, console
 
 lake_app = typer.Typer(
@@ -23,10 +24,8 @@ def lake(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = Fa
     """
     if ctx.invoked_subcommand is not None:
         return
-    import salon.lake
-
     with _store() as store:
-        found = salon.lake.summary(store)
+        found = salon.lake_summary(store)
     if as_json:
         _print_json(found.to_dict())
         return
@@ -73,10 +72,8 @@ def check(
 
     Example: salon lake check
     """
-    import salon.lake
-
     with _store() as store:
-        problems = salon.lake.check(store, repair=repair, full=not quick)
+        problems = salon.lake_check(store, repair=repair, full=not quick)
     if as_json:
         _print_json([p.to_dict() for p in problems])
     else:
@@ -97,10 +94,8 @@ def pin(
 
     Example: salon lake pin higgs:12345
     """
-    import salon.lake
-
     with _store() as store:
-        ids = salon.lake.pin(store, nodes)
+        ids = salon.lake_pin(store, nodes)
     if as_json:
         _print_json(dict(zip(nodes, ids, strict=True)))
         return

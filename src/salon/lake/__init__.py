@@ -72,11 +72,11 @@ class LakeSummary:
 def summary(store: Store) -> LakeSummary:
     """The lake of ``store`` in numbers (an empty summary when it has none).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import salon, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
-    ...     summary(store).edges
+    ...     salon.lake_summary(store).edges
     0
     """
     folder = lake_dir(store)
@@ -103,7 +103,15 @@ def summary(store: Store) -> LakeSummary:
 def check(store: Store, *, repair: bool = False, full: bool = True) -> list[Problem]:
     """Missing, damaged or stray partitions of the lake, and store imports whose lake
     partition is gone, each with the command that repairs it. ``repair`` deletes what
-    interrupted imports left (never a partition an import names)."""
+    interrupted imports left (never a partition an import names).
+
+    Examples
+    --------
+    >>> import salon, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
+    ...     salon.lake_check(store)
+    []
+    """
     from sqlalchemy import select
 
     from salon.store.schema import imports
@@ -209,14 +217,13 @@ def land(
     ``source`` names where they came from (``"bluesky getFollows @ana 2026-11-30"``). Edges
     the lake already holds are not added again; an import that adds nothing leaves no trace.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import salon, tempfile
+    >>> edges = {"src": ["a", "b"], "dst": ["c", "c"], "kind": "follow"}
     >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
-    ...     first = land(store, "bsky", {"src": ["a", "b"], "dst": ["c", "c"], "kind": "follow"},
-    ...                  source="test")
-    ...     again = land(store, "bsky", {"src": ["a"], "dst": ["c"], "kind": "follow"},
-    ...                  source="test")
+    ...     first = salon.land(store, "bsky", edges, source="test")
+    ...     again = salon.land(store, "bsky", edges, source="test")
     >>> (first.edges, first.nodes, again.edges, again.import_id)
     (2, 3, 0, None)
     """
@@ -278,6 +285,15 @@ def pin(store: Store, nodes: list[str]) -> list[int]:
     """Make market nodes people rows (``salon lake pin namespace:id``); their person ids.
 
     A node is written ``namespace:id``; one that is a person already keeps its id.
+
+    Examples
+    --------
+    >>> import salon, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
+    ...     _ = salon.land(store, "x", {"src": ["ana"], "dst": ["bo"], "kind": "follow"},
+    ...                    source="test")
+    ...     [pid > 0 for pid in salon.lake_pin(store, ["x:bo"])]
+    [True]
     """
     from salon.lake.graph import lake_members
     from salon.model import Person, PersonRef, identity

@@ -1,7 +1,8 @@
 """Where the lake lives, its manifest, and checking it.
 
 A store's lake is a folder keyed by the store's identity (the UUID in ``store_meta``): beside a
-SQLite store, ``<folder of the .db>/lake/<uuid>/``; for a PostgreSQL store,
+SQLite store, ``<folder of the .db>/lake/<uuid>/`` (a store in memory: the temporary folder's
+``salon-lake/<uuid>``); for a PostgreSQL store,
 ``$XDG_DATA_HOME/salon/lake/<uuid>/`` (``~/.local/share/salon/lake/<uuid>/``); ``$SALON_LAKE``
 replaces the folder that holds the ``<uuid>`` folders. Inside::
 
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -91,9 +93,11 @@ def lake_base(store: Store) -> Path:
     """The folder that holds the lakes (one ``<uuid>`` folder per store)."""
     if env := os.environ.get("SALON_LAKE"):
         return Path(env).expanduser()
-    database = store.engine.url.database if store.dialect == "sqlite" else None
-    if database and database != ":memory:":
-        return Path(database).resolve().parent / "lake"
+    if store.dialect == "sqlite":
+        database = store.engine.url.database
+        if database and database != ":memory:":
+            return Path(database).resolve().parent / "lake"
+        return Path(tempfile.gettempdir()) / "salon-lake"  # a store in memory: a passing lake
     data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data / "salon" / "lake"
 
