@@ -92,3 +92,13 @@ def test_attention_to_you_reads_what_touches_you(store):
         )
         assert both == t["by_kind"]["message"]
     assert attention_to_you(store, [], people)[people[0]]["kinds"] == {}
+
+
+def test_goals_on_each_backend(any_store):
+    goal = add_goal(any_store, "g", objective="hire", segment="all", hours_per_week=2.5)
+    assert record_measurements(any_store, goal.id, [("known_by", 0, {"people": []})], at=5)
+    assert [r["value"] for r in measurements(any_store, goal.id)] == [0.0]
+    assert attention_to_you(any_store, [1], [2]) == {
+        2: {"kinds": {}, "from_you": {}, "meetings": 0, "last": None}
+    }
+    assert remove_goal(any_store, "g").hours_per_week == 2.5

@@ -209,3 +209,19 @@ def test_progress_follows_a_reimport(tmp_path):
     assert len(pinned) == 2 and pinned[0] == pinned[1]
     assert "went from" in second["advice"]
     store.close()
+
+
+@pytest.mark.postgres
+def test_plan_and_progress_on_postgresql():
+    from salon.demo import sample_paths
+    from tests.conftest import _pg_store
+
+    for store in _pg_store():
+        for path, namespace, _ in sample_paths():
+            if namespace != "radoslaw":
+                salon.import_paths(store, [path], options=ImportOptions(namespace=namespace))
+        salon.add_goal(store, "qec", objective="learn", segment="tag:quantum-error-correction")
+        plan = salon.plan(store, "qec")
+        assert plan.you["name"] and len(plan.agenda_setters["known_by"]) == 5
+        assert [c["channel"] for c in plan.channels["leave"]] == ["linkedin"]
+        assert salon.progress(store, "qec").recorded
