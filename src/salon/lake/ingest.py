@@ -400,7 +400,7 @@ class LakeWriter:
             f"""CREATE OR REPLACE TABLE staged AS
             WITH numbered AS (
                 SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line,
-                    (row_number() OVER (PARTITION BY r.src, r.dst, r.kind, r."at"
+                    (row_number() OVER (PARTITION BY s.code, d.code, r.kind, r."at"
                                         ORDER BY r.line) - 1)::INTEGER AS occurrence
                 FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst
             ), fresh AS (
@@ -413,7 +413,7 @@ class LakeWriter:
                 FROM {old_edges}
             ) o ON f.src = o.src AND f.dst = o.dst AND f.kind = o.kind
                 AND coalesce(f."at", {_NO_TIME}) = o.ak
-                AND (f.occurrence = o.occurrence OR f."at" IS NULL)""",
+                AND f.occurrence = o.occurrence""",  # an untimed edge's is always 0
             {"sha": sha256},
         )
         landed.edges = db.execute("SELECT count(*) FROM staged").fetchall()[0][0]
