@@ -4,7 +4,7 @@ A local server (its own process, on 127.0.0.1) answers ``app.bsky.graph.getFollo
 generated accounts in the exact shape of the real AppView answer
 (../shared/data/api_samples/bluesky/bskyr_vcr/g_follows.body.json: ``follows``, ``subject``,
 profile fields), K follows each, one page an account, after a simulated network round trip
-(``--latency``, default 10 ms; a real AppView is 50-150 ms away). Both peers ask the same N
+(``--latency``, default 100 ms: a real AppView is 50-150 ms away). Both peers ask the same N
 URLs and store what they read:
 
 - Salon: ``salon.collect.collect(store, "bluesky", …)`` — the real job (httpx, asyncio,
@@ -208,7 +208,7 @@ def main() -> None:
     )
     parser.add_argument("--follows", type=int, default=10, help="follows per account")
     parser.add_argument("--latency", type=float, default=0.100, help="seconds per answer")
-    parser.add_argument("--concurrency", type=int, default=32, help="Salon's requests in flight")
+    parser.add_argument("--concurrency", type=int, default=16, help="Salon's requests in flight")
     args = parser.parse_args()
     with recorded(__file__), tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
@@ -216,7 +216,7 @@ def main() -> None:
                 sys.executable,
                 __file__,
                 "--serve",
-                str(args.accounts),
+                str(max(args.accounts, args.salon_alone)),
                 str(args.follows),
                 str(args.latency),
             ],
