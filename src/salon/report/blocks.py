@@ -91,9 +91,10 @@ def number(value: Any, digits: int = 0) -> str:
     return str(value)
 
 
-def figure(svg: str, caption: str = "") -> Block:
-    """A figure block: ``svg`` is markup made by :mod:`salon.report.charts` (labels escaped)."""
-    return {"kind": "figure", "svg": Markup(svg), "caption": caption}
+def figure(svg: str, caption: str = "", *, wide: bool = False) -> Block:
+    """A figure block: ``svg`` is markup made by :mod:`salon.report.charts` (labels escaped);
+    a ``wide`` one is drawn across the page."""
+    return {"kind": "figure", "svg": Markup(svg), "caption": caption, "wide": wide}
 
 
 def table(

@@ -242,6 +242,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
         figure(
             charts.adoption_chart(series, title="Adopters so far and forecast", period=period),
             caption,
+            wide=True,
         ),
         table(
             ["channel", "ahead", "adopters", "90% interval", "model"],
@@ -274,7 +275,7 @@ def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
         "id": "map",
         "title": "The segment's attention map",
         "lead": lead,
-        "blocks": [figure(svg, caption)],
+        "blocks": [figure(svg, caption, wide=True)],
     }
 
 
