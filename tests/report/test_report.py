@@ -4,6 +4,7 @@ the page loads nothing; private intelligence only with ``include_private``."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -194,6 +195,10 @@ def test_salon_report_command(quantum, tmp_path):
     db = folder / "quantum.db"
     done = run_cli("report", "trusted-answerer", "--out", str(out), "--no-pdf", "--json", db=db)
     assert done.returncode == 0, done.stderr
+    written = json.loads(done.stdout)
+    assert written["html"] == str(out / "report.html") and written["pdf"] is None
+    assert written["sections"][:3] == ["agenda", "win", "channels"]
+    assert "plan: agenda-setters…" in done.stderr  # where it is, on stderr
     assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
     missing = run_cli("report", "no-such-goal", "--out", str(out), db=db)
     assert missing.returncode == 1 and "Traceback" not in missing.stderr

@@ -10,18 +10,18 @@ from typing import Annotated
 import typer
 
 import salon
-from salon.cli.app import JsonOption, _print_json, _store, app, console
+from salon.cli.app import JsonOption, _print_json, _store, app, console, errors
 
 
 @contextmanager
 def stages(first: str) -> Iterator[Callable[[str], None]]:
-    """A spinner naming the step under way (a line per step when output is piped); yields
-    the function to call as each step starts."""
+    """A spinner naming the step under way (a line per step on stderr when output is piped,
+    so that --json stays JSON); yields the function to call as each step starts."""
     if console.is_terminal:
         with console.status(first) as status:
             yield lambda step: status.update(f"{step}…")
     else:
-        yield lambda step: console.print(f"{step}…", highlight=False)
+        yield lambda step: errors.print(f"{step}…", highlight=False)
 
 
 @app.command()
