@@ -10,6 +10,7 @@ renders it on WebGL and stays responsive with thousands of nodes.
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -95,9 +96,15 @@ def attention_map(
     rng = np.random.default_rng(seed)
     start = rng.uniform(-1, 1, size=(len(nodes), 2)).tolist()
     if len(nodes) > 1:
-        layout = graph.layout_fruchterman_reingold(
-            seed=start, niter=300 if len(nodes) > 1000 else 500, grid="auto"
-        )
+        # igraph draws from its random number generator too: a seeded one for this layout,
+        # then the default (Python's random module) back.
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            layout = graph.layout_fruchterman_reingold(
+                seed=start, niter=300 if len(nodes) > 1000 else 500, grid="auto"
+            )
+        finally:
+            ig.set_random_number_generator(random)
         xy = np.array(layout.coords, dtype=float)
     else:
         xy = np.zeros((len(nodes), 2))

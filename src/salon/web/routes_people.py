@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 import salon
 from salon.errors import SalonError
 from salon.web import derived
-from salon.web.common import bad_request, cached, fast_json, render, salon_error, state
+from salon.web.common import bad_request, cached, fast_json, heavy, render, salon_error, state
 
 router = APIRouter()
 
@@ -94,7 +94,11 @@ def people_data(
             notes.append("The store does not know you: there are no stages of your relationships.")
         found = [p for p in found if stages.get(p.id) == stage]
     if community is not None:
-        owner = cached(request, ("communities",), lambda: derived.community_members(store))
+        owner = cached(
+            request,
+            ("communities",),
+            lambda: heavy(request, lambda: derived.community_members(store)),
+        )
         found = [p for p in found if owner.get(p.id) == community]
     shown = found[offset : offset + limit]
     return {
