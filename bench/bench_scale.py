@@ -250,6 +250,10 @@ def spark_vs_local(work: Path, sizes: list[int]) -> None:
         engine.stop()
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=10_000_000)
@@ -261,6 +265,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="salon-scale-"))
     try:
         with recorded(__file__):
+            print(f"load average at the start (1, 5, 15 min): {_load()}")
             if not args.skip_higgs:
                 higgs(work)
             if args.edges:
@@ -268,6 +273,7 @@ def main() -> None:
             sizes = [int(s) for s in args.spark_edges.split(",") if s]
             if sizes:
                 spark_vs_local(work, sizes)
+            print(f"load average at the end (1, 5, 15 min): {_load()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
