@@ -139,7 +139,10 @@ def test_the_week_meetings_and_milestones_are_the_plans(report):
         if hours:
             assert f"{part}: {hours:g} h" in text["budget"]  # the chart's legend
     for m in plan["milestones"]["items"]:
-        why = m["reason"] + (f" — {people_words(m['people'])}" if m["people"] else "")
+        # who counts, with what they did, in place of the reason's list of names
+        count, colon, _ = m["reason"].partition(":")
+        who = people_words(m["people"])
+        why = (f"{count}: {who}" if colon else f"{m['reason']} — {who}") if who else m["reason"]
         assert cells(m["label"], why, number(m["value"]), number(m["target"])) in text["milestones"]
 
 

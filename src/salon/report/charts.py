@@ -89,18 +89,21 @@ def bar_chart(
     unit: str = "",
     width: int = 640,
     colour: str = "blue",
+    label_width: int = 236,
+    top: float | None = None,
 ) -> str:
     """Horizontal bars, one a row: ``{"label", "value"}`` and optionally ``"low"``/``"high"``
     (an interval, drawn as a whisker) and ``"note"`` (a grey word after the number).
-    ``unit`` ``"%"`` shows values as percentages.
+    ``unit`` ``"%"`` shows values as percentages; ``label_width`` is the labels' room (px);
+    ``top`` the axis' end (default: a round number above the largest).
 
     >>> svg = bar_chart([{"label": "a", "value": 2, "low": 1, "high": 3}], title="t")
     >>> svg.count("<rect"), "2" in svg
     (1, True)
     """
-    label_w, row_h, top_pad = 236, 26, 34
+    label_w, row_h, top_pad = label_width, 26, 34
     height = top_pad + row_h * max(len(rows), 1) + 16
-    top = _nice_top(max([float(r.get("high", r["value"])) for r in rows] + [0.0]))
+    top = top or _nice_top(max([float(r.get("high", r["value"])) for r in rows] + [0.0]))
     plot_w = width - label_w - 120
 
     def x(v: float) -> float:
@@ -113,7 +116,11 @@ def bar_chart(
     for i, row in enumerate(rows):
         y = top_pad + row_h * i
         value = float(row["value"])
-        parts.append(_text(label_w - 8, y + 15, _fit(str(row["label"]), 30), text_anchor="end"))
+        parts.append(
+            _text(
+                label_w - 8, y + 15, _fit(str(row["label"]), (label_w - 26) // 7), text_anchor="end"
+            )
+        )
         parts.append(
             f'<rect x="{label_w}" y="{y + 4:.1f}" width="{x(value) - label_w:.1f}" '
             f'height="{row_h - 10}" fill="{COLOURS[colour]}" rx="2"/>'

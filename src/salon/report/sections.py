@@ -259,7 +259,11 @@ def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
     shown, attending = data["members_shown"], data["members_attending"]
     yours = sum(1 for e in data["edges"] if e.get("you"))
     lead = f"{plural(attending, 'segment member')} pay attention to the people named here; "
-    lead += f"you are linked to {yours:,} of them." if yours else "none of it reaches you yet."
+    lead += (
+        f"you are linked to {yours:,} of the people drawn."
+        if yours
+        else "none of it reaches you yet."
+    )
     you = any(n["role"] == "you" for n in data["nodes"])
     caption = (
         f"Outer ring: {shown:,} of the segment's {data.get('members_in_graph', shown):,} "
@@ -490,6 +494,28 @@ def milestones(part: Mapping[str, Any]) -> Section:
             }
         )
     blocks: list[Block] = []
+    targeted = [m for m in part.get("items") or [] if m.get("target")]
+    if targeted:
+        blocks.append(
+            figure(
+                charts.bar_chart(
+                    [
+                        {
+                            "label": str(m.get("label") or m.get("milestone", "")),
+                            "value": min(num(m.get("value")) / num(m["target"]), 1.0),
+                            "note": f"({number(m.get('value'))} of {number(m['target'])})",
+                        }
+                        for m in targeted
+                    ],
+                    title="Milestones: how far towards each target",
+                    unit="%",
+                    colour="green",
+                    width=860,
+                    label_width=440,
+                    top=1.0,
+                )
+            )
+        )
     if rows:
         blocks.append(
             table(
@@ -533,9 +559,13 @@ def milestones(part: Mapping[str, Any]) -> Section:
 
 
 def _with_people(reason: str, people: Any) -> str:
-    """A milestone's reason, then who counts towards it, with what they did."""
+    """A milestone's reason with who counts towards it and what they did: the people, with
+    their kinds, in place of the reason's own list of names (``7 of 8: Ana, Bo and …``)."""
     who = people_words(people)
-    return f"{reason} — {who}" if reason and who else reason or who
+    if not who:
+        return reason
+    count, colon, _ = reason.partition(":")
+    return f"{count}: {who}" if colon else f"{reason} — {who}" if reason else who
 
 
 def about(plan: Mapping[str, Any]) -> Section:
