@@ -304,24 +304,29 @@ def _post_attention(
     c: Connection, mine: list[int], count: Any, refs: set[tuple[int, str, str]]
 ) -> None:
     """Replies and reposts of your posts (unless an export recorded them as interactions
-    already), and yours of theirs."""
+    already), and yours of theirs. Your posts are read by author (indexed); the posts
+    answering them in one pass over the answers, matched in memory (a join on the parent's
+    key would look each answer's parent up)."""
+    query = select(posts.c.platform, posts.c.post_key).where(posts.c.author_id.in_(mine))
+    yours = {(platform, key) for platform, key in c.execute(query)}
+    if not yours:
+        return
     parent = posts.alias("parent")
-    child = posts.alias("child")
-    for column, kind in ((child.c.reply_to, "reply"), (child.c.repost_of, "repost")):
-        joined = (parent.c.platform == child.c.platform) & (parent.c.post_key == column)
-        query = (
-            select(child.c.author_id, child.c.at, child.c.post_key, column)
-            .join(parent, joined)
-            .where(parent.c.author_id.in_(mine), child.c.author_id.is_not(None))
-        )
-        for author, at, key, ref in c.execute(query):
+    for column, kind in ((posts.c.reply_to, "reply"), (posts.c.repost_of, "repost")):
+        query = select(
+            posts.c.author_id, posts.c.at, posts.c.post_key, posts.c.platform, column
+        ).where(column.is_not(None), posts.c.author_id.is_not(None))
+        for author, at, key, platform, ref in c.execute(query):
+            if (platform, ref) not in yours:
+                continue
             if (author, kind, key) not in refs and (author, kind, ref) not in refs:
                 count(author, True, kind, at)
+        joined = (parent.c.platform == posts.c.platform) & (parent.c.post_key == column)
         query = (
             select(parent.c.author_id)
-            .select_from(child)
+            .select_from(posts)
             .join(parent, joined)
-            .where(child.c.author_id.in_(mine), parent.c.author_id.is_not(None))
+            .where(posts.c.author_id.in_(mine), parent.c.author_id.is_not(None))
         )
         for (author,) in c.execute(query):
             count(author, False, kind, None)
