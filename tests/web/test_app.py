@@ -3,6 +3,7 @@ shape, CSRF, and every page beside its JSON twin on real (shipped) data."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -318,3 +319,48 @@ def test_the_plan_links_each_item_to_its_evidence(client: TestClient) -> None:
     assert "/where?topic=quantum%20error%20correction&segment=quantum-algorithms" in page
     assert client.get("/plan", follow_redirects=False).headers["location"] == f"/plan/{GOAL}"
     assert client.get("/api/v1/plan/no-such-goal").json()["status"] == 404
+
+
+def test_merge_and_undo_from_the_browser(web_copy: Path) -> None:
+    with salon.open_store(str(web_copy)) as store, TestClient(create_app(store, token=TOKEN)) as c:
+        c.get(f"/?token={TOKEN}")
+        ids = [
+            c.get("/api/v1/people", params={"q": q}).json()["people"][0]["id"]
+            for q in ("faisal", "quantum.example")
+        ]
+        csrf = _csrf(c, "/duplicates")
+        assert c.post("/merge", data={"keep": ids[0], "other": ids[1]}).status_code == 403
+        done = c.post(
+            "/merge", data={"csrf": csrf, "keep": ids[0], "other": ids[1]}, follow_redirects=False
+        )
+        assert done.status_code == 303
+        merged = c.get(f"/api/v1/people/{ids[0]}").json()
+        assert merged["merged_people"] == [ids[1]]
+        assert "undo the merges" in c.get(f"/people/{ids[0]}").text
+        c.post(f"/people/{ids[0]}/unmerge", data={"csrf": csrf})
+        assert c.get(f"/api/v1/people/{ids[0]}").json()["merged_people"] == []
+
+
+def test_the_other_questions_have_pages_and_twins(client: TestClient) -> None:
+    store = client.app.state.salon.store
+    checks = {
+        "/api/v1/communities": salon.communities(store).to_dict(),
+        "/api/v1/ties": salon.ties(store, None, top=20).to_dict(),
+        "/api/v1/duplicates?min_score=0.8": [d.to_dict() for d in salon.duplicates(store)],
+        "/api/v1/segments/quantum-algorithms/adoption": {
+            "innovators": salon.innovators(store, "quantum-algorithms", top=20).to_dict(),
+            "lead_lag": salon.lead_lag(store, "quantum-algorithms").to_dict(),
+        },
+    }
+    for path, expected in checks.items():
+        assert client.get(path).json() == json.loads(json.dumps(expected)), path
+    for path in (
+        "/communities",
+        "/ties",
+        "/duplicates",
+        "/segments/quantum-algorithms/adoption",
+        "/accounts",
+        "/plan",
+        "/imports",
+    ):
+        assert client.get(path).status_code == 200, path

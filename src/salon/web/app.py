@@ -54,6 +54,7 @@ ERRORS = {
 ROUTES = (
     "routes_home",
     "routes_people",
+    "routes_identity",
     "routes_segment",
     "routes_conversation",
     "routes_diffusion",
