@@ -102,6 +102,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: Why requests failed: the status code or the exception, with a count.
+FAILURES: dict[str, int] = {}
+
+
 async def load(
     base: str, make_path, clients: int, seconds: float, cap: int = 200_000
 ) -> tuple[list[float], int, int]:
@@ -125,8 +129,12 @@ async def load(
                 try:
                     response = await c.get(make_path())
                     ok = response.status_code == 200
-                except httpx.HTTPError:
+                    why = f"{response.status_code}: {response.text[:160]}"
+                except httpx.HTTPError as exc:
                     ok = False
+                    why = f"{type(exc).__name__}: {exc}"
+                if not ok:
+                    FAILURES[why] = FAILURES.get(why, 0) + 1
                 latencies.append(time.perf_counter() - t)
                 failed += not ok
 
@@ -225,6 +233,8 @@ def run(base: str, db: Path, args: argparse.Namespace, headers: dict[str, str]) 
                 f"{name:<12} {sent:>9,} {failed:>7,} {sent / elapsed:>8.1f} {p50:>8.1f} "
                 f"{p95:>8.1f} {p99:>8.1f}{target if name != 'plan' else ''}"
             )
+    for why, count in FAILURES.items():
+        print(f"failed {count}×: {why}")
     print(
         "(a closed loop: with C clients each waiting for its answer, latency ≈ C / throughput; "
         "one client's latency is the service time)"
@@ -357,17 +367,22 @@ def attention_map(base: str) -> None:
                 )
             )
             drawn_s = time.perf_counter() - t
+            time.sleep(3)  # the first frames process the graph (positions, label grid)
+            render_ms = browser.execute_script(
+                "const r = window.salonGraph.renderer; const t = performance.now();"
+                "for (let i = 0; i < 5; i++) r.refresh(); return (performance.now() - t) / 5;"
+            )
             fps = browser.execute_async_script(ANIMATE)
             order = browser.execute_script("return window.salonGraph.graph.order")
             size = browser.execute_script("return window.salonGraph.graph.size")
             print(
                 f"browser, '{segment}': {order:,} people and {size:,} edges drawn {drawn_s:.1f} s "
-                f"after the page was asked for; {fps:.1f} frames a second while the camera "
-                "zooms and turns"
+                f"after the page was asked for; a full render {render_ms:.0f} ms; {fps:.1f} "
+                "frames a second while the camera zooms and turns"
             )
         print(
-            "(software WebGL: SwiftShader on the shared cores, no GPU; the frame rate is mostly "
-            "the cost of rasterising the canvas, as the small picture's shows)"
+            "(software WebGL: SwiftShader on the shared cores, no GPU; a frame costs about a "
+            "full render, and Chromium gets what the loaded cores leave it)"
         )
     finally:
         browser.quit()
