@@ -231,3 +231,18 @@ def test_export_and_check_cover_the_lake(tmp_path):
         salon.remove_import(store, 1)
         salon.import_paths(store, [path], options=salon.ImportOptions(namespace="n", lake=True))
         assert salon.lake.check(store) == [] and build_snapshot(store, use_cache=False).edges == 2
+
+
+def test_a_folder_with_a_quote_in_its_name(tmp_path):
+    folder = tmp_path / "o'neil's data"
+    folder.mkdir()
+    path = folder / "e.txt"
+    path.write_text("1 2 1341100972\n2 3 1341100973\n")
+    with salon.open_store(str(folder / "s.db")) as store:
+        salon.import_paths(store, [path], options=salon.ImportOptions(namespace="n", lake=True))
+        again = folder / "f.txt"
+        again.write_text("1 2 1341100972\n3 4 1341100974\n")
+        report = salon.import_paths(store, [again], options=salon.ImportOptions(lake=True))
+        assert report.added["lake edges"] == 2  # another namespace: nothing is a repeat
+        assert build_snapshot(store, use_cache=False).edges == 4
+        assert salon.export(store, folder / "out").tables["lake_edges"] == 4

@@ -24,6 +24,7 @@ from salon.lake.layout import (
     lake_dir,
     read_manifest,
     remove_leftovers,
+    sql_path,
 )
 
 if TYPE_CHECKING:
@@ -364,11 +365,11 @@ def export_lake(store: Store, directory: str | Path) -> dict[str, int]:
             dst_namespace, d.id AS dst, e.kind, e."at", e.weight, e.occurrence, e.import,
             e.file_sha256, e.line FROM {edges} e JOIN {nodes} s ON s.code = e.src
             JOIN {nodes} d ON d.code = e.dst ORDER BY e.import, e.line)
-            TO '{directory / "lake_edges.parquet"}' (FORMAT parquet)"""
+            TO {sql_path(directory / "lake_edges.parquet")} (FORMAT parquet)"""
         )
         db.execute(
             f"COPY (SELECT * FROM {nodes} ORDER BY code) TO "
-            f"'{directory / 'lake_nodes.parquet'}' (FORMAT parquet)"
+            f"{sql_path(directory / 'lake_nodes.parquet')} (FORMAT parquet)"
         )
     finally:
         db.close()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import Connection, select
 
-from salon.lake.layout import Manifest, lake_dir, read_manifest, require_intact
+from salon.lake.layout import Manifest, lake_dir, read_manifest, require_intact, sql_path
 from salon.model import SYMMETRIC_KINDS
 from salon.store.schema import identities
 
@@ -50,7 +50,7 @@ def _duck() -> duckdb.DuckDBPyConnection:
 
 
 def _scan(folder: Path, manifest: Manifest, table: str) -> str:
-    return "read_parquet([" + ", ".join(f"'{folder / p}'" for p in manifest.paths(table)) + "])"
+    return "read_parquet([" + ", ".join(sql_path(folder / p) for p in manifest.paths(table)) + "])"
 
 
 def node_people(

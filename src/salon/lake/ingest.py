@@ -38,6 +38,7 @@ from salon.lake.layout import (
     publish,
     read_manifest,
     require_intact,
+    sql_path,
     staging_dir,
 )
 from salon.model import InteractionBatch, Tie
@@ -335,7 +336,7 @@ class LakeWriter:
         self.db: duckdb.DuckDBPyConnection = duckdb.connect()
         self.db.execute("SET threads = 2")
         self.db.execute(f"SET memory_limit = '{memory_limit}'")
-        self.db.execute(f"SET temp_directory = '{self.staging / 'spill'}'")
+        self.db.execute(f"SET temp_directory = {sql_path(self.staging / 'spill')}")
         self.db.execute("SET preserve_insertion_order = false")
         self.files: dict[str, int] = {}
         self.landed: list[Landed] = []
@@ -344,7 +345,7 @@ class LakeWriter:
     def _scan(self, paths: list[str], columns: str) -> str:
         if not paths:
             return f"(SELECT * FROM (VALUES {_nulls(columns)}) t({_names(columns)}) WHERE false)"
-        listed = ", ".join(f"'{p}'" for p in paths)
+        listed = ", ".join(sql_path(p) for p in paths)
         return f"read_parquet([{listed}])"
 
     def land(
@@ -423,10 +424,10 @@ class LakeWriter:
             if ids:
                 landed.promoted = self._promote(ids)
             options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
-            db.execute(f"COPY staged TO '{self.staging / edges_file}' {options}")
+            db.execute(f"COPY staged TO {sql_path(self.staging / edges_file)} {options}")
             db.execute(
                 f"COPY (SELECT * FROM new_nodes ORDER BY code) TO "
-                f"'{self.staging / nodes_file}' {options}"
+                f"{sql_path(self.staging / nodes_file)} {options}"
             )
             self.files[edges_file] = landed.edges
             self.files[nodes_file] = landed.nodes

@@ -137,6 +137,15 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
     tmp.replace(folder / MANIFEST)
 
 
+def sql_path(path: str | Path) -> str:
+    """A path as a SQL string literal (quotes doubled) for DuckDB.
+
+    >>> sql_path("/tmp/o'neil/x.parquet")
+    "'/tmp/o''neil/x.parquet'"
+    """
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
