@@ -10,6 +10,7 @@ import salon
 from salon.collect import collect, mastodon
 from tests.collect.conftest import body, dumps, samples
 from tests.collect.server import Replay
+from tests.conftest import run_cli
 
 TAG = "/api/v1/timelines/tag/ichbinhanna"
 
@@ -92,6 +93,17 @@ def test_a_hashtag_timeline_pages_to_the_end_and_feeds_the_analytics(fresh_store
     }
     assert outlook.adopters == len(taggers)
     assert outlook.forecasts[0]["adopters"] >= outlook.adopters
+
+    # and the commands a user runs on it
+    db = fresh_store.url.removeprefix("sqlite:///")
+    for args in (
+        ("influencers", "-s", "hanna", "-n", "3"),
+        ("where", "#ichbinhanna", "-s", "hanna"),
+        ("forecast", "tag:ichbinhanna", "-s", "hanna", "--period", "week"),
+    ):
+        done = run_cli(*args, db=db)
+        assert done.returncode == 0, done.stderr
+        assert args[0] != "where" or "channel:mastodon" in done.stdout
 
 
 def test_followers_of_an_account_follow_the_link_header(fresh_store):
