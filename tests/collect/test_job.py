@@ -131,3 +131,32 @@ def test_the_job_state_is_small_json_beside_the_store_keyed_by_its_uuid(fresh_st
     assert state["status"] == "done" and state["tasks"] == 1 and state["active"] == {}
     assert (job.dir.parent.parent / "http-cache.sqlite").stat().st_mode & 0o077 == 0
     assert job.state_path.stat().st_mode & 0o077 == 0
+
+
+def test_ctrl_c_keeps_what_was_committed_and_says_how_to_resume(tmp_path):
+    with Replay(latency=0.04) as replay:
+        serve_market(replay)
+        args = (*ARGS, "--base-url", replay.url, "--rate", "0", "--concurrency", "1")
+        db = tmp_path / "s.db"
+        env = {**os.environ, "SALON_DB": str(db), "NO_COLOR": "1"}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "salon", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and replay.asked("/xrpc/app.bsky.graph.getFollows") < 8:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 130, err
+        assert "Interrupted: what was collected up to the last page is stored" in err
+        assert "Traceback" not in err
+        stored = counts(db)["ties"]
+        assert 48 <= stored < 48 + 48 * 6
+        replay.latency = 0.0
+        resumed = run_cli(*args, "--json", db=db)
+    assert resumed.returncode == 0 and json.loads(resumed.stdout)["status"] == "done"
+    assert counts(db)["ties"] == 48 + 48 * 6
