@@ -224,3 +224,21 @@ def test_a_job_on_sqlite_and_postgresql_resumes_and_keeps_provenance(any_store):
         importers = {i for (i,) in c.execute(select(files.c.importer))}
         runs = sorted(i for (i,) in c.execute(select(ties.c.import_id).distinct()))
     assert importers == {"collect:bluesky"} and runs == [first.import_id, second.import_id]
+
+
+def test_a_spent_ratelimit_window_is_waited_for_until_its_reset(fresh_store):
+    pages = three_pages()
+    with Replay() as replay:
+        spent = {
+            "RateLimit-Limit": "3000",
+            "RateLimit-Remaining": "0",
+            "RateLimit-Policy": "3000;w=300",
+        }
+        spent["RateLimit-Reset"] = str(int(time.time()) + 3)  # a Unix time, as Bluesky sends
+        replay.add(PATH, dumps(pages[0]), headers=spent)
+        replay.add(PATH, dumps(pages[1]), query={"cursor": pages[0]["cursor"]})
+        replay.add(PATH, dumps(pages[2]), query={"cursor": pages[1]["cursor"]})
+        started = time.monotonic()
+        report = run(fresh_store, replay)
+    assert report.status == "done" and count(fresh_store, ties) == 48
+    assert time.monotonic() - started >= 1.0 and report.waited_s >= 1.0
