@@ -258,7 +258,7 @@ class Fetcher:
         assert self._client is not None, "use the Fetcher in 'async with'"
         attempt = 0
         while True:
-            if self.spent:
+            if self.spent and attempt == 0:  # a request begun may finish its retries
                 raise BudgetSpent
             await self._wait_turn()
             self.counters.requests += 1
