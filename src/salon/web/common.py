@@ -108,6 +108,14 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -
     return value
 
 
+def peek(request: Request, key: tuple[Any, ...]) -> Any | None:
+    """The answer kept for ``key`` while the store stays as it is, or None: never computes."""
+    web = state(request)
+    full = (current_stamp(web), *key)
+    with web.lock:
+        return web.cache.get(full)
+
+
 def heavy(request: Request, compute: Callable[[], Any]) -> Any:
     """Run an analysis that uses every core, one at a time."""
     with state(request).heavy:

@@ -9,11 +9,21 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 import salon
 from salon.errors import SalonError
 from salon.web import derived
-from salon.web.common import bad_request, cached, fast_json, heavy, render, salon_error, state
+from salon.web.common import (
+    bad_request,
+    cached,
+    fast_json,
+    heavy,
+    peek,
+    render,
+    salon_error,
+    state,
+)
 
 router = APIRouter()
 
@@ -114,7 +124,7 @@ def people_data(
 
 
 @router.get("/api/v1/people", tags=["people"], summary="People, searched and filtered")
-def api_people(
+async def api_people(
     request: Request,
     q: Q = None,
     segment: Segment = None,
@@ -123,7 +133,14 @@ def api_people(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    return fast_json(people_data(request, q, segment, stage, community, offset, limit))  # type: ignore[return-value]
+    if not (segment or stage or community is not None) and peek(request, ("people", q or None)):
+        # Kept already: answered on the event loop, without a thread's round trip.
+        data = people_data(request, q, None, None, None, offset, limit)
+    else:
+        data = await run_in_threadpool(
+            people_data, request, q, segment, stage, community, offset, limit
+        )
+    return fast_json(data)  # type: ignore[return-value]
 
 
 @router.get("/people", response_class=HTMLResponse, include_in_schema=False)
