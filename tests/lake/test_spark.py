@@ -94,6 +94,11 @@ def test_pagerank_ppr_components_and_adoption_agree(spark, market):  # type: ign
     assert ppr.iterations == expected.iterations
     assert np.abs(ppr.values - expected.values).max() <= 1e-6
 
+    # What `salon --engine spark` runs for a local snapshot's PPR: the same answer.
+    values, iterations, _ = engine.pagerank_snapshot(local, personalization=restart, tol=TOL)
+    assert iterations == expected.iterations
+    assert np.abs(values - expected.values).max() <= 1e-6
+
     labels = engine.components(spark, graph)
     assert labels == dict(zip(local.people.tolist(), components(local).tolist(), strict=True))
     assert len(set(labels.values())) > 1
