@@ -15,8 +15,6 @@ and every other surface, calls only these.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -33,6 +31,8 @@ from salon.errors import (
 
 if TYPE_CHECKING:
     from salon import demo
+    from salon.collect import collect as collect_from
+    from salon.collect import jobs as collect_jobs
     from salon.identity import CANDIDATE as MIN_DUPLICATE_SCORE
     from salon.importers import ImportReport, import_paths
     from salon.importers.base import ImportOptions
@@ -84,15 +84,16 @@ if TYPE_CHECKING:
     from salon.insights.offline import funnel, nudges, ties
     from salon.intel.secrets import check_post
     from salon.intel.secrets import gather as leak_secrets
-    from salon.strategy.goals import add_goal, goals, remove_goal
-    from salon.strategy.milestones import progress
-    from salon.strategy.plan import plan
     from salon.lake import check as lake_check
     from salon.lake import land
     from salon.lake import pin as lake_pin
     from salon.lake import summary as lake_summary
-    from salon.report import report
+    from salon.reports import report
     from salon.store import Store, open_store
+    from salon.strategy.advice import advice
+    from salon.strategy.goals import add_goal, goals, remove_goal
+    from salon.strategy.milestones import progress
+    from salon.strategy.plan import plan
 
 #: The questions Salon answers: each a function in :mod:`salon.insights`.
 _QUESTIONS = (
@@ -163,16 +164,19 @@ _LAZY = {
     "Store": ("salon.store", "Store"),
     "import_paths": ("salon.importers", "import_paths"),
     "open_store": ("salon.store", "open_store"),
-    "report": ("salon.report", "report"),
+    "advice": ("salon.strategy.advice", "advice"),
+    "collect_from": ("salon.collect", "collect"),
+    "collect_jobs": ("salon.collect", "jobs"),
+    "report": ("salon.reports", "report"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
+    **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
     "check_post": ("salon.intel.secrets", "check_post"),
     "leak_secrets": ("salon.intel.secrets", "gather"),
     "lake_check": ("salon.lake", "check"),
     "lake_pin": ("salon.lake", "pin"),
     "lake_summary": ("salon.lake", "summary"),
     "land": ("salon.lake", "land"),
-    **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
 }
 _SUBMODULES = ("demo",)
 
@@ -190,19 +194,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
-
-
-class _Package(types.ModuleType):
-    """``salon.report`` is the function even once its package (``salon.report.charts``) is
-    imported: importing a submodule of the same name as a lazy attribute does not replace it."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
@@ -229,7 +220,10 @@ __all__ = [
     "add_segment",
     "add_stakeholder",
     "adoption",
+    "advice",
     "check_post",
+    "collect_from",
+    "collect_jobs",
     "communities",
     "demo",
     "duplicates",

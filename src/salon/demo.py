@@ -29,7 +29,7 @@ from salon.store.segments import add_segment
 if TYPE_CHECKING:
     from salon.intel.example import ExampleAccount
     from salon.intel.secrets import LeakReport
-    from salon.report import Report
+    from salon.reports import Report
     from salon.strategy.results import Plan
 
 #: (file in salon/data, namespace for market data, what it is)
@@ -141,7 +141,7 @@ def run_demo(
     ``goal``, the plan's stages, the report's). The store's cached snapshots are deleted at
     the end: the store goes away with the demo."""
     if pdf is None:
-        from salon.report.pdf import find_chromium
+        from salon.reports.pdf import find_chromium
 
         pdf = out_dir is not None and find_chromium() is not None
     try:
@@ -186,7 +186,7 @@ def _account(store: Store, stages: _Stages) -> tuple[ExampleAccount, LeakReport]
     from salon.intel.example import example_account, load_example
 
     with stages.stage("account: import the example (Enron's mail, its plan)"):
-        load_example(store)
+        load_example(store, mine=True)  # the demo user's own mailbox: warm paths from you
     with stages.stage("account: gaps, signals, warm paths"):
         account = example_account(store, top=3)
     with stages.stage("leak guard: check a draft post"):

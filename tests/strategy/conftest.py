@@ -1,4 +1,4 @@
-"""The real sets the plan is tested on, as the report's tests read them (tests/report):
+"""The real sets the plan is tested on, as the report's tests read them (tests/reports):
 
 - higgs_twitter (SNAP, anonymised ids): the run-up to the Higgs announcement, every retweet,
   mention and reply before 2012-07-04 00:00 UTC (53,746 of the 563,069 rows); the segment is

@@ -299,7 +299,7 @@ def _path_rows(targets: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                     _who(t["name"], t["person"]),
                     ", ".join(x for x in (t.get("role"), t["stage"]) if x),
                     " → ".join(n or "?" for n in path["names"]),
-                    f"{path['length']:.3f}",
+                    str(path["hops"]),
                     ties,
                 )
             )
@@ -343,10 +343,10 @@ def account_gaps(
         console.print("Buying roles with no known person: " + ", ".join(found["roles"]))
     _section(
         "Stakeholders you have never met, and who can introduce you",
-        ("who", "role", "path", "length", "ties"),
+        ("who", "role", "path", "hops", "ties"),
         _path_rows(found["unmet"]),
         empty="You have met every stakeholder (or none has a warm path).",
-        right=("length",),
+        right=("hops",),
     )
     _print_messages(found["unmet"])
 
@@ -379,9 +379,9 @@ def intro(
     _notes(found)
     _section(
         "Paths, warmest first",
-        ("who", "stage", "path", "length", "ties"),
+        ("who", "stage", "path", "hops", "ties"),
         _path_rows(found["targets"]),
-        right=("length",),
+        right=("hops",),
     )
     _print_messages(found["targets"])
 

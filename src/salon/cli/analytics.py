@@ -26,7 +26,6 @@ from salon.cli.app import (
     console,
     plural,
 )
-from salon.strategy import advice
 
 if TYPE_CHECKING:
     from salon.graph.communities import Progress
@@ -149,7 +148,7 @@ def influencers(
 
 def _print_influencers(found: Influencers, title: str) -> None:
     result = found.to_dict()
-    advise(advice.influencers(result))
+    advise("influencers", result)
     console.print(
         f"Segment {result['segment']['name']}: {_people(result['members'])}, "
         f"{result['members_in_graph']:,} in a graph of {_people(result['nodes'])} "
@@ -308,7 +307,7 @@ def experts(
 
 def _print_experts(found: Experts, title: str) -> None:
     result = found.to_dict()
-    advise(advice.experts(result))
+    advise("experts", result)
     rows = [
         (
             str(r["rank"]),

@@ -234,7 +234,9 @@ def _weights(text: str | None) -> dict[str, float]:
         raise typer.BadParameter(str(exc), param_hint="--weights") from None
 
 
-def advise(sentence: str) -> None:
-    """The sentence of advice that leads a command's human output (:mod:`salon.strategy.advice`):
-    what the result means and what to do next. With --csv it goes to stderr, as sentences do."""
-    console.print(f"[bold]{sentence}[/bold]", highlight=False, soft_wrap=False)
+def advise(question: str, result: dict[str, Any]) -> None:
+    """The sentence of advice that leads a command's human output (:func:`salon.advice`): what
+    the result means and what to do next. With --csv it goes to stderr, as sentences do."""
+    console.print(
+        f"[bold]{salon.advice(question, result)}[/bold]", highlight=False, soft_wrap=False
+    )

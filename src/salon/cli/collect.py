@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+import salon
 from salon import SalonError
 from salon.cli.app import JsonOption, _print_json, _section, _store, app, console, errors
 
@@ -105,13 +106,9 @@ def _run(
     max_age: float,
     json_out: bool,
 ) -> None:
-    import salon.collect
-
-    if not seeds:
-        raise SalonError(f"Nothing to collect: name what to collect from {source} (see --help).")
     with _store() as store, _bar() as progress:
         try:
-            report = salon.collect.collect(
+            report = salon.collect_from(
                 store,
                 source,
                 seeds,
@@ -199,18 +196,16 @@ def bluesky(
 
     Example: salon collect bluesky --followers-of @ana.bsky.social --depth 1 --as-segment prospects
     """
-    from salon.collect import bluesky as source
-
-    seeds = source.seeds(
-        actors or [],
-        followers_of=followers_of or [],
-        follows_of=follows_of or [],
-        search=search or [],
-        threads=thread or [],
-        depth=depth,
-        follows=follows,
-        posts=posts,
-    )
+    seeds = {
+        "actors": actors or [],
+        "followers_of": followers_of or [],
+        "follows_of": follows_of or [],
+        "search": search or [],
+        "threads": thread or [],
+        "depth": depth,
+        "follows": follows,
+        "posts": posts,
+    }
     options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
     _run(
         "bluesky",
@@ -269,14 +264,12 @@ def mastodon(
 
     Example: salon collect mastodon --followers-of ana@fosstodon.org --depth 1
     """
-    from salon.collect import mastodon as source
-
-    seeds = source.seeds(
-        accounts or [],
-        followers_of=followers_of or [],
-        following_of=following_of or [],
-        tags=tag or [],
-    )
+    seeds = {
+        "accounts": accounts or [],
+        "followers_of": followers_of or [],
+        "following_of": following_of or [],
+        "tags": tag or [],
+    }
     options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
     _run(
         "mastodon",
@@ -322,13 +315,7 @@ def stackexchange(
 
     Example: salon collect stackexchange --site datascience --tagged nlp --since 2024-01-01
     """
-    from salon.collect import stackexchange as source
-
-    chosen = what or ["questions"]
-    unknown = [w for w in chosen if w not in source.KINDS]
-    if unknown:
-        raise SalonError(f"--what {unknown[0]}: use {', '.join(source.KINDS)}.")
-    seeds = source.seeds(site, what=chosen, tagged=tagged)
+    seeds = {"site": site, "what": what or ["questions"], "tagged": tagged}
     options = {"since": _since(since), "key": key}
     _run(
         "stackexchange",
@@ -377,9 +364,7 @@ def hackernews(
 
     Example: salon collect hackernews --list askstories --items 50 --comments 2
     """
-    from salon.collect import hackernews as source
-
-    seeds = source.seeds(users or [], items=item or [], lists=top or [])
+    seeds = {"users": users or [], "items": item or [], "lists": top or []}
     options = {"items": items, "comments": comments, "since": _since(since)}
     _run(
         "hackernews",
@@ -414,11 +399,9 @@ def rss(
 
     Example: salon collect rss https://dustri.org/b/atom.xml --as-segment blogs
     """
-    from salon.collect import rss as source
-
     _run(
         "rss",
-        source.seeds(feeds),
+        {"feeds": feeds},
         {"since": _since(since)},
         base_url=None,
         max_requests=max_requests,
@@ -438,10 +421,8 @@ def jobs(json_out: JsonOption = False) -> None:
 
     Example: salon collect jobs
     """
-    import salon.collect
-
     with _store() as store:
-        found = salon.collect.jobs(store)
+        found = salon.collect_jobs(store)
     if json_out:
         _print_json(found)
         return

@@ -26,7 +26,6 @@ from salon.cli.app import (
     plural,
 )
 from salon.dates import parse_time
-from salon.strategy import advice
 
 if TYPE_CHECKING:
     from salon.insights.results import Where
@@ -43,7 +42,7 @@ def topics(top: TopOption = 20, as_json: JsonOption = False, as_csv: CsvOption =
     if as_json:
         _print_json(result)
         return
-    advise(advice.topics(result))
+    advise("topics", result)
     shown = result["months"][-12:]
     label = f"posts per month, {shown[0]} … {shown[-1]}" if shown else "posts per month"
     _section(
@@ -103,7 +102,7 @@ def where(
 
 def _print_where(found: Where) -> None:
     result = found.to_dict()
-    advise(advice.where(result))
+    advise("where", result)
     topic = result["topic"]
     console.print(
         f"{plural(result['on_topic_posts'], 'post')} on '{topic}' (by {result['method']}); "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,29 +60,34 @@ def demo(
     ] = None,
 ) -> None:
     """Salon's main job on the real sample it ships (your pseudonymised LinkedIn export, a
-    company's e-mail, a Q&A community's first six months): import it into a temporary store,
-    add a goal (become a trusted answerer for the people asking about quantum error
-    correction), make the plan and write its report (HTML, and PDF), showing each stage.
+    company's e-mail, a Q&A community's first six months): import it into a fresh store
+    (OUT/demo.db, replaced at each run, to explore afterwards), add a goal (become a trusted
+    answerer for the people asking about quantum error correction), make the plan and write
+    its report (HTML, and PDF), showing each stage.
 
     Example: salon demo --out ~/salon-demo
     """
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="salon-demo-") as tmp:
-        console.print(f"[bold]Salon demo[/] — a temporary store in {tmp}", highlight=False)
-        with salon.open_store(f"sqlite:///{tmp}/demo.db") as store:
-            if console.is_terminal:
-                with console.status("starting…") as status:
-                    progress = _Progress(status)
-                    result = salon.demo.run_demo(store, out, pdf=pdf, progress=progress)
-                    progress.done()
-            else:
-                progress = _Progress(None)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "demo.db"
+    for stale in (db, db.with_name("demo.db-wal"), db.with_name("demo.db-shm")):
+        stale.unlink(missing_ok=True)
+    console.print(f"[bold]Salon demo[/] — a fresh store in {db}", highlight=False)
+    with salon.open_store(str(db)) as store:
+        if console.is_terminal:
+            with console.status("starting…") as status:
+                progress = _Progress(status)
                 result = salon.demo.run_demo(store, out, pdf=pdf, progress=progress)
                 progress.done()
+        else:
+            progress = _Progress(None)
+            result = salon.demo.run_demo(store, out, pdf=pdf, progress=progress)
+            progress.done()
     _summary(result)
     console.print(
-        f"\nDone in {time.perf_counter() - started:.1f} s. Run 'salon import PATH' on your own "
-        "exports, then 'salon goal add' and 'salon report', to make yours.",
+        f"\nDone in {time.perf_counter() - started:.1f} s. Explore the demo's store: 'salon --db "
+        f"{db} serve' (in the browser) or 'salon --db {db} people'. Run 'salon import PATH' on "
+        "your own exports, then 'salon goal add' and 'salon report', to make yours.",
         highlight=False,
     )
 

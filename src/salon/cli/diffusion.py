@@ -27,7 +27,6 @@ from salon.cli.app import (
     plural,
 )
 from salon.dates import iso
-from salon.strategy import advice
 
 if TYPE_CHECKING:
     from salon.insights.results import Forecast, Innovators, Win
@@ -125,7 +124,7 @@ def adoption(
     if as_json:
         _print_json(result)
         return
-    advise(advice.adoption(result))
+    advise("adoption", result)
     console.print(
         f"{plural(result['adopters'], 'adopter')} of {innovation}; stages by "
         f"{result['method']}: " + ", ".join(f"{k} {v:.0%}" for k, v in result["shares"].items())
@@ -164,7 +163,7 @@ def innovators(
 
 def _print_innovators(found: Innovators, title: str) -> None:
     result = found.to_dict()
-    advise(advice.innovators(result))
+    advise("innovators", result)
     console.print(f"Over {plural(result['innovations'], 'innovation')} adopted in the segment.")
     _section(
         title,
@@ -243,7 +242,7 @@ def _interval(bounds: list[float | None] | None) -> str:
 
 def _print_forecast(outlook: Forecast) -> None:
     result = outlook.to_dict()
-    advise(advice.forecast(result))
+    advise("forecast", result)
     innovation, period = result["innovation"], result["period"]
     model, bass = result["model"], result["bass"]
     console.print(
@@ -313,7 +312,7 @@ def win(
 
 def _print_win(plan: Win, title: str) -> None:
     result = plan.to_dict()
-    advise(advice.win(result))
+    advise("win", result)
     console.print(
         f"Winning these {plural(len(result['seeds']), 'person', 'people')} reaches an expected "
         f"{result['expected_reach']:,.1f} of "
@@ -365,7 +364,7 @@ def lead_lag(
     if as_json:
         _print_json(result)
         return
-    advise(advice.lead_lag(result))
+    advise("lead_lag", result)
     rows = [
         (
             r["channel"],

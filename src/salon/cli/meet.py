@@ -25,7 +25,6 @@ from salon.cli.app import (
     console,
 )
 from salon.dates import parse_time
-from salon.strategy import advice
 
 if TYPE_CHECKING:
     from salon.insights.meetings import MeetingPlan
@@ -101,7 +100,7 @@ def meet(
 
 def _print_plan(plan: MeetingPlan, title: str | None = None) -> None:
     data = plan.to_dict()
-    advise(advice.meet(data))
+    advise("meet", data)
     home = data["home"]
     console.print(
         f"Home: {home['label']} ({home['from']})" if home else "Home: unknown", highlight=False

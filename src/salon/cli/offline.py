@@ -20,7 +20,6 @@ from salon.cli.app import (
     console,
     plural,
 )
-from salon.strategy import advice
 
 HalfLifeOption = Annotated[
     float,
@@ -89,7 +88,7 @@ def ties(
     if as_json:
         _print_json(result)
         return
-    advise(advice.ties(result))
+    advise("ties", result)
     whose = _who(result["name"], result["person"]) if result["person"] is not None else "everyone"
     console.print(
         f"Ties of {whose} as of {result['now'][:10]}: {plural(result['pairs'], 'tie')}, "
@@ -156,7 +155,7 @@ def funnel(
     if as_json:
         _print_json(result)
         return
-    advise(advice.funnel(result))
+    advise("funnel", result)
     scope = f" with segment {result['segment']['name']}" if result["segment"] else ""
     after = f", first contacted since {result['since'][:10]}" if result["since"] else ""
     console.print(f"{plural(result['people'], 'relationship')}{scope}{after}.")
@@ -212,7 +211,7 @@ def nudges(
     if as_json:
         _print_json(result)
         return
-    advise(advice.nudges(result))
+    advise("nudges", result)
     console.print(
         f"{plural(len(result['nudges']), 'nudge')} among {plural(result['considered'], 'tie')}."
     )

@@ -20,7 +20,7 @@ its own)::
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -42,7 +42,7 @@ def source(name: str) -> ModuleType:
 def collect(
     store: Store,
     source_name: str,
-    seeds: list[dict[str, Any]],
+    seeds: Mapping[str, Any] | list[dict[str, Any]],
     *,
     options: dict[str, Any] | None = None,
     base_url: str | None = None,
@@ -57,10 +57,30 @@ def collect(
     progress: Callable[[int, int, int], None] | None = None,
 ) -> Any:
     """Run (or resume) a collection job and name its accounts as a segment; returns the
-    :class:`~salon.collect.job.CollectReport`."""
-    from salon.collect.job import Job
+    :class:`~salon.collect.job.CollectReport`.
 
-    runner = Job(store, source(source_name), seeds, options=options, base_url=base_url, name=job)
+    ``seeds`` are the keyword arguments of the source's ``seeds`` function (e.g. Bluesky's
+    ``{"followers_of": ["@ana.bsky.social"], "depth": 1}``), or the tasks it made.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.open_store(":memory:")
+    >>> salon.collect_from(store, "rss", {"feeds": []})
+    Traceback (most recent call last):
+    ...
+    salon.errors.SalonError: Nothing to collect: name what to collect from rss (see --help).
+    """
+    from salon.collect.job import Job
+    from salon.errors import SalonError
+
+    module = source(source_name)
+    tasks = module.seeds(**seeds) if isinstance(seeds, Mapping) else list(seeds)
+    if not tasks:
+        raise SalonError(
+            f"Nothing to collect: name what to collect from {source_name} (see --help)."
+        )
+    runner = Job(store, module, tasks, options=options, base_url=base_url, name=job)
     report = runner.run(
         max_requests=max_requests,
         concurrency=concurrency,
@@ -95,7 +115,14 @@ def name_segment(store: Store, members: list[str], name: str, folder: Path) -> A
 
 
 def jobs(store: Store) -> list[dict[str, Any]]:
-    """The store's collection jobs: name, source, status, tasks, requests, last update."""
+    """The store's collection jobs: name, source, status, tasks, requests, last update.
+
+    Examples
+    --------
+    >>> import salon
+    >>> salon.collect_jobs(salon.open_store(":memory:"))
+    []
+    """
     import json
 
     from salon.collect.job import collect_dir

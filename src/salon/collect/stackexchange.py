@@ -37,6 +37,9 @@ def seeds(site: str, *, what: list[str], tagged: str | None = None) -> list[Task
     >>> seeds("stackoverflow", what=["questions"], tagged="python")
     [{'kind': 'questions', 'site': 'stackoverflow', 'tagged': 'python'}]
     """
+    unknown = [w for w in what if w not in KINDS]
+    if unknown:
+        raise CollectError(f"--what {unknown[0]}: use {', '.join(KINDS)}.")
     return [{"kind": k, "site": site, "tagged": tagged if k == "questions" else None} for k in what]
 
 

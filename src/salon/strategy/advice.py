@@ -434,3 +434,50 @@ def plan(
         f"{aim}, {first}, spending {spent:g} of your {budget_section.get('hours_per_week', 0):g} "
         f"hours a week{where_part}{offline}."
     )
+
+
+#: The questions with a sentence of advice, by the name of their public function.
+_ADVICE = {
+    "adoption": adoption,
+    "experts": experts,
+    "forecast": forecast,
+    "funnel": funnel,
+    "influencers": influencers,
+    "innovators": innovators,
+    "lead_lag": lead_lag,
+    "meet": meet,
+    "nudges": nudges,
+    "ties": ties,
+    "topics": topics,
+    "where": where,
+    "win": win,
+}
+
+
+def advice(question: str, result: Mapping[str, Any]) -> str:
+    """The sentence of advice that leads an answer: what it means and what to do next.
+
+    Parameters
+    ----------
+    question
+        The public function that gave the answer: ``"influencers"``, ``"experts"``,
+        ``"win"``, ``"where"``, ``"forecast"``, ``"adoption"``, ``"innovators"``,
+        ``"lead_lag"``, ``"topics"``, ``"ties"``, ``"funnel"``, ``"nudges"`` or ``"meet"``.
+    result
+        The answer's ``to_dict()``.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> found = salon.influencers(store, "tag:quantum-algorithms", top=3)
+    >>> salon.advice("influencers", found.to_dict()).startswith("Get known by ")
+    True
+    """
+    try:
+        sentence = _ADVICE[question]
+    except KeyError:
+        raise ValueError(
+            f"No advice for {question!r}: one of {', '.join(sorted(_ADVICE))}."
+        ) from None
+    return sentence(result)

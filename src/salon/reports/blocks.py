@@ -92,7 +92,7 @@ def number(value: Any, digits: int = 0) -> str:
 
 
 def figure(svg: str, caption: str = "", *, wide: bool = False) -> Block:
-    """A figure block: ``svg`` is markup made by :mod:`salon.report.charts` (labels escaped);
+    """A figure block: ``svg`` is markup made by :mod:`salon.reports.charts` (labels escaped);
     a ``wide`` one is drawn across the page."""
     return {"kind": "figure", "svg": Markup(svg), "caption": caption, "wide": wide}
 

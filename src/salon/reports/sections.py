@@ -1,7 +1,7 @@
 """The report's sections, each built from a part of a plan's JSON
 (:class:`salon.strategy.results.Plan`'s ``to_dict()``): a title, the section's one sentence of
 advice as its lead, and blocks the template draws — text, notes, lists, tables and figures
-(inline SVG from :mod:`salon.report.charts`; blocks: :mod:`salon.report.blocks`). Pure
+(inline SVG from :mod:`salon.reports.charts`; blocks: :mod:`salon.reports.blocks`). Pure
 functions of dicts: no store, no I/O.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from salon.report import charts
-from salon.report.blocks import (
+from salon.reports import charts
+from salon.reports.blocks import (
     Block,
     Section,
     figure,
@@ -255,7 +255,7 @@ def forecast_blocks(later: Sequence[Mapping[str, Any]]) -> list[Block]:
 
 
 def attention_map(data: Mapping[str, Any], *, segment: str) -> Section:
-    """The segment's attention map (:func:`salon.report.attention.attention_map_data`)."""
+    """The segment's attention map (:func:`salon.reports.attention.attention_map_data`)."""
     shown, attending = data["members_shown"], data["members_attending"]
     yours = sum(1 for e in data["edges"] if e.get("you"))
     lead = f"{plural(attending, 'segment member')} pay attention to the people named here; "

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import salon
-from salon.report.blocks import number, people_words
-from salon.report.pdf import find_chromium
+from salon.reports.blocks import number, people_words
+from salon.reports.pdf import find_chromium
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow

@@ -61,7 +61,7 @@ def build_sections(
     """The report's sections from a plan's JSON (and the attention map's data, when drawn).
 
     The accounts section is there only when the plan has one (``include_private``)."""
-    from salon.report import sections as s
+    from salon.reports import sections as s
 
     agenda = plan.get("agenda_setters") or {}
     segment = plan.get("segment") or {}
@@ -109,7 +109,7 @@ def render_plan(
 ) -> str:
     """The report's HTML for a plan's JSON (:class:`salon.strategy.results.Plan`): its
     ``sections`` when built already, else built here (with the attention map's data)."""
-    from salon.report.render import render_html
+    from salon.reports.render import render_html
 
     goal = plan.get("goal") or {}
     return render_html(
@@ -132,7 +132,7 @@ def report(
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Write the plan of ``goal`` as ``out_dir/report.html`` (self-contained) and, with
-    ``pdf``, ``out_dir/report.pdf`` (headless Chromium; see :mod:`salon.report.pdf`). The
+    ``pdf``, ``out_dir/report.pdf`` (headless Chromium; see :mod:`salon.reports.pdf`). The
     account intelligence is left out unless ``include_private``. ``progress`` is told each
     step's name as it starts. Files are private (0600, the folder 0700 when made here).
 
@@ -156,8 +156,8 @@ def report(
     """
     import salon
     from salon.private import private_dir, write_private_text
-    from salon.report.attention import attention_map_data
-    from salon.report.pdf import html_to_pdf, require_chromium
+    from salon.reports.attention import attention_map_data
+    from salon.reports.pdf import html_to_pdf, require_chromium
 
     tell = progress or (lambda _step: None)
     browser = require_chromium() if pdf else None

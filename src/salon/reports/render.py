@@ -17,7 +17,7 @@ def _environment() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("salon.report", "templates"),
+        loader=jinja2.PackageLoader("salon.reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -36,7 +36,7 @@ def render_html(
     generated: str | None = None,
 ) -> str:
     """The report page: ``title``, the one-sentence ``advice``, ``facts`` (label, value)
-    under the title, then ``sections`` (see :mod:`salon.report.sections`).
+    under the title, then ``sections`` (see :mod:`salon.reports.sections`).
 
     >>> page = render_html(title="Goal <x>", advice="Do this.", sections=[])
     >>> "Goal &lt;x&gt;" in page, "<script" in page, page.startswith("<!DOCTYPE html>")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import salon
-from salon.report.pdf import chromium_flags, find_chromium, html_to_pdf
+from salon.reports.pdf import chromium_flags, find_chromium, html_to_pdf
 
 
 def test_without_chromium_the_report_is_refused_before_anything_is_written(tmp_path, monkeypatch):

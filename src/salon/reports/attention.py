@@ -1,6 +1,6 @@
 """The segment's attention map: who in the segment pays attention to the agenda-setters and
 the people to win, and where you stand — the nodes and edges of
-:func:`salon.report.charts.attention_map`, laid out in rings.
+:func:`salon.reports.charts.attention_map`, laid out in rings.
 
 The layout is plain geometry, the same on every run: you in the centre, the named people
 (agenda-setters, people to win) on an inner ring, and the segment members who attend to them

@@ -10,7 +10,7 @@ import pytest
 import salon
 from salon.graph.snapshot import build_snapshot
 from salon.insights.who import snapshot_spec
-from salon.report.attention import INNER, OUTER, attention_map_data, ring_layout
+from salon.reports.attention import INNER, OUTER, attention_map_data, ring_layout
 
 
 def _radius(point: tuple[float, float]) -> float:
