@@ -40,3 +40,10 @@ def test_salon_demo_imports_plans_and_writes_the_report(tmp_path):
     assert "Leak guard on a draft post: blocked" in text
     assert "Account intelligence" not in html  # never in the report itself
     assert seconds < 60, f"the demo took {seconds:.0f} s (the target is under 60 s)"
+    # the demo's store stays to explore, with the account's warm paths starting from you
+    import salon
+
+    with salon.open_store(str(out / "demo.db")) as store:
+        gaps = salon.account_gaps(store, "Enron Transportation Services").to_dict()
+    assert gaps["unmet"] and all(target["paths"] for target in gaps["unmet"])
+    assert all(p["hops"] >= 2 for t in gaps["unmet"] for p in t["paths"])
