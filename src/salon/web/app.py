@@ -63,6 +63,9 @@ ROUTES = (
     "routes_plan",
     "routes_accounts",
     "routes_leak",
+    "routes_write",
+    "routes_files",
+    "routes_collect",
     "static",
 )
 

@@ -44,6 +44,12 @@ class WebState:
     #: at once after a change made through the app (:func:`changed`).
     stamp: tuple[str, float] = ("", 0.0)
     pending: dict[Any, threading.Lock] = field(default_factory=dict)
+    #: Files made for download (exports, reports, invitations): id -> (path, name, type).
+    downloads: dict[str, tuple[Path, str, str]] = field(default_factory=dict)
+    #: Collection jobs started from the browser while the server runs.
+    collects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Writes made through the app: part of the store's state as the cache sees it.
+    writes: int = 0
 
 
 def state(request: Request) -> WebState:
@@ -55,12 +61,17 @@ def store_stamp(store: Store) -> str:
     from sqlalchemy import func, select
 
     from salon.graph.snapshot import store_state
-    from salon.store.schema import segments
+    from salon.store.schema import accounts, goals, notes, segments, stakeholders
 
     with store.engine.connect() as connection:
         base = store_state(connection)
         seg = connection.execute(select(func.count(), func.max(segments.c.id))).one()
-    return json.dumps([base, *seg])
+        # What only you know, and your goals: written by the CLI or by the app.
+        written = [
+            connection.execute(select(func.count(), func.max(table.c.id))).one()
+            for table in (accounts, stakeholders, notes, goals)
+        ]
+    return json.dumps([base, *seg, *(list(row) for row in written)])
 
 
 #: How long a read of the store's state holds: a change made by another process (the CLI)
@@ -74,12 +85,15 @@ def current_stamp(web: WebState) -> str:
     if now - at > STAMP_SECONDS:
         stamp = store_stamp(web.store)
         web.stamp = (stamp, now)
-    return stamp
+    return f"{stamp}#{web.writes}"
 
 
 def changed(request: Request) -> None:
-    """The app changed the store: read its state again on the next request."""
-    state(request).stamp = ("", 0.0)
+    """The app changed the store: read its state again on the next request (and count the
+    write, for changes no count or id shows: a stakeholder's new role, a goal replaced)."""
+    web = state(request)
+    web.writes += 1
+    web.stamp = ("", 0.0)
 
 
 def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
