@@ -2,7 +2,8 @@
 
 A subprocess imports an edge list of 250,000 rows into a store that already holds an import;
 it is killed at seeded random moments. After each kill the store opens, SQLite finds it intact,
-it holds what it held before, and importing again gives what a clean import gives.
+it holds what it held before (or, killed after the commit, all of the import), and importing
+again gives what a clean import gives.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def test_an_import_killed_midway_leaves_the_store_as_it_was(setup, tmp_path, see
     with salon.open_store(str(db)) as store:
         with store.engine.connect() as connection:
             assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        assert stats(store) == setup["before"]  # the import log too: none of the import
+        # All of the import or none of it (the import log too): a kill after the commit,
+        # while the import tidies up, finds it whole.
+        if stats(store) != setup["before"]:
+            assert data_counts(store) == setup["after"], "a part of the import was kept"
         salon.import_paths(store, [setup["edges"]])
         assert data_counts(store) == setup["after"]
