@@ -1,7 +1,9 @@
 """Landing market edges in the lake: columns read in bulk, de-duplicated in DuckDB, written as
 Parquet with their provenance.
 
-An edge list is read in blocks of lines with Arrow's compute kernels (split, cast, match):
+A plain edge list (one separator, ASCII, whole Unix times, no blank or comment line past the
+top: most market files) is parsed by DuckDB's ``read_csv`` itself (:mod:`salon.lake.duckread`).
+Any other is read in blocks of lines with Arrow's compute kernels (split, cast, match):
 the same columns, comment lines, header and kind codes as :mod:`salon.importers.edges`, with
 no Python loop per edge. Layouts that need a row-by-row reading (SocioPatterns ``t i j``,
 ``--undirected``, UTF-16 files, old Mac line ends) go through the edge importer's own parser
@@ -20,18 +22,17 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from salon.dates import epoch_text, parse_time
 from salon.errors import SalonError
 from salon.importers import edges as edge_list
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, _decode_error, _opened
+from salon.lake.duckread import RAW, drop_raw
 from salon.lake.layout import (
     Partition,
     describe_file,
@@ -45,6 +46,7 @@ from salon.model import InteractionBatch, Tie
 
 if TYPE_CHECKING:
     import duckdb
+    import numpy as np
     import pyarrow as pa
 
 #: Bytes of text read at a time.
@@ -146,6 +148,7 @@ def read_columns(
 ) -> Iterator[pa.Table]:
     """The edges of ``file`` as Arrow tables (src, dst lower-cased ids; kind; at; weight;
     line), one per block of lines; a bad cell raises the edge importer's own error."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -208,6 +211,7 @@ def read_columns(
 
 
 def _weights(file: InputFile, text: pa.Array, numbers: np.ndarray) -> pa.Array:
+    import numpy as np
     import pyarrow as pa
 
     try:
@@ -229,6 +233,7 @@ def _float(text: str) -> float:
 
 def _times(file: InputFile, text: pa.Array, numbers: np.ndarray) -> pa.Array:
     """Unix seconds (digits) or dates, each bounded to years 1–9999 as the importer does."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -350,7 +355,7 @@ class LakeWriter:
 
     def land(
         self,
-        tables: Iterator[pa.Table],
+        tables: Iterable[pa.Table],
         *,
         name: str,
         sha256: str,
@@ -358,19 +363,22 @@ class LakeWriter:
         known: Callable[[], list[str]] = list,
     ) -> Landed:
         """Stage the edges of one file in this import's partition; ``known`` gives the ids of
-        the namespace's nodes that are people in the store (for the promotion rule)."""
+        the namespace's nodes that are people in the store (for the promotion rule).
+        ``tables`` with an ``into(db, scratch)`` method (:class:`FileEdges`) may have DuckDB
+        parse the file into ``raw`` itself; otherwise (or when it returns ``None``) its Arrow
+        tables are inserted."""
         db = self.db
-        db.execute("DROP TABLE IF EXISTS raw")
-        db.execute(
-            'CREATE TABLE raw (src VARCHAR, dst VARCHAR, kind VARCHAR, "at" BIGINT, '
-            "weight DOUBLE, line BIGINT)"
-        )
-        read = 0
-        for table in tables:
-            db.register("block", table)
-            db.execute("INSERT INTO raw SELECT * FROM block")
-            db.unregister("block")
-            read += table.num_rows
+        drop_raw(db)
+        db.execute(RAW)
+        into = getattr(tables, "into", None)
+        read = into(db, self.staging) if into is not None else None
+        if read is None:
+            read = 0
+            for table in tables:
+                db.register("block", table)
+                db.execute("INSERT INTO raw SELECT * FROM block")
+                db.unregister("block")
+                read += table.num_rows
         landed = Landed(name, namespace, read=read)
         if not read:
             return landed
@@ -397,24 +405,37 @@ class LakeWriter:
             {"ns": namespace},
         )
         # Repeated events stay repeated (occurrence); a tie is kept once, its first weight.
-        db.execute(
-            f"""CREATE OR REPLACE TABLE staged AS
-            WITH numbered AS (
-                SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line,
-                    (row_number() OVER (PARTITION BY s.code, d.code, r.kind, r."at"
-                                        ORDER BY r.line) - 1)::INTEGER AS occurrence
-                FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst
-            ), fresh AS (
-                SELECT * FROM numbered WHERE "at" IS NOT NULL OR occurrence = 0
-            )
-            SELECT f.src, f.dst, f.kind, f."at", f.weight, f.occurrence,
-                {self.import_id}::INTEGER AS import, $sha AS file_sha256, f.line
-            FROM fresh f ANTI JOIN (
+        # Most files repeat no key: then every occurrence is 0, with no window to number them.
+        repeats = db.execute(
+            'SELECT count(*) FROM (SELECT 1 FROM raw GROUP BY src, dst, kind, "at" '
+            "HAVING count(*) > 1)"
+        ).fetchall()[0][0]
+        occurrence = (
+            '(row_number() OVER (PARTITION BY s.code, d.code, r.kind, r."at" '
+            "ORDER BY r.line) - 1)::INTEGER"
+            if repeats
+            else "0::INTEGER"
+        )
+        fresh = f"""SELECT f.src, f.dst, f.kind, f."at", f.weight, f.occurrence,
+                {self.import_id}::INTEGER AS import, $sha AS file_sha256, f.line FROM fresh f"""
+        if self.old_edges:  # an untimed edge's occurrence is always 0
+            fresh += f"""
+            ANTI JOIN (
                 SELECT src, dst, kind, coalesce("at", {_NO_TIME}) AS ak, occurrence
                 FROM {old_edges}
             ) o ON f.src = o.src AND f.dst = o.dst AND f.kind = o.kind
                 AND coalesce(f."at", {_NO_TIME}) = o.ak
-                AND f.occurrence = o.occurrence""",  # an untimed edge's is always 0
+                AND f.occurrence = o.occurrence"""
+        db.execute(
+            f"""CREATE OR REPLACE TABLE staged AS
+            WITH numbered AS (
+                SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line,
+                    {occurrence} AS occurrence
+                FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst
+            ), fresh AS (
+                SELECT * FROM numbered WHERE "at" IS NOT NULL OR occurrence = 0
+            )
+            {fresh}""",
             {"sha": sha256},
         )
         landed.edges = db.execute("SELECT count(*) FROM staged").fetchall()[0][0]
@@ -423,7 +444,7 @@ class LakeWriter:
             ids = known()
             if ids:
                 landed.promoted = self._promote(ids)
-            options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+            options = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
             db.execute(f"COPY staged TO {sql_path(self.staging / edges_file)} {options}")
             db.execute(
                 f"COPY (SELECT * FROM new_nodes ORDER BY code) TO "
@@ -503,16 +524,47 @@ def _nulls(columns: str) -> str:
     return "(" + ", ".join(f"NULL::{c.split()[1]}" for c in columns.split(", ")) + ")"
 
 
+class FileEdges:
+    """The edges of one edge list: iterated, Arrow tables (:func:`read_columns`, or the edge
+    importer's records); :meth:`into` has DuckDB parse a plain file itself (much faster)."""
+
+    def __init__(
+        self, file: InputFile, options: ImportOptions, progress: LineProgress | None = None
+    ) -> None:
+        self.file, self.options, self.progress = file, options, progress
+        self.layout = fast_layout(file, options)
+        if (
+            self.layout is None
+            and edge_list._layout(file) is None
+            and not edge_list.is_tij(file, options)
+        ):
+            raise SalonError(
+                f"'{file.display}' is not an edge list the lake reads: "
+                f"{edge_list.why_not(file) or 'no layout found'}."
+            )
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        if self.layout is not None:
+            return read_columns(self.file, self.options, self.layout, self.progress)
+        return records_as_columns(self.file, self.options)
+
+    def into(self, db: duckdb.DuckDBPyConnection, scratch: Path) -> int | None:
+        """Rows DuckDB parsed into ``raw`` itself, or ``None``: iterate instead."""
+        from salon.lake.duckread import fill
+
+        if self.layout is None:
+            return None
+        columns, has_header = self.layout
+        read = fill(
+            db, self.file, columns, has_header, self.options.kind or "edge", scratch, self.progress
+        )
+        if read is not None and self.progress:
+            self.progress(read)
+        return read
+
+
 def file_tables(
     file: InputFile, options: ImportOptions, progress: LineProgress | None = None
-) -> Iterator[pa.Table]:
-    """The edges of an edge list as Arrow tables, read in bulk where the layout allows."""
-    layout = fast_layout(file, options)
-    if layout is not None:
-        return read_columns(file, options, layout, progress)
-    if edge_list._layout(file) is None and not edge_list.is_tij(file, options):
-        raise SalonError(
-            f"'{file.display}' is not an edge list the lake reads: "
-            f"{edge_list.why_not(file) or 'no layout found'}."
-        )
-    return records_as_columns(file, options)
+) -> FileEdges:
+    """The edges of an edge list, read in bulk where the layout allows."""
+    return FileEdges(file, options, progress)
