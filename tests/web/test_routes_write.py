@@ -236,3 +236,22 @@ def test_remove_a_goal(writable: TestClient) -> None:
     assert gone.status_code == 303 and salon.goals(_store(c)) == []
     missing = c.delete(f"/api/v1/goals/{GOAL}", headers={"X-CSRF-Token": csrf})
     assert missing.status_code == 404 and missing.json()["ok"] is False
+
+
+def test_a_goal_with_an_account_and_replaced(writable: TestClient) -> None:
+    c = writable
+    salon.remove_goal(_store(c), GOAL)  # with no goal, /plan lists the goals and its form
+    c.app.state.salon.writes += 1
+    page = c.get("/plan").text
+    assert f"<option>{ACCOUNT}</option>" in page
+    csrf = page.split('name="csrf" content="')[1].split('"')[0]
+    goal = {"csrf": csrf, "name": "sell-qec", "objective": "sell", "segment": "quantum-algorithms"}
+    made = c.post("/plan", data={**goal, "accounts": [ACCOUNT]}, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"] == "/plan/sell-qec"
+    [stored] = salon.goals(_store(c))
+    assert (stored.objective, stored.accounts) == ("sell", [ACCOUNT])
+    again = c.post("/plan", data={**goal, "objective": "learn"}, follow_redirects=False)
+    assert again.status_code == 400  # a goal of that name exists: replace it only when asked
+    replaced = c.post("/plan", data={**goal, "objective": "learn", "replace": "true"})
+    assert replaced.status_code == 200
+    assert [(g.objective, g.accounts) for g in salon.goals(_store(c))] == [("learn", [])]

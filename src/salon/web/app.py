@@ -66,6 +66,7 @@ ROUTES = (
     "routes_write",
     "routes_files",
     "routes_collect",
+    "routes_lake",
     "static",
 )
 

@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -92,7 +92,15 @@ def _start(
     source: str | None,
     namespace: str | None,
     mine: bool,
+    more: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Keep the upload and import it in the background; ``more`` holds the rest of
+    ``salon import``'s options (kind, bodies, force, layout, undirected, lake)."""
+    from salon.importers.edges import LAYOUTS
+
+    more = {k: v for k, v in (more or {}).items() if v is not None}
+    if more.get("layout", "auto") not in LAYOUTS:
+        raise bad_request(f"'{more['layout']}' is no layout: use {', '.join(LAYOUTS)}.")
     web = state(request)
     name = _safe_name(upload.filename)
     folder = uploads_dir(web) / time.strftime("%Y%m%d-%H%M%S") / uuid.uuid4().hex[:8]
@@ -129,7 +137,7 @@ def _start(
         def progress(done: int, total: int, reading: str) -> None:
             job.update(done=done, total=max(total, 1), reading=reading.rsplit("/", 1)[-1])
 
-        options = ImportOptions(namespace=namespace or None, mine=mine)
+        options = ImportOptions(namespace=namespace or None, mine=mine, **more)
         try:
             with web.heavy:
                 report = salon.import_paths(
@@ -151,6 +159,30 @@ Upload = Annotated[UploadFile, File(description="An export: a zip, a folder's fi
 SourceF = Annotated[str | None, Form(max_length=40, description="Force an importer")]
 NamespaceF = Annotated[str | None, Form(max_length=200, description="Market data's namespace")]
 MineF = Annotated[bool, Form(description="This export is yours")]
+KindF = Annotated[
+    str | None, Form(max_length=40, description="An edge list's relation without a kind column")
+]
+BodiesF = Annotated[bool, Form(description="Keep message bodies (else only headers)")]
+ForceF = Annotated[bool, Form(description="Read a file an earlier import already read")]
+LayoutF = Annotated[str, Form(max_length=10, description="An edge list's layout: auto, tij, edges")]
+UndirectedF = Annotated[bool, Form(description="An edge list names each pair once")]
+LakeF = Annotated[
+    Literal["auto", "lake", "store"],
+    Form(description="Edge lists to the market lake, to the store, or by size (auto)"),
+]
+
+
+def _more(
+    kind: str | None, bodies: bool, force: bool, layout: str, undirected: bool, lake: str
+) -> dict[str, Any]:
+    return {
+        "kind": kind or None,
+        "bodies": bodies,
+        "force": force,
+        "layout": layout or "auto",
+        "undirected": undirected,
+        "lake": {"lake": True, "store": False}.get(lake),
+    }
 
 
 @router.post(
@@ -166,8 +198,15 @@ def api_import(
     source: SourceF = None,
     namespace: NamespaceF = None,
     mine: MineF = False,
+    kind: KindF = None,
+    bodies: BodiesF = False,
+    force: ForceF = False,
+    layout: LayoutF = "auto",
+    undirected: UndirectedF = False,
+    lake: LakeF = "auto",
 ) -> dict[str, Any]:
-    return _public(_start(request, file, source, namespace, mine))
+    more = _more(kind, bodies, force, layout, undirected, lake)
+    return _public(_start(request, file, source, namespace, mine, more))
 
 
 @router.post("/imports", include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -177,8 +216,15 @@ def form_import(
     source: SourceF = None,
     namespace: NamespaceF = None,
     mine: MineF = False,
+    kind: KindF = None,
+    bodies: BodiesF = False,
+    force: ForceF = False,
+    layout: LayoutF = "auto",
+    undirected: UndirectedF = False,
+    lake: LakeF = "auto",
 ) -> RedirectResponse:
-    job = _start(request, file, source, namespace, mine)
+    more = _more(kind, bodies, force, layout, undirected, lake)
+    job = _start(request, file, source, namespace, mine, more)
     return RedirectResponse(f"/imports/jobs/{job['id']}", status_code=303)
 
 

@@ -82,6 +82,8 @@ def form_add_goal(
     topic: Annotated[str | None, Form(max_length=500)] = None,
     hours_per_week: Annotated[float, Form(gt=0, le=80)] = 4.0,
     horizon_months: Annotated[int, Form(ge=1, le=120)] = 12,
+    accounts: Annotated[list[str] | None, Form(max_length=50)] = None,
+    replace: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     _add(
         request,
@@ -92,6 +94,8 @@ def form_add_goal(
             topic=topic or None,
             hours_per_week=hours_per_week,
             horizon_months=horizon_months,
+            accounts=[a for a in accounts or [] if a.strip()],
+            replace=replace,
         ),
     )
     return RedirectResponse(f"/plan/{name}", status_code=303)
@@ -104,7 +108,15 @@ def page_goals(request: Request) -> HTMLResponse:
         return RedirectResponse(f"/plan/{goals[0]['name']}", status_code=303)  # type: ignore[return-value]
     store = state(request).store
     segments = cached(request, ("segments",), lambda: salon.segments(store))
-    return render(request, "goals.html", goals=goals, segments=segments, api="/api/v1/goals")
+    accounts = cached(request, ("accounts",), lambda: salon.accounts(store)).to_dict()
+    return render(
+        request,
+        "goals.html",
+        goals=goals,
+        segments=segments,
+        accounts=[a["name"] for a in accounts["accounts"]],
+        api="/api/v1/goals",
+    )
 
 
 def plan_data(request: Request, goal: str) -> dict[str, Any]:
