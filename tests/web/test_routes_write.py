@@ -255,3 +255,21 @@ def test_a_goal_with_an_account_and_replaced(writable: TestClient) -> None:
     replaced = c.post("/plan", data={**goal, "objective": "learn", "replace": "true"})
     assert replaced.status_code == 200
     assert [(g.objective, g.accounts) for g in salon.goals(_store(c))] == [("learn", [])]
+
+
+def test_a_segment_replaced_and_removed(writable: TestClient) -> None:
+    c = writable
+    csrf = _csrf(c, "/segments")
+    rule = {"csrf": csrf, "name": "labs", "rule": "org:quantum labs"}
+    assert c.post("/segments", data=rule, follow_redirects=False).status_code == 303
+    again = c.post("/segments", data={**rule, "rule": "platform:quantumcomputing"})
+    assert again.status_code == 400  # exists: replaced only when asked (as --replace)
+    c.post("/segments", data={**rule, "rule": "platform:quantumcomputing", "replace": "true"})
+    listed = {s["name"]: s for s in c.get("/api/v1/segments").json()}
+    expected = salon.add_segment(_store(c), "qa", "platform:quantumcomputing").people
+    assert listed["labs"]["rule"] == "platform:quantumcomputing"
+    assert listed["labs"]["people"] == expected > 300
+    assert c.delete("/api/v1/segments/labs").status_code == 403  # no CSRF token
+    gone = c.delete("/api/v1/segments/labs", headers={"X-CSRF-Token": csrf})
+    assert gone.json() == {"name": "labs", "rule": "platform:quantumcomputing"}
+    assert "labs" not in [s.name for s in salon.segments(_store(c))]

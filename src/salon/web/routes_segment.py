@@ -25,6 +25,8 @@ class NewSegment(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     rule: str = Field(min_length=1, max_length=2000)
     replace: bool = False
+    seed: int = Field(default=0, ge=0, description="The communities' seed, for community:N")
+    resolution: float = Field(default=1.0, ge=0.01, description="Their resolution")
 
 
 def _call(compute: Any) -> Any:
@@ -46,7 +48,14 @@ def page_segments(request: Request) -> HTMLResponse:
 def _add(request: Request, new: NewSegment) -> dict[str, Any]:
     store = state(request).store
     added = _call(
-        lambda: salon.add_segment(store, new.name, new.rule, replace=new.replace).to_dict()
+        lambda: salon.add_segment(
+            store,
+            new.name,
+            new.rule,
+            replace=new.replace,
+            seed=new.seed,
+            resolution=new.resolution,
+        ).to_dict()
     )
     changed(request)
     return added  # type: ignore[no-any-return]
@@ -64,8 +73,12 @@ def form_add_segment(
     request: Request,
     name: Annotated[str, Form(min_length=1, max_length=100)],
     rule: Annotated[str, Form(min_length=1, max_length=2000)],
+    replace: Annotated[bool, Form()] = False,
+    seed: Annotated[int, Form(ge=0)] = 0,
+    resolution: Annotated[float, Form(ge=0.01)] = 1.0,
 ) -> RedirectResponse:
-    _add(request, NewSegment(name=name, rule=rule))
+    new = NewSegment(name=name, rule=rule, replace=replace, seed=seed, resolution=resolution)
+    _add(request, new)
     return RedirectResponse(f"/segments/{name}", status_code=303)
 
 
@@ -73,10 +86,25 @@ def form_add_segment(
     "/segments/{name}/remove", include_in_schema=False, dependencies=[Depends(csrf_protect)]
 )
 def form_remove_segment(request: Request, name: Name) -> RedirectResponse:
-    store = state(request).store
-    _call(lambda: salon.remove_segment(store, name))
-    changed(request)
+    _remove(request, name)
     return RedirectResponse("/segments", status_code=303)
+
+
+def _remove(request: Request, name: str) -> dict[str, Any]:
+    store = state(request).store
+    removed = _call(lambda: salon.remove_segment(store, name).to_dict())
+    changed(request)
+    return removed  # type: ignore[no-any-return]
+
+
+@router.delete(
+    "/api/v1/segments/{name}",
+    tags=["segments"],
+    summary="Delete a stored segment (the people stay)",
+    dependencies=[Depends(csrf_protect)],
+)
+def api_remove_segment(request: Request, name: Name) -> dict[str, Any]:
+    return _remove(request, name)
 
 
 def segment_data(request: Request, name: str, top: int = 20) -> dict[str, Any]:
