@@ -81,6 +81,7 @@ def test_a_higgs_slice_is_read_by_duckdb_with_its_line_numbers(tmp_path):
         ("1 2 1341100972 RT\n# c\n3 4 1341100973 MT", False),  # a comment inside
         (_EVENTS + "3 4 1341100973 MT 9\n", False),  # an extra column past the sample
         ("ä 2 1341100972 RT\n3 Ö 1341100973 MT\n", False),  # not ASCII
+        ("a#1 2 1341100972 RT\n3 b%2 1341100973 MT\n", False),  # comment marks in ids
     ],
 )
 def test_duckdb_reads_only_what_it_reads_as_arrow_does(tmp_path, text, direct):

@@ -26,18 +26,20 @@ if TYPE_CHECKING:
 
 #: Bytes read at a time while the file is checked (and copied, when DuckDB cannot open it).
 _BLOCK = 32 * 1024 * 1024
-#: Per separator, the bytes a plain line holds: printable ASCII but other separators, quotes
-#: and backslashes (a control byte, other whitespace or a non-ASCII byte is not plain).
+#: Per separator, the bytes a plain line holds: printable ASCII but other separators, quotes,
+#: backslashes and comment marks (a control byte, other whitespace or a non-ASCII byte is not
+#: plain; an id with ``#`` or ``%`` in it goes to the Arrow reader, which tells it from a
+#: comment line).
 _PLAIN = {
-    sep: bytes(b for b in range(0x21, 0x7F) if chr(b) not in ",;\"'\\") + sep.encode() + b"\n"
+    sep: bytes(b for b in range(0x21, 0x7F) if chr(b) not in ",;\"'\\#%") + sep.encode() + b"\n"
     for sep in (" ", "\t", ",")
 }
 
 
 def _bad(sep: str) -> tuple[bytes, ...]:
-    """What no plain text holds: a doubled separator; a blank, comment or padded line."""
+    """What no plain text holds: a doubled separator; a blank or padded line."""
     s = sep.encode()
-    return (s + s, b"\n\n", b"\n#", b"\n%", b"\n" + s, s + b"\n")
+    return (s + s, b"\n\n", b"\n" + s, s + b"\n")
 
 
 def is_plain(text: bytes, sep: str) -> bool:

@@ -405,39 +405,38 @@ class LakeWriter:
             {"ns": namespace},
         )
         # Repeated events stay repeated (occurrence); a tie is kept once, its first weight.
+        db.execute(
+            """CREATE OR REPLACE TABLE coded AS
+            SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line
+            FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst"""
+        )
         # Most files repeat no key: then every occurrence is 0, with no window to number them.
         repeats = db.execute(
-            'SELECT count(*) FROM (SELECT 1 FROM raw GROUP BY src, dst, kind, "at" '
+            'SELECT count(*) FROM (SELECT 1 FROM coded GROUP BY src, dst, kind, "at" '
             "HAVING count(*) > 1)"
         ).fetchall()[0][0]
         occurrence = (
-            '(row_number() OVER (PARTITION BY s.code, d.code, r.kind, r."at" '
-            "ORDER BY r.line) - 1)::INTEGER"
+            '(row_number() OVER (PARTITION BY src, dst, kind, "at" ORDER BY line) - 1)::INTEGER'
             if repeats
             else "0::INTEGER"
         )
-        fresh = f"""SELECT f.src, f.dst, f.kind, f."at", f.weight, f.occurrence,
-                {self.import_id}::INTEGER AS import, $sha AS file_sha256, f.line FROM fresh f"""
+        query = f"""WITH numbered AS (SELECT *, {occurrence} AS occurrence FROM coded),
+            fresh AS (SELECT * FROM numbered WHERE "at" IS NOT NULL OR occurrence = 0)
+            SELECT f.src, f.dst, f.kind, f."at", f.weight, f.occurrence,
+                {self.import_id}::INTEGER AS import, {_literal(sha256)} AS file_sha256, f.line
+            FROM fresh f"""
         if self.old_edges:  # an untimed edge's occurrence is always 0
-            fresh += f"""
+            query += f"""
             ANTI JOIN (
                 SELECT src, dst, kind, coalesce("at", {_NO_TIME}) AS ak, occurrence
                 FROM {old_edges}
             ) o ON f.src = o.src AND f.dst = o.dst AND f.kind = o.kind
                 AND coalesce(f."at", {_NO_TIME}) = o.ak
                 AND f.occurrence = o.occurrence"""
-        db.execute(
-            f"""CREATE OR REPLACE TABLE staged AS
-            WITH numbered AS (
-                SELECT s.code AS src, d.code AS dst, r.kind, r."at", r.weight, r.line,
-                    {occurrence} AS occurrence
-                FROM raw r JOIN codes s ON s.id = r.src JOIN codes d ON d.id = r.dst
-            ), fresh AS (
-                SELECT * FROM numbered WHERE "at" IS NOT NULL OR occurrence = 0
-            )
-            {fresh}""",
-            {"sha": sha256},
-        )
+        _drop(db, "staged")
+        # Nothing to number or subtract: every coded row is staged as it is (a view).
+        what = "TABLE" if repeats or self.old_edges else "VIEW"
+        db.execute(f"CREATE {what} staged AS {query}")
         landed.edges = db.execute("SELECT count(*) FROM staged").fetchall()[0][0]
         landed.nodes = db.execute("SELECT count(*) FROM new_nodes").fetchall()[0][0]
         if landed.edges:
@@ -514,6 +513,19 @@ class LakeWriter:
         with contextlib.suppress(Exception):  # already closed
             self.db.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _drop(db: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the table or view ``name``, if there is one."""
+    import duckdb
+
+    for kind in ("VIEW", "TABLE"):
+        with contextlib.suppress(duckdb.CatalogException):
+            db.execute(f"DROP {kind} IF EXISTS {name}")
 
 
 def _names(columns: str) -> str:
