@@ -187,6 +187,8 @@ def fill(
                 rowid + {skip + 1} AS line FROM parsed"""
         )
         return db.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
+    except duckdb.InterruptException:  # Ctrl-C stops the import, not just DuckDB's reading
+        raise
     except duckdb.Error:  # a short or long row, a bad byte: the Arrow reader names it
         drop_raw(db)
         db.execute(RAW)

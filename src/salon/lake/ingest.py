@@ -367,6 +367,17 @@ class LakeWriter:
         ``tables`` with an ``into(db, scratch)`` method (:class:`FileEdges`) may have DuckDB
         parse the file into ``raw`` itself; otherwise (or when it returns ``None``) its Arrow
         tables are inserted."""
+        with interrupted_as_ctrl_c():
+            return self._land(tables, name, sha256, namespace, known)
+
+    def _land(
+        self,
+        tables: Iterable[pa.Table],
+        name: str,
+        sha256: str,
+        namespace: str,
+        known: Callable[[], list[str]],
+    ) -> Landed:
         db = self.db
         drop_raw(db)
         db.execute(RAW)
@@ -513,6 +524,22 @@ class LakeWriter:
         with contextlib.suppress(Exception):  # already closed
             self.db.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def interrupted_as_ctrl_c() -> Iterator[None]:
+    """A DuckDB statement Ctrl-C stopped raises :class:`KeyboardInterrupt`, as Python code
+    would (DuckDB raises its own error, or ``RuntimeError: Query interrupted``)."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
 
 
 def _literal(text: str) -> str:
