@@ -119,3 +119,19 @@ def test_the_meeting_planner_on_an_uploaded_calendar(client: TestClient, tmp_pat
     assert len(invitations) == len(names)
     empty = client.post("/meet/calendar", data={"csrf": csrf}, files={"file": ("e.ics", b"")})
     assert empty.status_code == 400 and "empty" in empty.text
+
+
+def test_old_downloads_are_deleted(client: TestClient, tmp_path: Path) -> None:
+    from salon.web import routes_files
+
+    web = client.app.state.salon
+    folders = []
+    for n in range(routes_files.KEEP + 2):
+        folder = tmp_path / f"made-{n}"
+        folder.mkdir()
+        (folder / "report.html").write_text(f"report {n}")
+        folders.append(folder)
+        key = routes_files._offer(web, folder / "report.html", "r.html", "text/html")
+    assert client.get(f"/downloads/{key}").text == f"report {routes_files.KEEP + 1}"
+    assert [f.exists() for f in folders[:3]] == [False, False, True]
+    assert len(web.downloads) == routes_files.KEEP

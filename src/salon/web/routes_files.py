@@ -60,10 +60,20 @@ def _private_folder(prefix: str) -> FilePath:
     return folder
 
 
+#: Files kept for download at once: past this, the oldest goes (with its folder, once empty).
+KEEP = 32
+
+
 def _offer(web: WebState, path: FilePath, name: str, media_type: str) -> str:
     """Keep ``path`` for download as ``name``: its id."""
     key = uuid.uuid4().hex
-    web.downloads[key] = (path, name, media_type)
+    with web.lock:
+        web.downloads[key] = (path, name, media_type)
+        while len(web.downloads) > KEEP:
+            old = web.downloads.pop(next(iter(web.downloads)))[0]
+            old.unlink(missing_ok=True)
+            if not any(old.parent.iterdir()):
+                old.parent.rmdir()
     return key
 
 
