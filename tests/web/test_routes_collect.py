@@ -119,3 +119,44 @@ def test_a_collection_that_cannot_start_says_why(collecting) -> None:
     assert state["state"] == "failed" and "not a feed address" in state["error"]
     assert not replay.log
     assert c.get("/collect/jobs/nope").status_code == 404
+
+
+def test_the_forms_seeds_are_the_clis() -> None:
+    from salon.web.routes_collect import CollectAsked, _seeds
+
+    bluesky = CollectAsked(
+        source="bluesky", kind="followers_of", targets=["@ana.bsky.social"], depth=1, posts=False
+    )
+    assert _seeds(bluesky) == (
+        {
+            "actors": [],
+            "followers_of": ["@ana.bsky.social"],
+            "follows_of": [],
+            "search": [],
+            "threads": [],
+            "depth": 1,
+            "follows": True,
+            "posts": False,
+        },
+        {"depth": 1, "follows": True, "posts": False, "since": None},
+    )
+    hn = CollectAsked(
+        source="hackernews", kind="items", targets=["8863"], comments=2, since="2024-01-01"
+    )
+    assert _seeds(hn) == (
+        {"users": [], "items": [8863], "lists": []},
+        {"items": 30, "comments": 2, "since": 1704067200},
+    )
+    se = CollectAsked(source="stackexchange", kind="answers", targets=["datascience"], tagged="nlp")
+    assert _seeds(se) == (
+        {"site": "datascience", "what": ["answers"], "tagged": "nlp"},
+        {"since": None, "key": None},
+    )
+    mastodon = CollectAsked(source="mastodon", kind="tags", targets=["qec"], follows=False)
+    assert _seeds(mastodon)[0] == {
+        "accounts": [],
+        "followers_of": [],
+        "following_of": [],
+        "tags": ["qec"],
+    }
+    assert _seeds(mastodon)[1]["follows"] is False

@@ -50,6 +50,11 @@ class CollectAsked(BaseModel):
     concurrency: int = Field(default=4, ge=1, le=64)
     rate: float | None = Field(default=None, ge=0)
     max_age_hours: float = Field(default=24.0, ge=0)
+    follows: bool = Field(default=True, description="bluesky, mastodon: whom each account follows")
+    posts: bool = Field(default=True, description="bluesky, mastodon: each account's posts")
+    items: int = Field(default=30, ge=1, description="hackernews: items from each user or list")
+    comments: int = Field(default=0, ge=0, le=5, description="hackernews: levels of comments")
+    key: str | None = Field(default=None, max_length=200, description="stackexchange: API key")
 
 
 def _seeds(asked: CollectAsked) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -64,10 +69,10 @@ def _seeds(asked: CollectAsked) -> tuple[dict[str, Any], dict[str, Any]]:
     since = None
     if asked.since:
         since = int(datetime.strptime(asked.since, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
-    follows = {"depth": asked.depth, "follows": True, "posts": True, "since": since}
+    follows = {"depth": asked.depth, "follows": asked.follows, "posts": asked.posts, "since": since}
     if asked.source == "stackexchange":
         seeds = {"site": targets[0], "what": [asked.kind], "tagged": asked.tagged or None}
-        return seeds, {"since": since, "key": None}
+        return seeds, {"since": since, "key": asked.key or None}
     if asked.source == "rss":
         return {"feeds": targets}, {"since": since}
     if asked.source == "hackernews":
@@ -78,11 +83,11 @@ def _seeds(asked: CollectAsked) -> tuple[dict[str, Any], dict[str, Any]]:
             hn["items"] = [int(t) for t in targets]
         else:
             hn[asked.kind] = targets
-        return hn, {"items": 30, "comments": 0, "since": since}
+        return hn, {"items": asked.items, "comments": asked.comments, "since": since}
     seeds = {kind: [] for kind in KINDS[asked.source]}
     seeds[asked.kind] = targets
     if asked.source == "bluesky":
-        seeds.update(depth=asked.depth, follows=True, posts=True)
+        seeds.update(depth=asked.depth, follows=asked.follows, posts=asked.posts)
     return seeds, follows
 
 
@@ -196,6 +201,10 @@ def form_collect(
     max_requests: Annotated[str | None, Form(max_length=12)] = None,
     as_segment: Annotated[str | None, Form(max_length=100)] = None,
     restart: Annotated[bool, Form()] = False,
+    no_follows: Annotated[bool, Form()] = False,
+    no_posts: Annotated[bool, Form()] = False,
+    items: Annotated[int, Form(ge=1)] = 30,
+    comments: Annotated[int, Form(ge=0, le=5)] = 0,
 ) -> RedirectResponse:
     source, _, kind = kind.partition(":")  # the form's select names both: "rss:feeds"
     try:
@@ -210,6 +219,10 @@ def form_collect(
             max_requests=int(max_requests) if max_requests and max_requests.isdigit() else None,
             as_segment=as_segment or None,
             restart=restart,
+            follows=not no_follows,
+            posts=not no_posts,
+            items=items,
+            comments=comments,
         )
     except ValidationError as exc:
         wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
