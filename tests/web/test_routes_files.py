@@ -117,6 +117,17 @@ def test_the_meeting_planner_on_an_uploaded_calendar(client: TestClient, tmp_pat
     link = page.text.split('id="download-ics" href="')[1].split('"')[0]
     invitations = icalendar.Calendar.from_ical(client.get(link).content).walk("VEVENT")
     assert len(invitations) == len(names)
+    # Bounded by dates (as --since/--until): a window before the trip holds no trip.
+    bounded = salon.meet(store, calendar=trip, since=1893456000, until=1893542400).to_dict()
+    window = {"from": "2030-01-01", "to": "2030-01-02"}
+    twin = api.post(
+        "/api/v1/meet/calendar", data=window, files={"file": ("trip.ics", trip.read_bytes())}
+    ).json()
+    assert twin["trips"] == bounded["trips"] == []
+    wrong = api.post(
+        "/api/v1/meet/calendar", data={"from": "soon"}, files={"file": ("t.ics", b"x")}
+    )
+    assert wrong.status_code == 400 and "no date for from" in wrong.json()["error"]
     empty = client.post("/meet/calendar", data={"csrf": csrf}, files={"file": ("e.ics", b"")})
     assert empty.status_code == 400 and "empty" in empty.text
 

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -217,10 +218,26 @@ def form_report(
 # The meeting planner on a calendar ----------------------------------------------------------
 
 
+def _epoch(value: str | None, name: str) -> int | None:
+    """A day (YYYY-MM-DD) as Unix seconds at its start, UTC."""
+    if not value:
+        return None
+    try:
+        return int(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        raise bad_request(f"'{value}' is no date for {name} (YYYY-MM-DD).") from None
+
+
 def _meet_calendar(
-    request: Request, upload: UploadFile, segment: str | None, top: int
+    request: Request,
+    upload: UploadFile,
+    segment: str | None,
+    top: int,
+    start: str | None = None,
+    end: str | None = None,
 ) -> dict[str, Any]:
     web = state(request)
+    since, until = _epoch(start, "from"), _epoch(end, "to")
     raw = upload.file.read(MAX_ICS + 1)
     if len(raw) > MAX_ICS:
         raise bad_request("That calendar is larger than 64 MiB.")
@@ -232,7 +249,14 @@ def _meet_calendar(
     try:
         with web.heavy:
             plan = _call(
-                lambda: salon.meet(web.store, calendar=calendar, segment=segment or None, top=top)
+                lambda: salon.meet(
+                    web.store,
+                    calendar=calendar,
+                    since=since,
+                    until=until,
+                    segment=segment or None,
+                    top=top,
+                )
             )
         invitations = folder / "invitations.ics"
         invitations.write_bytes(plan.ics())
@@ -248,6 +272,8 @@ def _meet_calendar(
 Calendar = Annotated[UploadFile, File(description="Your calendar (.ics) with the trips")]
 SegmentF = Annotated[str | None, Form(max_length=500)]
 TopF = Annotated[int, Form(ge=1, le=100)]
+FromF = Annotated[str | None, Form(alias="from", max_length=10, description="YYYY-MM-DD")]
+ToF = Annotated[str | None, Form(alias="to", max_length=10, description="YYYY-MM-DD")]
 
 
 @router.post(
@@ -257,23 +283,33 @@ TopF = Annotated[int, Form(ge=1, le=100)]
     dependencies=CSRF,
 )
 def api_meet_calendar(
-    request: Request, file: Calendar, segment: SegmentF = None, top: TopF = 10
+    request: Request,
+    file: Calendar,
+    segment: SegmentF = None,
+    top: TopF = 10,
+    start: FromF = None,
+    end: ToF = None,
 ) -> dict[str, Any]:
-    return _meet_calendar(request, file, segment, top)
+    return _meet_calendar(request, file, segment, top, start, end)
 
 
 @router.post("/meet/calendar", include_in_schema=False, dependencies=CSRF)
 def form_meet_calendar(
-    request: Request, file: Calendar, segment: SegmentF = None, top: TopF = 10
+    request: Request,
+    file: Calendar,
+    segment: SegmentF = None,
+    top: TopF = 10,
+    start: FromF = None,
+    end: ToF = None,
 ) -> HTMLResponse:
-    data = _meet_calendar(request, file, segment, top)
+    data = _meet_calendar(request, file, segment, top, start, end)
     return render(
         request,
         "meet.html",
         data=data,
         city=None,
-        start=None,
-        end=None,
+        start=start,
+        end=end,
         segment=segment,
         top=top,
         query="",
