@@ -1,6 +1,6 @@
 """The two real sets the report is tested on: the same goals as the plan's tests
-(``tests/strategy/conftest.py``, whose readers of the data this reuses), each imported once
-a session, yielding the store and its folder (the command-line tests open the store's file):
+(``tests/strategy/conftest.py``, whose fixtures these are: each set is imported once a
+session for both the plan's and the report's tests):
 
 - higgs_twitter: the run-up to the Higgs announcement (every retweet, mention and reply
   before 2012-07-04 00:00 UTC); the segment ``early-retweeters`` is the first 500 people who
@@ -13,51 +13,4 @@ a session, yielding the store and its folder (the command-line tests open the st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-import salon
-from salon.importers.base import ImportOptions
-from tests.strategy.conftest import higgs_files, stackexchange_posts, you_on_stackexchange
-
-
-@pytest.fixture(scope="session")
-def higgs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[salon.Store, Path]]:
-    folder = tmp_path_factory.mktemp("higgs")
-    activity, segment = higgs_files(folder)
-    store = salon.open_store(str(folder / "higgs.db"))
-    salon.import_paths(store, [activity], options=ImportOptions(namespace="higgs"))
-    salon.add_segment(store, "early-retweeters", f"file:{segment}")
-    salon.add_goal(
-        store,
-        "higgs-early",
-        objective="reach",
-        segment="early-retweeters",
-        topic="the Higgs discovery",
-    )
-    yield store, folder
-    store.close()
-
-
-@pytest.fixture(scope="session")
-def quantum(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[salon.Store, Path]]:
-    folder = tmp_path_factory.mktemp("quantum")
-    store = salon.open_store(str(folder / "quantum.db"))
-    salon.import_paths(
-        store, [stackexchange_posts(folder)], options=ImportOptions(namespace="quantumcomputing")
-    )
-    you_on_stackexchange(store)
-    salon.add_segment(
-        store, "qec-askers", "tag:quantum-error-correction & platform:quantumcomputing"
-    )
-    salon.add_goal(
-        store,
-        "trusted-answerer",
-        objective="learn",
-        segment="qec-askers",
-        topic="quantum error correction",
-    )
-    yield store, folder
-    store.close()
+from tests.strategy.conftest import higgs, quantum  # noqa: F401 (the fixtures, shared)

@@ -43,7 +43,7 @@ def _shots(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def written(quantum, tmp_path_factory) -> Any:
     _need(CHROMIUM, why="Chromium is not installed (apt-get install chromium)")
-    store, _ = quantum
+    store = quantum
     return salon.report(store, "trusted-answerer", tmp_path_factory.mktemp("report"), pdf=True)
 
 

@@ -65,13 +65,13 @@ def _written(store: salon.Store, goal: str, folder: Path) -> tuple[Any, dict[str
 
 @pytest.fixture(scope="module")
 def higgs_report(higgs, tmp_path_factory):
-    store, _ = higgs
+    store = higgs
     return _written(store, "higgs-early", tmp_path_factory.mktemp("higgs-report"))
 
 
 @pytest.fixture(scope="module")
 def quantum_report(quantum, tmp_path_factory):
-    store, _ = quantum
+    store = quantum
     return _written(store, "trusted-answerer", tmp_path_factory.mktemp("quantum-report"))
 
 
@@ -193,9 +193,8 @@ def test_private_intelligence_only_with_include_private(tmp_path):
 
 
 def test_salon_report_command(quantum, tmp_path):
-    _, folder = quantum
     out = tmp_path / "out"
-    db = folder / "quantum.db"
+    db = quantum.engine.url.database
     done = run_cli("report", "trusted-answerer", "--out", str(out), "--no-pdf", "--json", db=db)
     assert done.returncode == 0, done.stderr
     written = json.loads(done.stdout)
