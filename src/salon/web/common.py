@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from salon.errors import SalonError
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -165,6 +167,17 @@ def salon_error(exc: Exception) -> HTTPException:
         ("No person", "Nobody called", "No segment", "No import", "No goal", "No account")
     )
     return HTTPException(status_code=404 if missing else 400, detail=text)
+
+
+def call(compute: Callable[[], Any]) -> Any:
+    """``compute()`` with a SalonError (or a bad option's ValueError, as the CLI's usage
+    errors) turned into its HTTP error."""
+    try:
+        return compute()
+    except SalonError as exc:
+        raise salon_error(exc) from exc
+    except ValueError as exc:
+        raise salon_error(SalonError(str(exc))) from exc
 
 
 def fast_json(data: Any) -> JSONResponse:

@@ -10,22 +10,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, heavy, render, salon_error, state
+from salon.web.common import cached, call, heavy, render, state
 
 router = APIRouter()
 
 Name = Annotated[str, Path(min_length=1, max_length=200, description="An account's name")]
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
 
 
 def accounts_data(request: Request) -> dict[str, Any]:
@@ -47,7 +37,7 @@ def signals_data(
         ("signals", account, since, until, top),
         lambda: heavy(
             request,
-            lambda: _call(
+            lambda: call(
                 lambda: salon.signals(store, account=account, since=since, until=until, top=top)
             ),
         ),
@@ -89,7 +79,7 @@ def account_data(request: Request, name: str) -> dict[str, Any]:
             "gaps": salon.account_gaps(store, name, top=2).to_dict(),
         }
 
-    return cached(request, ("account", name), lambda: heavy(request, lambda: _call(compute)))  # type: ignore[no-any-return]
+    return cached(request, ("account", name), lambda: heavy(request, lambda: call(compute)))  # type: ignore[no-any-return]
 
 
 @router.get(
@@ -121,7 +111,7 @@ def intro_data(request: Request, pid: int) -> dict[str, Any]:
     return cached(  # type: ignore[no-any-return]
         request,
         ("intro", pid),
-        lambda: heavy(request, lambda: _call(lambda: salon.intro(store, pid, top=3))),
+        lambda: heavy(request, lambda: call(lambda: salon.intro(store, pid, top=3))),
     ).to_dict()
 
 

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, heavy, render, salon_error, state
+from salon.web.common import cached, call, heavy, render, state
 
 router = APIRouter()
 
@@ -29,15 +28,6 @@ Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")
 Top = Annotated[int, Query(ge=1, le=50)]
 
 
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
-
-
 def where_data(
     request: Request, topic: str, segment: str, since: str | None, top: int
 ) -> dict[str, Any]:
@@ -50,7 +40,7 @@ def where_data(
         ("where", topic, segment, since, top),
         lambda: heavy(
             request,
-            lambda: _call(
+            lambda: call(
                 lambda: salon.where(
                     store, topic, segment=segment, since=int(at) if at else None, top=top
                 )
@@ -78,7 +68,7 @@ def api_topics(request: Request, top: Top = 20) -> dict[str, Any]:
 
 def me_data(request: Request) -> dict[str, Any]:
     store = state(request).store
-    return cached(request, ("me",), lambda: _call(lambda: salon.me(store))).to_dict()  # type: ignore[no-any-return]
+    return cached(request, ("me",), lambda: call(lambda: salon.me(store))).to_dict()  # type: ignore[no-any-return]
 
 
 @router.get("/api/v1/me", tags=["conversation"], summary="Your own conversation health")

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, heavy, render, salon_error, state
+from salon.web.common import cached, call, heavy, render, state
 
 router = APIRouter()
 
@@ -27,15 +26,6 @@ Innovation = Annotated[
 ]
 SegmentQ = Annotated[str | None, Query(max_length=500, description="A segment's name or rule.")]
 Period = Literal["day", "week", "month"]
-
-
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
 
 
 def innovations_data(request: Request, limit: int = 30) -> list[dict[str, Any]]:
@@ -60,7 +50,7 @@ def adoption_data(
         ("adoption", innovation, segment, period),
         lambda: heavy(
             request,
-            lambda: _call(
+            lambda: call(
                 lambda: salon.adoption(store, innovation, segment=segment or None, period=period)
             ),
         ),
@@ -111,7 +101,7 @@ def forecast_data(
         ("forecast", innovation, segment, period, horizon, backtest),
         lambda: heavy(
             request,
-            lambda: _call(
+            lambda: call(
                 lambda: salon.forecast(
                     store,
                     innovation,

@@ -24,14 +24,13 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 import salon
-from salon.errors import SalonError
 from salon.web.common import (
     WebState,
     bad_request,
+    call,
     csrf_protect,
     not_found,
     render,
-    salon_error,
     state,
 )
 
@@ -44,15 +43,6 @@ SHARED_LEVELS: tuple[Level, ...] = ("team", "public")
 GoalName = Annotated[str, Path(min_length=1, max_length=100)]
 #: The largest calendar taken (a year of a busy calendar is a few megabytes).
 MAX_ICS = 64 * 1024**2
-
-
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
 
 
 def _private_folder(prefix: str) -> FilePath:
@@ -117,7 +107,7 @@ def _export(request: Request, levels: list[Level]) -> FileResponse:
     try:
         target = folder / "salon-export"
         with web.heavy:
-            _call(lambda: salon.export(web.store, target, levels=tuple(levels)))
+            call(lambda: salon.export(web.store, target, levels=tuple(levels)))
         archive = folder / "salon-export.zip"
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
             for path in sorted(p for p in target.rglob("*") if p.is_file()):
@@ -167,7 +157,7 @@ def _report(request: Request, goal: str, include_private: bool, pdf: bool) -> di
     folder = _private_folder("salon-report-")
     try:
         with web.heavy:
-            written = _call(
+            written = call(
                 lambda: salon.report(
                     web.store, goal, folder, include_private=include_private, pdf=pdf
                 )
@@ -248,7 +238,7 @@ def _meet_calendar(
     calendar.write_bytes(raw)
     try:
         with web.heavy:
-            plan = _call(
+            plan = call(
                 lambda: salon.meet(
                     web.store,
                     calendar=calendar,

@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, changed, csrf_protect, heavy, render, salon_error, state
+from salon.web.common import cached, call, changed, csrf_protect, heavy, render, state
 
 router = APIRouter()
 
@@ -27,15 +26,6 @@ class MergeRequest(BaseModel):
 
     keep: int = Field(ge=1)
     other: int = Field(ge=1)
-
-
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
 
 
 def duplicates_data(request: Request, min_score: float) -> list[dict[str, Any]]:
@@ -66,14 +56,14 @@ def page_duplicates(request: Request, min_score: Score = 0.8) -> HTMLResponse:
 
 def _merge(request: Request, keep: int, other: int) -> dict[str, Any]:
     store = state(request).store
-    done = _call(lambda: heavy(request, lambda: salon.merge(store, keep, other)).to_dict())
+    done = call(lambda: heavy(request, lambda: salon.merge(store, keep, other)).to_dict())
     changed(request)
     return done  # type: ignore[no-any-return]
 
 
 def _unmerge(request: Request, pid: int) -> dict[str, Any]:
     store = state(request).store
-    done = _call(lambda: heavy(request, lambda: salon.unmerge(store, pid)).to_dict())
+    done = call(lambda: heavy(request, lambda: salon.unmerge(store, pid)).to_dict())
     changed(request)
     return done  # type: ignore[no-any-return]
 
@@ -122,7 +112,7 @@ def diffusion_data(request: Request, name: str) -> dict[str, Any]:
         }
 
     return cached(
-        request, ("segment-diffusion", name), lambda: heavy(request, lambda: _call(compute))
+        request, ("segment-diffusion", name), lambda: heavy(request, lambda: call(compute))
     )  # type: ignore[no-any-return]
 
 
@@ -152,7 +142,7 @@ def communities_data(request: Request, segment: str | None) -> dict[str, Any]:
         request,
         ("communities-page", segment),
         lambda: heavy(
-            request, lambda: _call(lambda: salon.communities(store, segment=segment or None))
+            request, lambda: call(lambda: salon.communities(store, segment=segment or None))
         ),
     ).to_dict()
 
@@ -182,7 +172,7 @@ def ties_data(request: Request, person: str | None, top: int) -> dict[str, Any]:
     return cached(  # type: ignore[no-any-return]
         request,
         ("ties-page", person, top),
-        lambda: heavy(request, lambda: _call(lambda: salon.ties(store, person or None, top=top))),
+        lambda: heavy(request, lambda: call(lambda: salon.ties(store, person or None, top=top))),
     ).to_dict()
 
 

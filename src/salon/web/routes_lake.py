@@ -12,8 +12,15 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import bad_request, cached, changed, csrf_protect, render, salon_error, state
+from salon.web.common import (
+    bad_request,
+    cached,
+    call,
+    changed,
+    csrf_protect,
+    render,
+    state,
+)
 
 router = APIRouter()
 
@@ -21,24 +28,15 @@ router = APIRouter()
 NODE = r"^[^:\s]+:\S+$"
 
 
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
-
-
 def lake_data(request: Request) -> dict[str, Any]:
     store = state(request).store
-    return cached(request, ("lake",), lambda: _call(lambda: salon.lake_summary(store))).to_dict()  # type: ignore[no-any-return]
+    return cached(request, ("lake",), lambda: call(lambda: salon.lake_summary(store))).to_dict()  # type: ignore[no-any-return]
 
 
 def _check(request: Request, *, repair: bool, full: bool) -> list[dict[str, str]]:
     web = state(request)
     with web.heavy:
-        problems = _call(lambda: salon.lake_check(web.store, repair=repair, full=full))
+        problems = call(lambda: salon.lake_check(web.store, repair=repair, full=full))
     if repair:
         changed(request)
     return [p.to_dict() for p in problems]
@@ -82,7 +80,7 @@ class Pin(BaseModel):
 def _pin(request: Request, nodes: list[str]) -> dict[str, int]:
     web = state(request)
     with web.heavy:
-        ids = _call(lambda: salon.lake_pin(web.store, nodes))
+        ids = call(lambda: salon.lake_pin(web.store, nodes))
     changed(request)
     return dict(zip(nodes, ids, strict=True))
 

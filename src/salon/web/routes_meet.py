@@ -12,8 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import bad_request, cached, heavy, render, salon_error, state
+from salon.web.common import bad_request, cached, call, heavy, render, state
 
 router = APIRouter()
 
@@ -23,15 +22,6 @@ City = Annotated[
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
 SegmentQ = Annotated[str | None, Query(max_length=500)]
 Top = Annotated[int, Query(ge=1, le=100)]
-
-
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
 
 
 def _epoch(value: str | None, name: str) -> int | None:
@@ -48,7 +38,7 @@ def funnel_data(request: Request, segment: str | None, since: str | None) -> dic
     return cached(  # type: ignore[no-any-return]
         request,
         ("funnel", segment, since),
-        lambda: _call(lambda: salon.funnel(store, segment=segment or None, since=since or None)),
+        lambda: call(lambda: salon.funnel(store, segment=segment or None, since=since or None)),
     ).to_dict()
 
 
@@ -60,7 +50,7 @@ def api_funnel(request: Request, segment: SegmentQ = None, since: Day = None) ->
 def nudges_data(request: Request, top: int = 20) -> dict[str, Any]:
     store = state(request).store
     return cached(  # type: ignore[no-any-return]
-        request, ("nudges", top), lambda: _call(lambda: salon.nudges(store, top=top))
+        request, ("nudges", top), lambda: call(lambda: salon.nudges(store, top=top))
     ).to_dict()
 
 
@@ -100,7 +90,7 @@ def _plan(
         ("meet", city, since, until, segment, top),
         lambda: heavy(
             request,
-            lambda: _call(
+            lambda: call(
                 lambda: salon.meet(
                     store, city=city, since=since, until=until, segment=segment or None, top=top
                 )

@@ -14,8 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, changed, csrf_protect, heavy, render, salon_error, state
+from salon.web.common import cached, call, changed, csrf_protect, heavy, render, state
 
 router = APIRouter()
 
@@ -36,15 +35,6 @@ class NewGoal(BaseModel):
     replace: bool = False
 
 
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
-
-
 def goals_data(request: Request) -> list[dict[str, Any]]:
     store = state(request).store
     return [g.to_dict() for g in cached(request, ("goals",), lambda: salon.goals(store))]
@@ -58,7 +48,7 @@ def api_goals(request: Request) -> list[dict[str, Any]]:
 def _add(request: Request, new: NewGoal) -> dict[str, Any]:
     store = state(request).store
     options = new.model_dump(exclude={"name"})
-    added = _call(lambda: salon.add_goal(store, new.name, **options).to_dict())
+    added = call(lambda: salon.add_goal(store, new.name, **options).to_dict())
     changed(request)
     return added  # type: ignore[no-any-return]
 
@@ -124,9 +114,7 @@ def plan_data(request: Request, goal: str) -> dict[str, Any]:
     return cached(  # type: ignore[no-any-return]
         request,
         ("plan", goal),
-        lambda: heavy(
-            request, lambda: _call(lambda: salon.plan(store, goal, include_private=True))
-        ),
+        lambda: heavy(request, lambda: call(lambda: salon.plan(store, goal, include_private=True))),
     ).to_dict()
 
 
@@ -147,7 +135,7 @@ def page_plan(request: Request, goal: GoalName) -> HTMLResponse:
 
 def _progress(request: Request, goal: str) -> dict[str, Any]:
     store = state(request).store
-    measured = _call(lambda: heavy(request, lambda: salon.progress(store, goal)).to_dict())
+    measured = call(lambda: heavy(request, lambda: salon.progress(store, goal)).to_dict())
     changed(request)
     return measured  # type: ignore[no-any-return]
 

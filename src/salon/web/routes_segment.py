@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import cached, changed, csrf_protect, heavy, render, salon_error, state
+from salon.web.common import cached, call, changed, csrf_protect, heavy, render, state
 
 router = APIRouter()
 
@@ -29,15 +28,6 @@ class NewSegment(BaseModel):
     resolution: float = Field(default=1.0, ge=0.01, description="Their resolution")
 
 
-def _call(compute: Any) -> Any:
-    try:
-        return compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:  # a bad option, as the CLI's usage errors
-        raise salon_error(SalonError(str(exc))) from exc
-
-
 @router.get("/segments", response_class=HTMLResponse, include_in_schema=False)
 def page_segments(request: Request) -> HTMLResponse:
     store = state(request).store
@@ -47,7 +37,7 @@ def page_segments(request: Request) -> HTMLResponse:
 
 def _add(request: Request, new: NewSegment) -> dict[str, Any]:
     store = state(request).store
-    added = _call(
+    added = call(
         lambda: salon.add_segment(
             store,
             new.name,
@@ -92,7 +82,7 @@ def form_remove_segment(request: Request, name: Name) -> RedirectResponse:
 
 def _remove(request: Request, name: str) -> dict[str, Any]:
     store = state(request).store
-    removed = _call(lambda: salon.remove_segment(store, name).to_dict())
+    removed = call(lambda: salon.remove_segment(store, name).to_dict())
     changed(request)
     return removed  # type: ignore[no-any-return]
 
@@ -113,12 +103,12 @@ def segment_data(request: Request, name: str, top: int = 20) -> dict[str, Any]:
     leaders = cached(
         request,
         ("influencers", name, top),
-        lambda: heavy(request, lambda: _call(lambda: salon.influencers(store, name, top=top))),
+        lambda: heavy(request, lambda: call(lambda: salon.influencers(store, name, top=top))),
     )
     experts = cached(
         request,
         ("experts", name, top),
-        lambda: heavy(request, lambda: _call(lambda: salon.experts(store, name, top=top))),
+        lambda: heavy(request, lambda: call(lambda: salon.experts(store, name, top=top))),
     )
     return {"influencers": leaders.to_dict(), "experts": experts.to_dict()}
 
@@ -145,7 +135,7 @@ def win_data(request: Request, name: str, k: int = 10, exclude_known: bool = Fal
         ("win", name, k, exclude_known),
         lambda: heavy(
             request,
-            lambda: _call(lambda: salon.win(store, name, k=k, exclude_known=exclude_known)),
+            lambda: call(lambda: salon.win(store, name, k=k, exclude_known=exclude_known)),
         ),
     ).to_dict()
 
@@ -186,7 +176,7 @@ def map_data(request: Request, name: str, setters: int = 20) -> dict[str, Any]:
     return cached(  # type: ignore[no-any-return]
         request,
         ("map", name, setters),
-        lambda: heavy(request, lambda: _call(lambda: attention_map(store, name, setters=setters))),
+        lambda: heavy(request, lambda: call(lambda: attention_map(store, name, setters=setters))),
     )
 
 

@@ -17,8 +17,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 import salon
-from salon.errors import SalonError
-from salon.web.common import bad_request, changed, csrf_protect, salon_error, state
+from salon.web.common import bad_request, call, changed, csrf_protect, state
 
 router = APIRouter()
 
@@ -43,14 +42,8 @@ MAX_PLAN = 4 * 1024**2
 
 def _write(request: Request, compute: Any) -> dict[str, Any]:
     """``compute()`` as a write: its result as a dict, the store's state read again after."""
-    web = state(request)
-    try:
-        with web.heavy:
-            done = compute()
-    except SalonError as exc:
-        raise salon_error(exc) from exc
-    except ValueError as exc:
-        raise salon_error(SalonError(str(exc))) from exc
+    with state(request).heavy:
+        done = call(compute)
     changed(request)
     return done.to_dict()  # type: ignore[no-any-return]
 
