@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,6 +210,7 @@ def land(
     edges: pa.Table | dict[str, Any],
     *,
     source: str,
+    known: Iterable[str] | None = None,
 ) -> Landed:
     """Land collected market edges in the lake, as one import (for ``salon collect``).
 
@@ -217,6 +219,9 @@ def land(
     (default 1) and ``line`` (the record's number in what was collected; default 1, 2, …).
     ``source`` names where they came from (``"bluesky getFollows @ana 2026-11-30"``). Edges
     the lake already holds are not added again; an import that adds nothing leaves no trace.
+    ``known`` lists the ids the promotion rule counts as people (default: the namespace's
+    people in the store now; a collection job passes those it knew when it started, so people
+    it promoted do not promote their own neighbours).
 
     Examples
     --------
@@ -271,7 +276,7 @@ def land(
             name=source,
             sha256=sha,
             namespace=namespace,
-            known=lambda: known_ids(connection, namespace),
+            known=lambda: known_ids(connection, namespace) if known is None else list(known),
         )
         for node in done.promoted:
             writer.add(Person(PersonRef((identity(namespace, "id", node),))), file_id)
