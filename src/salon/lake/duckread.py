@@ -1,6 +1,6 @@
 """Edge lists DuckDB reads itself: plain files whose every line Arrow would read the same way.
 
-The lake's Arrow reader (:func:`salon.lake.ingest.read_columns`) handles every layout the edge
+The lake's Arrow reader (:func:`salon.lake.edgefiles.read_columns`) handles every layout the edge
 importer knows, one kernel pass per step. Most market files are simpler: one separator, ASCII,
 no blank or comment lines after the first data line, whole Unix times. For those, one pass
 over the bytes proves the file is plain (the bytes allowed, no doubled separator, no blank,
@@ -60,7 +60,7 @@ RAW = (
     'CREATE TABLE raw (src VARCHAR, dst VARCHAR, kind VARCHAR, "at" BIGINT, weight DOUBLE, '
     "line BIGINT)"
 )
-#: Unix seconds of years 1 and 9999 (as :mod:`salon.lake.ingest` bounds them).
+#: Unix seconds of years 1 and 9999 (as :mod:`salon.lake.edgefiles` bounds them).
 _MIN_EPOCH, _MAX_EPOCH = -62_135_596_800, 253_402_300_799
 
 
