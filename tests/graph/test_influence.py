@@ -79,6 +79,30 @@ def test_agenda_setters_explain_themselves():
 def test_k_core():
     g = GraphSnapshot.from_edges([1, 2, 3, 1, 4], [2, 3, 1, 4, 5])
     assert k_core(g).tolist() == [2, 2, 2, 1, 1]
+    # Both directions and repeats are one undirected tie: 1-2 alone is a 1-core.
+    g = GraphSnapshot.from_edges([1, 2, 1, 3], [2, 1, 2, 3])
+    assert k_core(g).tolist() == [1, 1]
+
+
+def _igraph_coreness(g: GraphSnapshot) -> np.ndarray:
+    import igraph
+
+    coo = g.matrix.tocoo()
+    graph = igraph.Graph(n=g.n, edges=list(zip(coo.row.tolist(), coo.col.tolist())))
+    graph.simplify()  # what the former k_core did: each undirected tie once
+    return np.asarray(graph.coreness())
+
+
+def test_k_core_equals_igraph_on_email_eu_core_and_a_power_law_graph():
+    g = _email_eu()
+    expected = _igraph_coreness(g)
+    assert expected.max() > 20  # a deep core: peeling must run many levels
+    assert k_core(g).tolist() == expected.tolist()
+    rng = np.random.default_rng(5)
+    popular = 1 / np.arange(1, 5_001) ** 0.9
+    src, dst = (rng.choice(5_000, 60_000, p=popular / popular.sum()) for _ in range(2))
+    g = GraphSnapshot.from_edges(src, dst)
+    assert k_core(g).tolist() == _igraph_coreness(g).tolist()
 
 
 def test_agenda_setters_one_definition_members_and_you_out():

@@ -165,7 +165,7 @@ def agenda_setters(
     if snapshot.n == 0:
         return []
     prepared = transition(snapshot)
-    global_rank = pagerank(snapshot, alpha=alpha, matrix=prepared).values
+    global_rank = global_pagerank(snapshot, alpha=alpha, matrix=prepared)
     restart = segment_vector(snapshot, members)
     ppr = pagerank(snapshot, alpha=alpha, personalization=restart, matrix=prepared).values
     is_member = restart > 0
@@ -177,18 +177,18 @@ def agenda_setters(
     order = candidates[np.lexsort((candidates, -ppr[candidates]))]
     chosen = [int(i) for i in order[:top]]
     followers = _in_degree(snapshot, "follow")
-    columns = {kind: m.tocsc() for kind, m in snapshot.kinds.items()}
+    # Attention from members: their own rows, not a transposed copy of the whole graph.
+    inside = np.flatnonzero(is_member)
+    rows_by_kind = {kind: m[inside].tocoo() for kind, m in snapshot.kinds.items()}
     out = []
     for i in chosen:
         by_kind = {}
         attending: set[int] = set()
-        for kind, m in columns.items():
-            start, end = m.indptr[i], m.indptr[i + 1]
-            rows, counts = m.indices[start:end], m.data[start:end]
-            inside = is_member[rows]
-            if inside.any():
-                by_kind[kind] = int(counts[inside].sum())
-                attending.update(rows[inside].tolist())
+        for kind, m in rows_by_kind.items():
+            hit = m.col == i
+            if hit.any():
+                by_kind[kind] = int(m.data[hit].sum())
+                attending.update(inside[m.row[hit]].tolist())
         out.append(
             Influencer(
                 person=int(snapshot.people[i]),
@@ -208,18 +208,57 @@ def _in_degree(snapshot: GraphSnapshot, kind: str) -> np.ndarray:
     m = snapshot.kinds.get(kind)
     if m is None:
         return np.zeros(snapshot.n, dtype=np.int64)
-    return np.diff(m.tocsc().indptr)
+    return snapshot.derived(f"in-{kind}", lambda: np.bincount(m.indices, minlength=snapshot.n))
+
+
+def global_pagerank(
+    snapshot: GraphSnapshot, *, alpha: float = 0.85, matrix: Transition | None = None
+) -> np.ndarray:
+    """Global PageRank, kept beside the cached snapshot (see
+    :meth:`GraphSnapshot.derived`)."""
+    return snapshot.derived(
+        f"pagerank-{alpha:g}", lambda: pagerank(snapshot, alpha=alpha, matrix=matrix).values
+    )
 
 
 def k_core(snapshot: GraphSnapshot) -> np.ndarray:
-    """Each node's core number in the undirected graph (igraph's coreness)."""
-    import igraph
+    """Each node's core number in the undirected simple graph (igraph's coreness), kept
+    beside the cached snapshot."""
+    return snapshot.derived("k-core", lambda: _coreness(snapshot))
 
-    coo = snapshot.matrix.tocoo()
-    graph = igraph.Graph(
-        n=snapshot.n,
-        edges=list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)),
-        directed=False,
+
+def _coreness(snapshot: GraphSnapshot) -> np.ndarray:
+    """Core numbers by peeling (Batagelj and Zaversnik), a whole level at a time: every node
+    of degree <= k leaves at once, its neighbours' degrees drop, repeat. The same numbers as
+    igraph's coreness (tests/graph/test_influence.py), without building an igraph graph,
+    whose Python constructor takes minutes at 10^8 edges (bench/bench_scale.py)."""
+    n = snapshot.n
+    ties = sp.csr_matrix(
+        (np.ones(snapshot.matrix.nnz, dtype=bool), snapshot.matrix.indices, snapshot.matrix.indptr),
+        shape=(n, n),
     )
-    graph.simplify()
-    return np.asarray(graph.coreness(), dtype=np.int64)
+    ties = (ties + ties.T).tocsr()  # undirected: each neighbour once (a snapshot has no loops)
+    indptr, indices = ties.indptr, ties.indices
+    degree = np.diff(indptr).astype(np.int64)
+    core = np.zeros(n, dtype=np.int64)
+    alive = np.ones(n, dtype=bool)
+    k = 0
+    while (left := np.flatnonzero(alive)).size:
+        k = max(k, int(degree[left].min()))
+        leaving = left[degree[left] <= k]
+        while leaving.size:
+            core[leaving] = k
+            alive[leaving] = False
+            starts = indptr[leaving].astype(np.int64)
+            lengths = indptr[leaving + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                break
+            # The CSR rows of every leaving node, gathered without a Python loop.
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            neighbours = indices[offsets + np.arange(total)]
+            neighbours = neighbours[alive[neighbours]]
+            touched, lost = np.unique(neighbours, return_counts=True)
+            degree[touched] -= lost
+            leaving = touched[degree[touched] <= k]
+    return core

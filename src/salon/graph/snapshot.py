@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +98,26 @@ class GraphSnapshot:
     people: np.ndarray
     matrix: sp.csr_matrix
     kinds: dict[str, sp.csr_matrix] = field(default_factory=dict)
+    source: Path | None = None
+    """The cache file it was saved to or loaded from (``None``: not cached)."""
+
+    def derived(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-node array that depends on this graph alone (global PageRank, core
+        numbers), computed once and kept beside the cached snapshot, memory-mapped after:
+        on a 10^8-edge graph a second command does not redo whole-graph work."""
+        if self.source is None:
+            return compute()
+        path = self.source.with_name(f"{self.source.stem}.{name}.npy")
+        if path.exists():
+            found = np.load(path, mmap_mode="r")
+            if found.shape == (self.n,):
+                return found
+        values = np.asarray(compute())
+        tmp = path.with_suffix(".tmp.npy")
+        with open_private(tmp, "wb") as out:
+            np.save(out, values)
+        tmp.replace(path)
+        return values
 
     @property
     def n(self) -> int:
@@ -374,8 +394,8 @@ def _save(snapshot: GraphSnapshot, path: Path) -> None:
     private_dir(path.parent.parent)
     private_dir(path.parent)
     store_key, choice, _ = path.name.split("-", 2)
-    for stale in path.parent.glob(f"{store_key}-{choice}-*.npz"):
-        stale.unlink(missing_ok=True)
+    for stale in path.parent.glob(f"{store_key}-{choice}-*.np[yz]"):
+        stale.unlink(missing_ok=True)  # old snapshots and what was derived from them
     arrays = {
         "people": snapshot.people,
         "indptr": snapshot.matrix.indptr,
@@ -390,6 +410,7 @@ def _save(snapshot: GraphSnapshot, path: Path) -> None:
     with open_private(tmp, "wb") as out:
         np.savez(out, **arrays)
     tmp.replace(path)  # atomic: an interrupted build leaves no half-written snapshot
+    snapshot.source = path
 
 
 def _lake_state(store: Store, connection: Connection) -> str:
@@ -439,9 +460,12 @@ def _mapped(path: Path) -> dict[str, np.ndarray] | None:
 def _load(path: Path) -> GraphSnapshot:
     mapped = _mapped(path)
     if mapped is not None:
-        return _from_arrays(mapped)
-    with np.load(path) as data:
-        return _from_arrays({name: data[name] for name in data.files})
+        snapshot = _from_arrays(mapped)
+    else:
+        with np.load(path) as data:
+            snapshot = _from_arrays({name: data[name] for name in data.files})
+    snapshot.source = path
+    return snapshot
 
 
 def _from_arrays(data: Mapping[str, np.ndarray]) -> GraphSnapshot:
