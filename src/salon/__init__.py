@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         add_stakeholder,
         adoption,
         communities,
+        components,
         duplicates,
         experts,
         export,
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
     from salon.lake import land
     from salon.lake import pin as lake_pin
     from salon.lake import summary as lake_summary
+    from salon.lake.posts import land_posts
     from salon.reports import report
     from salon.store import Store, open_store
     from salon.strategy.advice import advice
@@ -106,6 +108,7 @@ _QUESTIONS = (
     "add_stakeholder",
     "adoption",
     "communities",
+    "components",
     "duplicates",
     "experts",
     "export",
@@ -177,6 +180,7 @@ _LAZY = {
     "lake_pin": ("salon.lake", "pin"),
     "lake_summary": ("salon.lake", "summary"),
     "land": ("salon.lake", "land"),
+    "land_posts": ("salon.lake.posts", "land_posts"),
 }
 _SUBMODULES = ("demo",)
 
@@ -225,6 +229,7 @@ __all__ = [
     "collect_from",
     "collect_jobs",
     "communities",
+    "components",
     "demo",
     "duplicates",
     "experts",
@@ -244,6 +249,7 @@ __all__ = [
     "lake_pin",
     "lake_summary",
     "land",
+    "land_posts",
     "lead_lag",
     "leak_secrets",
     "me",

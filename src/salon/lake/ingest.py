@@ -104,6 +104,8 @@ class LakeWriter:
         self.staging = staging_dir(folder)
         self.old_edges = [str(folder / p) for p in manifest.paths("edges")]
         self.old_nodes = [str(folder / p) for p in manifest.paths("nodes")]
+        self.old_posts = [str(folder / p) for p in manifest.paths("posts")]
+        self.posts = 0  # posts staged (:mod:`salon.lake.posts`)
         self.db: duckdb.DuckDBPyConnection = duckdb.connect()
         self.db.execute("SET threads = 2")
         self.db.execute(f"SET memory_limit = '{memory_limit}'")
@@ -277,6 +279,7 @@ class LakeWriter:
             sources=self.sources,
             edges=self.edges,
             nodes=sum(x.nodes for x in self.landed),
+            posts=self.posts,
             files={
                 name: describe_file(self.staging, name, rows) for name, rows in self.files.items()
             },

@@ -9,6 +9,7 @@ replaces the folder that holds the ``<uuid>`` folders. Inside::
     manifest.json                   what the lake holds (written to a temporary name, then renamed)
     edges/import=<N>/part-0.parquet  the edges import N added (after de-duplication)
     nodes/import=<N>/part-0.parquet  the market nodes import N named first, with their codes
+    posts/import=<N>/part-K.parquet  the posts import N added (:mod:`salon.lake.posts`)
 
 Readers trust the manifest only: a partition being written (or left by an interrupted import)
 is in a ``.staging-*`` folder the manifest does not name, and is never read.
@@ -33,7 +34,7 @@ from salon.store.database import Store
 from salon.store.schema import store_meta
 
 MANIFEST = "manifest.json"
-TABLES = ("edges", "nodes")
+TABLES = ("edges", "nodes", "posts")
 
 
 class LakeError(SalonError):
@@ -53,6 +54,7 @@ class Partition:
     files: dict[str, dict[str, object]] = field(default_factory=dict)
     """``{"edges/import=N/part-0.parquet": {"bytes": …, "sha256": …, "rows": …}}``."""
     created_at: int = 0
+    posts: int = 0
 
     @property
     def source(self) -> str:
@@ -74,6 +76,10 @@ class Manifest:
     @property
     def nodes(self) -> int:
         return sum(p.nodes for p in self.partitions)
+
+    @property
+    def posts(self) -> int:
+        return sum(p.posts for p in self.partitions)
 
     def paths(self, table: str) -> list[str]:
         return [name for p in self.partitions for name in p.files if name.startswith(table + "/")]

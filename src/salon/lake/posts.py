@@ -1,0 +1,455 @@
+"""Landing market posts in the lake: a ``posts`` table beside the edges, and the author→author
+edges the posts imply.
+
+A post dump (:mod:`salon.importers.posts`) or what a collector brings is read by the posts
+importer's own parser (so the checks, times, tags and mentions are the store's), gathered into
+columns, then handed to DuckDB: posts are de-duplicated by ``(namespace, id)`` against every
+partition of the lake (an anti-join), written as ``posts/import=N/part-K.parquet``, and each
+new post's interactions land as lake edges of the kinds the store uses:
+
+- ``reply`` / ``repost``: from the post's author to the author of the post it answers or
+  reposts, when that post is in the batch or already in the lake; else to the parent author
+  the post names (``reply_to_author``, ``repost_of_author``), as the store's importer does.
+  A parent that arrives in a later import is not linked back.
+- ``mention``: from the author to each handle the post mentions; a handle some post's
+  ``author_handle`` names is that author's node, any other is the node ``@handle``.
+
+Self-replies and self-mentions are posts, not edges. Authors are market nodes
+``(namespace, id)`` under the lake's promotion rule (:mod:`salon.lake`).
+
+Columns of ``posts``: ``namespace``, ``id`` (the post's id), ``author`` (node code),
+``author_handle``, ``at`` (Unix seconds), ``channel``, ``tags`` (list), ``reply_to``,
+``repost_of``, ``url``, ``text`` (first :data:`MAX_TEXT` characters), and the provenance
+``import``, ``file_sha256``, ``line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from salon.lake.ingest import LakeWriter, interrupted_as_ctrl_c
+from salon.lake.layout import sql_path
+from salon.model import Interaction, Post
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+#: Characters of a post's text the lake keeps (topics and ``salon where`` read the text).
+MAX_TEXT = 4000
+POSTS = (
+    'namespace VARCHAR, id VARCHAR, author BIGINT, author_handle VARCHAR, "at" BIGINT, '
+    "channel VARCHAR, tags VARCHAR[], reply_to VARCHAR, repost_of VARCHAR, url VARCHAR, "
+    "text VARCHAR, import INTEGER, file_sha256 VARCHAR, line BIGINT"
+)
+_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+
+
+def raw_posts_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("namespace", pa.string()),
+            ("id", pa.string()),
+            ("author", pa.string()),
+            ("author_handle", pa.string()),
+            ("at", pa.int64()),
+            ("channel", pa.string()),
+            ("tags", pa.list_(pa.string())),
+            ("reply_to", pa.string()),
+            ("repost_of", pa.string()),
+            ("url", pa.string()),
+            ("text", pa.string()),
+            ("line", pa.int64()),
+        ]
+    )
+
+
+def raw_links_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("namespace", pa.string()),
+            ("ref", pa.string()),  # the post's id
+            ("kind", pa.string()),
+            ("dst_kind", pa.string()),  # id or handle
+            ("dst", pa.string()),
+        ]
+    )
+
+
+@dataclass
+class PostColumns:
+    """Posts and the interactions the posts importer read with them, as Arrow tables."""
+
+    posts: pa.Table
+    links: pa.Table
+
+    @property
+    def namespaces(self) -> list[str]:
+        return sorted(set(self.posts["namespace"].to_pylist()))
+
+
+def from_records(records: Iterable[Any]) -> PostColumns:
+    """Columns of the posts importer's records (:class:`~salon.model.Post` and the
+    :class:`~salon.model.Interaction` rows it yields; anything else is ignored)."""
+    import pyarrow as pa
+
+    posts: dict[str, list[Any]] = {name: [] for name in raw_posts_schema().names}
+    links: dict[str, list[Any]] = {name: [] for name in raw_links_schema().names}
+    for record in records:
+        if isinstance(record, Post):
+            keys = record.author.keys if record.author is not None else ()
+            author = next((v for _, k, v in keys if k == "id"), None)
+            if author is None:
+                continue
+            posts["namespace"].append(record.platform)
+            posts["id"].append(record.key)
+            posts["author"].append(author)
+            posts["author_handle"].append(next((v for _, k, v in keys if k == "handle"), None))
+            posts["at"].append(record.at)
+            posts["channel"].append(record.channel)
+            posts["tags"].append(list(record.tags))
+            posts["reply_to"].append(record.reply_to)
+            posts["repost_of"].append(record.repost_of)
+            posts["url"].append(record.url)
+            posts["text"].append(record.text[:MAX_TEXT] if record.text else None)
+            posts["line"].append(record.line)
+        elif isinstance(record, Interaction) and record.dst is not None and record.ref:
+            platform, kind, value = record.dst.keys[0]
+            links["namespace"].append(platform)
+            links["ref"].append(record.ref)
+            links["kind"].append(record.kind)
+            links["dst_kind"].append(kind)
+            links["dst"].append(value)
+    return PostColumns(
+        pa.table(posts, schema=raw_posts_schema()), pa.table(links, schema=raw_links_schema())
+    )
+
+
+@dataclass
+class PostsLanded:
+    """What one posts file (or batch) added to the lake."""
+
+    name: str
+    read: int = 0
+    posts: int = 0
+    edges: int = 0
+    nodes: int = 0
+    promoted: list[tuple[str, str]] = field(default_factory=list)
+    """``(namespace, id)`` of market nodes that link to a known person."""
+
+
+def land_columns(
+    writer: LakeWriter,
+    columns: PostColumns,
+    *,
+    name: str,
+    sha256: str,
+    known: Callable[[str], list[str]] = lambda ns: [],
+) -> PostsLanded:
+    """Stage posts (and their edges) in ``writer``'s partition; ``known(namespace)`` gives the
+    ids of the namespace's nodes that are people in the store (the promotion rule)."""
+    landed = PostsLanded(name, read=columns.posts.num_rows)
+    with interrupted_as_ctrl_c():
+        for namespace in columns.namespaces:
+            _land_namespace(writer, columns, namespace, name, sha256, known, landed)
+    return landed
+
+
+def _scan(paths: list[str], columns: str) -> str:
+    if paths:
+        return "read_parquet([" + ", ".join(sql_path(p) for p in paths) + "])"
+    nulls = ", ".join(f"NULL::{c.split(' ', 1)[1]}" for c in columns.split(", "))
+    names = ", ".join(c.split(" ", 1)[0] for c in columns.split(", "))
+    return f"(SELECT * FROM (VALUES ({nulls})) t({names}) WHERE false)"
+
+
+def _land_namespace(
+    writer: LakeWriter,
+    columns: PostColumns,
+    namespace: str,
+    name: str,
+    sha256: str,
+    known: Callable[[str], list[str]],
+    landed: PostsLanded,
+) -> None:
+    from salon.lake.ingest import _NODES
+
+    db = writer.db
+    db.register("batch_posts", columns.posts)
+    db.register("batch_links", columns.links)
+    try:
+        old_posts = _scan(writer.old_posts, POSTS)
+        old_nodes = _scan(writer.old_nodes, _NODES)
+        # A post named twice in the batch: its first line counts.
+        db.execute(
+            f"""CREATE OR REPLACE TABLE new_posts AS
+            SELECT b.* FROM (
+                SELECT * FROM batch_posts WHERE namespace = $ns
+                QUALIFY row_number() OVER (PARTITION BY id ORDER BY line) = 1
+            ) b ANTI JOIN (SELECT id FROM {old_posts} WHERE namespace = $ns) o ON o.id = b.id""",
+            {"ns": namespace},
+        )
+        fresh = db.execute("SELECT count(*) FROM new_posts").fetchall()[0][0]
+        if not fresh:
+            return
+        _edges(db, namespace, old_posts, old_nodes)
+        edges = db.sql("SELECT * FROM post_edges").to_arrow_table()
+        if edges.num_rows:
+            done = writer.land(
+                iter([edges]),
+                name=name,
+                sha256=sha256,
+                namespace=namespace,
+                known=lambda: known(namespace),
+            )
+            landed.edges += done.edges
+            landed.nodes += done.nodes
+            landed.promoted += [(namespace, node) for node in done.promoted]
+        landed.nodes += _code_authors(writer, namespace, name)
+        landed.posts += _write_posts(writer, namespace, sha256)
+        _note_source(writer, name, sha256, namespace, fresh, landed.posts)
+    finally:
+        db.unregister("batch_posts")
+        db.unregister("batch_links")
+
+
+def _edges(db: duckdb.DuckDBPyConnection, namespace: str, old_posts: str, old_nodes: str) -> None:
+    """``post_edges`` (the edge reader's columns, node ids as text) of the new posts."""
+    db.execute(
+        f"""CREATE OR REPLACE TABLE parents AS
+        SELECT id, author FROM batch_posts WHERE namespace = $ns
+        UNION ALL SELECT p.id, n.id FROM {old_posts} p
+            JOIN {old_nodes} n ON n.code = p.author AND n.namespace = p.namespace
+        WHERE p.namespace = $ns""",
+        {"ns": namespace},
+    )
+    db.execute(
+        f"""CREATE OR REPLACE TABLE handles AS
+        SELECT lower(author_handle) AS handle, min(author) AS id FROM (
+            SELECT author_handle, author FROM batch_posts
+            WHERE namespace = $ns AND author_handle IS NOT NULL
+            UNION ALL SELECT p.author_handle, n.id FROM {old_posts} p
+                JOIN {old_nodes} n ON n.code = p.author AND n.namespace = p.namespace
+            WHERE p.namespace = $ns AND p.author_handle IS NOT NULL
+        ) GROUP BY 1""",
+        {"ns": namespace},
+    )
+    db.execute(
+        """CREATE OR REPLACE TABLE post_edges AS
+        WITH linked AS (
+            SELECT n.author AS src, p.author AS dst, 'reply' AS kind, n."at", n.line
+            FROM new_posts n JOIN parents p ON p.id = n.reply_to
+            UNION ALL
+            SELECT n.author, p.author, 'repost', n."at", n.line
+            FROM new_posts n JOIN parents p ON p.id = n.repost_of
+            UNION ALL
+            SELECT n.author,
+                CASE WHEN l.dst_kind = 'handle' THEN coalesce(h.id, '@' || l.dst) ELSE l.dst END,
+                l.kind, n."at", n.line
+            FROM batch_links l JOIN new_posts n ON n.id = l.ref
+            LEFT JOIN handles h ON l.dst_kind = 'handle' AND h.handle = l.dst
+            WHERE l.namespace = $ns AND (
+                l.kind = 'mention'
+                OR (l.kind = 'reply' AND n.reply_to NOT IN (SELECT id FROM parents))
+                OR (l.kind = 'repost' AND n.repost_of NOT IN (SELECT id FROM parents))
+                OR (l.kind = 'reply' AND n.reply_to IS NULL)
+                OR (l.kind = 'repost' AND n.repost_of IS NULL)
+            )
+        )
+        SELECT lower(src) AS src, lower(dst) AS dst, kind, "at", 1.0::DOUBLE AS weight, line
+        FROM linked WHERE lower(src) <> lower(dst)""",
+        {"ns": namespace},
+    )
+
+
+def _code_authors(writer: LakeWriter, namespace: str, name: str) -> int:
+    """Code the new posts' authors that are no node yet; how many were new."""
+    from salon.lake.ingest import _NODES, Landed
+
+    db = writer.db
+    old_nodes = _scan(writer.old_nodes, _NODES)
+    top = db.execute(f"SELECT coalesce(max(code), -1) FROM {old_nodes}").fetchall()[0][0]
+    db.execute(
+        f"""CREATE OR REPLACE TABLE author_nodes AS
+        SELECT $ns AS namespace, id, {int(top)} + row_number() OVER (ORDER BY id) AS code
+        FROM (SELECT DISTINCT author AS id FROM new_posts) a
+        WHERE id NOT IN (SELECT id FROM {old_nodes} WHERE namespace = $ns)""",
+        {"ns": namespace},
+    )
+    count = db.execute("SELECT count(*) FROM author_nodes").fetchall()[0][0]
+    if count:
+        sub = f"nodes/import={writer.import_id}/part-{len(writer.files)}.parquet"
+        (writer.staging / sub).parent.mkdir(parents=True, exist_ok=True)
+        db.execute(
+            f"COPY (SELECT * FROM author_nodes ORDER BY code) TO "
+            f"{sql_path(writer.staging / sub)} {_PARQUET}"
+        )
+        writer.files[sub] = count
+        writer.old_nodes.append(str(writer.staging / sub))
+        writer.landed.append(Landed(name, namespace, nodes=count))
+    return count
+
+
+def _write_posts(writer: LakeWriter, namespace: str, sha256: str) -> int:
+    from salon.lake.ingest import _NODES, _literal
+
+    db = writer.db
+    nodes = _scan(writer.old_nodes, _NODES)
+    sub = f"posts/import={writer.import_id}/part-{len(writer.files)}.parquet"
+    (writer.staging / sub).parent.mkdir(parents=True, exist_ok=True)
+    db.execute(
+        f"""COPY (
+            SELECT p.namespace, p.id, c.code AS author, p.author_handle, p."at", p.channel,
+                p.tags, p.reply_to, p.repost_of, p.url, p.text,
+                {writer.import_id}::INTEGER AS import, {_literal(sha256)} AS file_sha256, p.line
+            FROM new_posts p JOIN {nodes} c ON c.namespace = p.namespace AND c.id = p.author
+            ORDER BY p.line
+        ) TO {sql_path(writer.staging / sub)} {_PARQUET}"""
+    )
+    count = db.execute("SELECT count(*) FROM new_posts").fetchall()[0][0]
+    writer.files[sub] = count
+    writer.old_posts.append(str(writer.staging / sub))
+    writer.posts += count
+    return count
+
+
+def _note_source(
+    writer: LakeWriter, name: str, sha256: str, namespace: str, read: int, posts: int
+) -> None:
+    for source in writer.sources:
+        if source["name"] == name and source["namespace"] == namespace:
+            source["posts"] = posts
+            return
+    writer.sources.append(
+        {
+            "name": name,
+            "sha256": sha256,
+            "namespace": namespace,
+            "read": read,
+            "edges": 0,
+            "nodes": 0,
+            "posts": posts,
+        }
+    )
+
+
+@dataclass
+class PostsResult:
+    """What :func:`land_posts` added: the import, posts read, posts new, edges new, nodes new,
+    people rows (the promotion rule)."""
+
+    import_id: int | None
+    read: int
+    posts: int
+    edges: int
+    nodes: int
+    people: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class _Source:
+    """Stands for a file in the posts importer's messages: ``source, record N: problem``."""
+
+    def __init__(self, name: str) -> None:
+        self.display = name
+
+    def error(self, where: str | None, problem: str, hint: str | None = None) -> Exception:
+        from salon.errors import ExportFormatError
+
+        return ExportFormatError(self.display, where, problem, hint)
+
+
+def _rows(posts: Any, source: str) -> Iterable[Any]:
+    import pyarrow as pa
+
+    from salon.lake.layout import LakeError
+
+    if isinstance(posts, pa.Table):
+        return posts.to_pylist()
+    if isinstance(posts, dict):
+        sizes = {len(v) for v in posts.values() if not isinstance(v, str | int | None)}
+        if len(sizes) > 1:
+            raise LakeError(f"The collected posts from {source} have columns of unequal length.")
+        n = sizes.pop() if sizes else 0
+        full = {k: [v] * n if isinstance(v, str | int | None) else v for k, v in posts.items()}
+        return [dict(zip(full, values, strict=True)) for values in zip(*full.values(), strict=True)]
+    return posts
+
+
+def records_of(rows: Iterable[Any], namespace: str, source: str) -> Iterable[Any]:
+    """The posts importer's records of ``rows`` (dicts with the posts file's fields, ``at``
+    taken as ``time``); model records pass through."""
+    from salon.importers.posts import _Reader
+
+    reader = _Reader(_Source(source), namespace)  # type: ignore[arg-type]
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            yield row
+            continue
+        item = dict(row)
+        if "time" not in item and "at" in item:
+            item["time"] = item.pop("at")
+        line = int(item.pop("line", None) or number)
+        yield from reader.records(f"record {line}", line, item)
+    yield from reader.orphans()
+
+
+def land_posts(store: Any, namespace: str, posts: Any, *, source: str) -> PostsResult:
+    """Land collected market posts in the lake, as one import (for ``salon collect``).
+
+    ``posts`` is an Arrow table, a dict of columns, or an iterable of dicts (or of the posts
+    importer's :class:`~salon.model.Post` / :class:`~salon.model.Interaction` records), with
+    the fields of a posts file (:mod:`salon.importers.posts`): ``id`` and ``author`` required;
+    ``time`` (or ``at``: Unix seconds or ISO 8601), ``text``, ``channel``, ``reply_to``,
+    ``repost_of``, ``reply_to_author``, ``repost_of_author``, ``mentions``, ``tags``,
+    ``author_handle``, ``url``, ``platform``, ``line`` optional. ``source`` names where they
+    came from. Posts the lake already holds are not added again; the replies, reposts and
+    mentions of new posts land as lake edges; an import that adds nothing leaves no trace.
+
+    Examples
+    --------
+    >>> import salon, tempfile
+    >>> posts = {"id": ["1", "2"], "author": ["ana", "bo"], "reply_to": [None, "1"],
+    ...          "time": [1700000000, 1700000060]}
+    >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
+    ...     first = salon.land_posts(store, "bsky", posts, source="test")
+    ...     again = salon.land_posts(store, "bsky", posts, source="test")
+    >>> (first.posts, first.edges, first.nodes, again.posts, again.import_id)
+    (2, 1, 2, 0, None)
+    """
+    import hashlib
+
+    import pyarrow as pa
+
+    from salon.lake import _store_import
+    from salon.lake.layout import lake_dir
+    from salon.lake.route import known_ids
+    from salon.model import Person, PersonRef, identity
+
+    columns = from_records(records_of(_rows(posts, source), namespace, source))
+    sink = pa.BufferOutputStream()
+    for table in (columns.posts, columns.links):
+        with pa.ipc.new_stream(sink, table.schema) as out:
+            out.write_table(table)
+    sha = hashlib.sha256(namespace.encode() + b"\x1f" + sink.getvalue().to_pybytes()).hexdigest()
+
+    def build(connection, import_id, writer, file_id):  # type: ignore[no-untyped-def]
+        lake = LakeWriter(lake_dir(store, connection), import_id)
+        done = land_columns(
+            lake, columns, name=source, sha256=sha, known=lambda ns: known_ids(connection, ns)
+        )
+        for ns, node in done.promoted:
+            writer.add(Person(PersonRef((identity(ns, "id", node),))), file_id)
+        added = {"lake posts": done.posts, "lake edges": done.edges, "lake nodes": done.nodes}
+        return added, done, lake
+
+    import_id, done = _store_import(store, f"lake: {source}", sha, build)
+    return PostsResult(import_id, done.read, done.posts, done.edges, done.nodes, len(done.promoted))
