@@ -249,10 +249,23 @@ def upgrade(store: Store) -> None:
 
     Only a store that needs migrating is written (and so waits for another writer). An
     up-to-date store is recognised from its ``alembic_version`` row against
-    :data:`~salon.store.schema.SCHEMA_HEAD`, without loading Alembic (start-up time)."""
+    :data:`~salon.store.schema.SCHEMA_HEAD`, without loading Alembic (start-up time); a new
+    SQLite store gets the head schema from a stored script (:mod:`salon.store.fresh`)."""
     with store.engine.connect() as connection:
-        if _stored_revision(connection) == SCHEMA_HEAD:
-            return
+        stored = _stored_revision(connection)
+    if stored == SCHEMA_HEAD:
+        return
+    if stored is None and store.dialect == "sqlite":
+        from salon.store import fresh
+
+        with store.engine.begin() as connection:
+            if fresh.create(connection):  # a new store: the head schema in one step
+                return
+    migrate(store)
+
+
+def migrate(store: Store) -> None:
+    """Run the migrations the store lacks with Alembic (see :func:`upgrade`)."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
