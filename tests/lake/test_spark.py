@@ -116,3 +116,30 @@ def test_no_java_says_what_to_install(monkeypatch):  # type: ignore[no-untyped-d
     monkeypatch.delenv("JAVA_HOME", raising=False)
     with pytest.raises(engine.SparkUnavailable, match="openjdk-17-jre-headless"):
         engine.session("local[1]")
+
+
+def test_graphx_components_equal_local(spark, market, monkeypatch):  # type: ignore[no-untyped-def]
+    from salon.lake import graphx
+    from salon.lake import spark as engine
+
+    local = build_snapshot(market, use_cache=False)
+    graph = engine.edges(spark, market).cache()
+    assert graphx.available(spark)
+    for strong in (False, True):
+        nodes, labels = graphx.components(spark, graph, strong=strong)
+        assert np.array_equal(nodes, local.people)
+        assert np.array_equal(labels, components(local, strong=strong))
+    strong_count = len(np.unique(labels))
+    assert strong_count > len(np.unique(components(local))) > 1
+
+    # Without GraphX (a Spark Connect session): weak components by DataFrame iterations.
+    monkeypatch.setattr(graphx, "available", lambda spark: False)
+    assert np.array_equal(engine.components_snapshot(local), components(local))
+    monkeypatch.undo()
+
+    # `salon --engine spark components` gives the local engine's answer.
+    expected = salon.components(market, strong=True, top=5).to_dict()
+    monkeypatch.setenv("SALON_ENGINE", "spark")
+    found = salon.components(market, strong=True, top=5).to_dict()
+    assert found.pop("engine") == "spark" and expected.pop("engine") == "local"
+    assert found == expected and found["components"] == strong_count

@@ -273,6 +273,71 @@ def communities(
             console.print(f"Community {r['community']} ({plural(r['size'], 'member')}): {who}")
 
 
+@app.command()
+def components(
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", "-s", help="Count this segment's people in each component."),
+    ] = None,
+    kinds: Annotated[
+        str | None,
+        typer.Option("--kinds", help="Only edges of these kinds, comma-separated (follow,repost)."),
+    ] = None,
+    strong: Annotated[
+        bool,
+        typer.Option("--strong", help="Strongly connected: everyone reaches everyone one way."),
+    ] = False,
+    top: TopOption = 10,
+    names: Annotated[
+        int, typer.Option("--names", min=0, help="Best-connected members named per component.")
+    ] = 3,
+    weights: WeightsOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Connected components of the attention graph (weak; --strong for strongly connected),
+    largest first: size, best-connected members, the segment's people in each, and the ties
+    and events of each kind inside. Runs on Spark (GraphX) with 'salon --engine spark'.
+
+    Example: salon components --segment buyers --top 5
+    """
+    with _store() as store, busy("Finding components…"):
+        found = salon.components(
+            store,
+            segment=segment,
+            kinds=None if kinds is None else kinds.split(","),
+            strong=strong,
+            top=top,
+            names=names,
+            weights=_weights(weights),
+        )
+    result = found.to_dict()
+    if as_json:
+        _print_json(result)
+        return
+    advise("components", result)
+    kind = "strongly connected component" if strong else "component"
+    console.print(
+        f"{plural(result['components'], kind)} among {_people(result['nodes'])} and "
+        f"{plural(result['edges'], 'edge')}; the largest holds {result['largest_share']:.0%}."
+    )
+    _notes(result)
+    columns = ("#", "size", "share", *(("segment",) if segment else ()), "who", "edges inside")
+    rows = [
+        (
+            str(r["component"]),
+            f"{r['size']:,}",
+            f"{r['share']:.1%}",
+            *((f"{r['segment_members']:,}",) if segment else ()),
+            ", ".join(_who(m["name"], m["id"]) for m in r["top_members"]),
+            ", ".join(plural(n, k, _PLURALS.get(k)) for k, n in r["edges"].items()) or "—",
+        )
+        for r in result["shown"]
+    ]
+    empty = "No components: the store holds no interactions yet (run 'salon import PATH')."
+    _section("Components", columns, rows, empty=None if result["kinds"] else empty)
+
+
 @contextmanager
 def _runs(message: str) -> Iterator[Progress]:
     """A spinner that says which Leiden run is going (nothing when output is piped)."""

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         signals,
     )
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
+    from salon.insights.components import components
     from salon.insights.conversation import me, topics, where
     from salon.insights.meetings import meet
     from salon.insights.records import (
@@ -79,6 +80,7 @@ _MODULES = {
         "signals",
     ),
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
+    "components": ("components",),
     "conversation": ("me", "topics", "where"),
     "meetings": ("meet",),
     "records": (
@@ -141,6 +143,7 @@ __all__ = [
     "add_stakeholder",
     "adoption",
     "communities",
+    "components",
     "context",
     "duplicates",
     "experts",

@@ -8,8 +8,10 @@ partitions read with ``spark.read.parquet``, joined with its nodes and the store
 made symmetric where the kind is, summed per pair. PageRank is power iteration as DataFrame
 joins and aggregations (one Spark job an iteration, the rank vector checkpointed so the plan
 stays short), with the local engine's stopping rule, so both stop at the same iteration.
-Components are min-label propagation. The store's own edges (people you know: a small part)
-are computed by the local engine and handed to Spark as one more DataFrame.
+Components are GraphX's (:mod:`salon.lake.graphx`, Spark's graph engine reached through the
+JVM), else min-label propagation as DataFrame iterations. The store's own edges (people you
+know: a small part) are computed by the local engine and handed to Spark as one more
+DataFrame.
 
 PySpark comes from PyPI (``pip install 'salon[spark]'``) and needs a Java 17 runtime
 (``openjdk-17-jre-headless`` on Debian/Ubuntu). On a cluster, ``--master spark://host:7077``
@@ -424,6 +426,31 @@ def components(spark: SparkSession, graph: DataFrame, *, max_iter: int = 1000) -
     return dict(
         zip(table["node"].to_numpy().tolist(), table["label"].to_numpy().tolist(), strict=True)
     )
+
+
+def components_snapshot(snapshot: GraphSnapshot, *, strong: bool = False) -> np.ndarray:
+    """:func:`salon.graph.components.components` of a local snapshot, on Spark (what
+    ``salon --engine spark`` runs): each node's label, the smallest person id of its weak
+    (``strong``: strongly connected) component. GraphX where the session reaches it; else
+    weak components by :func:`components` (DataFrame iterations) and strong ones by the
+    local engine."""
+    from salon.graph.components import local_components
+    from salon.lake import graphx
+
+    spark = session()
+    coo = snapshot.matrix.tocoo()
+    graph = _arrow(spark, {"src": snapshot.people[coo.row], "dst": snapshot.people[coo.col]})
+    if graphx.available(spark):
+        nodes, labels = graphx.components(spark, graph, strong=strong)
+    elif strong:
+        return local_components(snapshot, strong=True)
+    else:
+        found = components(spark, graph)
+        nodes = np.fromiter(found.keys(), np.int64, len(found))
+        labels = np.fromiter(found.values(), np.int64, len(found))
+    out = np.zeros(snapshot.n, np.int64)
+    out[snapshot.index(nodes)] = labels
+    return out
 
 
 def adoption_times(spark: SparkSession, store: Store, innovation: str) -> dict[int, float]:

@@ -229,6 +229,68 @@ def lead_lag(result: Mapping[str, Any]) -> str:
     )
 
 
+def components(result: Mapping[str, Any]) -> str:
+    """Who can reach whom at all, from :func:`salon.components`."""
+    rows = result.get("shown") or []
+    nodes = result.get("nodes", 0)
+    if not rows or not nodes:
+        if result.get("kinds"):
+            return (
+                f"No {join(result['kinds'])} edges in the graph: ask without --kinds, or "
+                "import them first."
+            )
+        return "There is no graph to split yet: import interactions first, then ask again."
+    strong = result.get("connection") == "strong"
+    unit = "strongly connected component" if strong else "component"
+    largest = rows[0]
+    kinds = _kind_word(largest.get("edges") or {})
+    held = f", held together mostly by {kinds}" if kinds else ""
+    around = join(who(m) for m in (largest.get("top_members") or [])[:2])
+    if result.get("segment") is not None:
+        seg = _segment(result)
+        inside = result.get("members_in_graph", 0)
+        parts = result.get("segment_components", 0)
+        if not inside:
+            return (
+                f"None of the {plural(result.get('members', 0), 'person')} of {seg} has an edge "
+                "in this graph: reach them directly, not through the network."
+            )
+        home = max(rows, key=lambda r: r.get("segment_members", 0))
+        names = join(who(m) for m in (home.get("top_members") or [])[:2])
+        if parts == 1:
+            return (
+                f"All {plural(inside, 'person')} of {seg} in the graph sit in one {unit} of "
+                f"{plural(home['size'], 'person')}{held if home is largest else ''}: "
+                f"word can reach each of them through the network, starting from {names}."
+            )
+        return (
+            f"{seg} is split across {parts:,} {unit}s: the largest part, "
+            f"{home['segment_members']:,} of its {inside:,} people in the graph, is with "
+            f"{names}; the other {inside - home['segment_members']:,} "
+            + (
+                "are outside that loop of mutual reach — attention between the parts runs one "
+                "way only."
+                if strong
+                else "are reached by no attention from there — approach them directly."
+            )
+        )
+    if result.get("components", 0) == 1:
+        return (
+            f"All {plural(nodes, 'person')} are in one {unit}{held}: anyone can be reached "
+            f"through someone, starting from {around}."
+        )
+    others = result["components"] - 1
+    flows = (
+        "ones between which attention flows one way only"
+        if strong
+        else "islands no attention crosses: reach them directly"
+    )
+    return (
+        f"The largest {unit} holds {_share(largest['size'], nodes)} of the "
+        f"{plural(nodes, 'person')}{held}, around {around}; the other {others:,} are {flows}."
+    )
+
+
 def topics(result: Mapping[str, Any]) -> str:
     """What people talk about, from :func:`salon.topics`."""
     rows = result.get("topics") or []
@@ -439,6 +501,7 @@ def plan(
 #: The questions with a sentence of advice, by the name of their public function.
 _ADVICE = {
     "adoption": adoption,
+    "components": components,
     "experts": experts,
     "forecast": forecast,
     "funnel": funnel,
@@ -462,7 +525,8 @@ def advice(question: str, result: Mapping[str, Any]) -> str:
     question
         The public function that gave the answer: ``"influencers"``, ``"experts"``,
         ``"win"``, ``"where"``, ``"forecast"``, ``"adoption"``, ``"innovators"``,
-        ``"lead_lag"``, ``"topics"``, ``"ties"``, ``"funnel"``, ``"nudges"`` or ``"meet"``.
+        ``"lead_lag"``, ``"topics"``, ``"ties"``, ``"funnel"``, ``"nudges"``, ``"meet"`` or
+        ``"components"``.
     result
         The answer's ``to_dict()``.
 
