@@ -160,3 +160,45 @@ def test_the_forms_seeds_are_the_clis() -> None:
         "tags": ["qec"],
     }
     assert _seeds(mastodon)[1]["follows"] is False
+
+
+def test_the_browser_sends_follows_to_the_lake(collecting) -> None:
+    """The form's "Follows go to" and the JSON twin's ``lake`` reach salon.collect_from."""
+    from tests.collect.test_job import serve_market
+
+    c, replay = collecting
+    serve_market(replay)
+    api = TestClient(c.app, headers={"Authorization": f"Bearer {TOKEN}"})
+    asked = {
+        "source": "bluesky",
+        "kind": "followers_of",
+        "targets": ["@chriskenny.bsky.social"],
+        "depth": 1,
+        "posts": False,
+        "base_url": replay.url,
+        "rate": 0,
+    }
+    sent = api.post("/api/v1/collect", json={**asked, "lake": True})
+    state = _wait(c, sent.json()["id"])
+    assert state["state"] == "done", state
+    assert state["report"]["lake"] and state["report"]["lake_added"] == 48 + 48 * 6
+    assert salon.lake_summary(c.app.state.salon.store).edges == 336
+    page = c.get("/collect").text
+    csrf = page.split('name="csrf" content="')[1].split('"')[0]
+    for choice, lake in (("store", False), ("", False), ("lake", True)):
+        form = c.post(
+            "/collect",
+            data={
+                "csrf": csrf,
+                "kind": "bluesky:followers_of",
+                "targets": "@chriskenny.bsky.social",
+                "depth": "1",
+                "no_posts": "true",
+                "base_url": replay.url,
+                "max_requests": "1",
+                "lake": choice,
+            },
+            follow_redirects=False,
+        )
+        job = _wait(c, form.headers["location"].rsplit("/", 1)[-1])
+        assert job["state"] == "done" and job["report"]["lake"] is lake, (choice, job)

@@ -59,6 +59,14 @@ MaxAge = Annotated[
 Depth = Annotated[
     int, typer.Option("--depth", min=0, max=4, help="How far to expand from the seeds.")
 ]
+Lake = Annotated[
+    bool | None,
+    typer.Option(
+        "--lake/--no-lake",
+        help="Follows go to the market lake, not the store (default: with --depth 2 or more).",
+        show_default=False,
+    ),
+]
 
 
 def _since(value: str | None) -> int | None:
@@ -105,6 +113,7 @@ def _run(
     rate: float | None,
     max_age: float,
     json_out: bool,
+    lake: bool | None = None,
 ) -> None:
     with _store() as store, _bar() as progress:
         try:
@@ -122,6 +131,7 @@ def _run(
                 max_age=max_age * 3600,
                 restart=restart,
                 progress=progress,
+                lake=lake,
             )
         except KeyboardInterrupt:
             errors.print(
@@ -142,6 +152,11 @@ def _run(
         ("retries", f"{report.retries:,}"),
         ("tasks left", f"{report.tasks_left:,} of {report.tasks:,}"),
         ("accounts collected", f"{report.members:,}"),
+        *(
+            [("follows sent to the lake", f"{report.lake_follows:,} ({report.lake_added:,} new)")]
+            if report.lake
+            else []
+        ),
         ("seconds", f"{report.seconds:,.1f}"),
         ("job state", report.state),
     ]
@@ -187,6 +202,7 @@ def bluesky(
     concurrency: Concurrency = 8,
     rate: Rate = None,
     max_age: MaxAge = 24.0,
+    lake: Lake = None,
     json_out: JsonOption = False,
 ) -> None:
     """Bluesky accounts, follows, followers, posts, threads and searches (public AppView).
@@ -195,6 +211,8 @@ def bluesky(
     --no-posts leave them out); --depth expands --followers-of / --follows-of further.
 
     Example: salon collect bluesky --followers-of @ana.bsky.social --depth 1 --as-segment prospects
+
+    --lake sends the follows to the market lake (the default from --depth 2 on).
     """
     seeds = {
         "actors": actors or [],
@@ -220,6 +238,7 @@ def bluesky(
         rate=rate,
         max_age=max_age,
         json_out=json_out,
+        lake=lake,
     )
 
 
@@ -255,12 +274,14 @@ def mastodon(
     concurrency: Concurrency = 4,
     rate: Rate = None,
     max_age: MaxAge = 24.0,
+    lake: Lake = None,
     json_out: JsonOption = False,
 ) -> None:
     """Mastodon accounts, following, followers, statuses and hashtags (any instance).
 
     Accounts are looked up on --instance (default https://mastodon.social); pages follow the
-    server's Link headers.
+    server's Link headers. --lake sends the follows to the market lake (the default from
+    --depth 2 on).
 
     Example: salon collect mastodon --followers-of ana@fosstodon.org --depth 1
     """
@@ -284,6 +305,7 @@ def mastodon(
         rate=rate,
         max_age=max_age,
         json_out=json_out,
+        lake=lake,
     )
 
 

@@ -55,12 +55,15 @@ def collect(
     backoff: float = 1.0,
     restart: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
+    lake: bool | None = None,
 ) -> Any:
     """Run (or resume) a collection job and name its accounts as a segment; returns the
     :class:`~salon.collect.job.CollectReport`.
 
     ``seeds`` are the keyword arguments of the source's ``seeds`` function (e.g. Bluesky's
     ``{"followers_of": ["@ana.bsky.social"], "depth": 1}``), or the tasks it made.
+    ``lake``: the follows collected go to the market lake, not the store (``None``: when the
+    job is a market crawl, ``depth`` 2 or more; see :mod:`salon.collect.lake`).
 
     Examples
     --------
@@ -80,6 +83,11 @@ def collect(
         raise SalonError(
             f"Nothing to collect: name what to collect from {source_name} (see --help)."
         )
+    from salon.collect.lake import market_crawl
+
+    options = dict(options or {})
+    if market_crawl(options) if lake is None else lake:
+        options["lake"] = True
     runner = Job(store, module, tasks, options=options, base_url=base_url, name=job)
     report = runner.run(
         max_requests=max_requests,

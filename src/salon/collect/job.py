@@ -10,6 +10,7 @@ A job lives in a folder under :func:`collect_dir` (``jobs/NAME/``):
                   expanding to ``--depth``); lines past the count ``job.json`` knows are
                   dropped when the job resumes
 ``members.txt``   the identity values of the accounts collected (``--as-segment``)
+``lake/``         with ``--lake``: the follows bound for the market lake (:mod:`salon.collect.lake`)
 
 A wave fetches up to ``4 × concurrency`` tasks' next pages at once, writes their records
 through the store's :class:`~salon.store.writer.Writer` in one transaction (one import row a
@@ -37,6 +38,7 @@ from typing import Any
 
 from salon.collect.cache import HttpCache
 from salon.collect.http import Answer, BudgetSpent, CollectError, Fetcher
+from salon.collect.lake import LakeSpool
 from salon.model import Record
 from salon.private import open_private, private_dir
 from salon.store import Store
@@ -76,6 +78,9 @@ class CollectReport:
     tasks_left: int = 0
     members: int = 0
     import_id: int | None = None
+    lake: bool = False
+    lake_follows: int = 0
+    lake_added: int = 0
     segment: str | None = None
     state: str = ""
     seconds: float = 0.0
@@ -153,6 +158,10 @@ class Job:
         self.tasks: list[Task] = []
         self.seen: set[str] = set()
         self.state: dict[str, Any] = {}
+        self.lake: LakeSpool | None = None
+        if self.options.get("lake"):
+            label = f"salon collect {source.NAME} {self.base} (job {self.name})"
+            self.lake = LakeSpool(store, self.dir / "lake", source.NAME, label)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -165,6 +174,8 @@ class Job:
                 self.tasks = self._read_tasks(state["tasks"])
                 self._truncate(self.members_path, state["members"])
                 self.seen = {_key(t) for t in self.tasks}
+                if self.lake is not None:
+                    self.lake.start(state.get("lake"))
                 return True
         self.state = {
             "source": self.source.NAME,
@@ -185,6 +196,9 @@ class Job:
         with open_private(self.members_path, "w", encoding="utf-8"):
             pass
         self._add_tasks(self.seeds)
+        if self.lake is not None:
+            self.lake.start(None)
+            self.state["lake"] = self.lake.state()
         self._save()
         return False
 
@@ -237,6 +251,8 @@ class Job:
         state = self.state if state is None else state
         state["updated_at"] = int(time.time())
         write_atomic(self.state_path, json.dumps(state, indent=1, sort_keys=True))
+        if self.lake is not None and "lake" in state:
+            self.lake.clean(state["lake"]["part"])
 
     def members(self) -> list[str]:
         """The identity values of every account the job collected, once each."""
@@ -294,6 +310,9 @@ class Job:
         report.tasks = len(self.tasks)
         report.tasks_left = len(self.tasks) - self.state["next"] + len(self.state["active"])
         report.members = len(self.members())
+        if self.lake is not None:
+            report.lake = True
+            report.lake_follows, report.lake_added = self.lake.landed, self.lake.added
         report.seconds = round(time.time() - started, 3)
 
     async def _loop(
@@ -320,6 +339,8 @@ class Job:
                     await writing
                 finally:
                     writing = None
+                if self.lake is not None:
+                    snapshot["lake"] = self.state["lake"] = self.lake.state()
                 self._save(snapshot)
                 if progress:
                     progress(report.pages, len(self.tasks), report.records)
@@ -332,6 +353,7 @@ class Job:
                     self.state["next"] += 1
                 if not active:
                     await settle()
+                    self._land()
                     self.state["status"] = report.status = "done"
                     self._save()
                     return
@@ -366,6 +388,7 @@ class Job:
                 if failure is None:
                     continue
                 await settle()
+                self._land()
                 if isinstance(failure, BudgetSpent):
                     self.state["status"] = report.status = "stopped"
                     self._save()
@@ -373,6 +396,12 @@ class Job:
                 self.state["status"] = "failed"
                 self._save()
                 raise failure
+
+    def _land(self) -> None:
+        """Land what the lake spool holds (the job stops here: done, budget, failure)."""
+        if self.lake is not None:
+            self.lake.land()
+            self.state["lake"] = self.lake.state()
 
     async def _page(self, fetcher: Fetcher, index: int, cursor: str | None) -> tuple[Answer, Page]:
         task = self.tasks[index]
@@ -446,9 +475,14 @@ class Job:
                         file_id = connection.execute(
                             files.insert().values(row)
                         ).inserted_primary_key[0]
-                    for record in page.records:
+                    records = page.records if self.lake is None else self.lake.split(page.records)
+                    for record in records:
                         writer.add(record, file_id)
                 writer.flush()
+            if self.lake is not None and pages is not None:
+                self.lake.commit()
+                if self.lake.full():
+                    self.lake.land()
 
         try:
             yield write

@@ -55,6 +55,10 @@ class CollectAsked(BaseModel):
     items: int = Field(default=30, ge=1, description="hackernews: items from each user or list")
     comments: int = Field(default=0, ge=0, le=5, description="hackernews: levels of comments")
     key: str | None = Field(default=None, max_length=200, description="stackexchange: API key")
+    lake: bool | None = Field(
+        default=None,
+        description="bluesky, mastodon: follows go to the market lake (null: from depth 2 on)",
+    )
 
 
 def _seeds(asked: CollectAsked) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -127,6 +131,7 @@ def _start(request: Request, asked: CollectAsked) -> dict[str, Any]:
                 max_age=asked.max_age_hours * 3600,
                 restart=asked.restart,
                 progress=progress,
+                lake=asked.lake,
             )
             job.update(state="done", report=report.to_dict())
             web.writes += 1  # the store changed: read its state again
@@ -205,6 +210,7 @@ def form_collect(
     no_posts: Annotated[bool, Form()] = False,
     items: Annotated[int, Form(ge=1)] = 30,
     comments: Annotated[int, Form(ge=0, le=5)] = 0,
+    lake: Annotated[str | None, Form(max_length=5)] = None,
 ) -> RedirectResponse:
     source, _, kind = kind.partition(":")  # the form's select names both: "rss:feeds"
     try:
@@ -223,6 +229,7 @@ def form_collect(
             posts=not no_posts,
             items=items,
             comments=comments,
+            lake={"lake": True, "store": False}.get(lake or ""),
         )
     except ValidationError as exc:
         wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
