@@ -402,7 +402,9 @@ def records_of(rows: Iterable[Any], namespace: str, source: str) -> Iterable[Any
     yield from reader.orphans()
 
 
-def land_posts(store: Any, namespace: str, posts: Any, *, source: str) -> PostsResult:
+def land_posts(
+    store: Any, namespace: str, posts: Any, *, source: str, known: Iterable[str] | None = None
+) -> PostsResult:
     """Land collected market posts in the lake, as one import (for ``salon collect``).
 
     ``posts`` is an Arrow table, a dict of columns, or an iterable of dicts (or of the posts
@@ -413,6 +415,8 @@ def land_posts(store: Any, namespace: str, posts: Any, *, source: str) -> PostsR
     ``author_handle``, ``url``, ``platform``, ``line`` optional. ``source`` names where they
     came from. Posts the lake already holds are not added again; the replies, reposts and
     mentions of new posts land as lake edges; an import that adds nothing leaves no trace.
+    ``known`` lists the ids of ``namespace`` the promotion rule counts as people (default: the
+    store's people now; a collection job passes those it knew when it started).
 
     Examples
     --------
@@ -444,7 +448,13 @@ def land_posts(store: Any, namespace: str, posts: Any, *, source: str) -> PostsR
     def build(connection, import_id, writer, file_id):  # type: ignore[no-untyped-def]
         lake = LakeWriter(lake_dir(store, connection), import_id)
         done = land_columns(
-            lake, columns, name=source, sha256=sha, known=lambda ns: known_ids(connection, ns)
+            lake,
+            columns,
+            name=source,
+            sha256=sha,
+            known=lambda ns: (
+                list(known) if known is not None and ns == namespace else known_ids(connection, ns)
+            ),
         )
         for ns, node in done.promoted:
             writer.add(Person(PersonRef((identity(ns, "id", node),))), file_id)
