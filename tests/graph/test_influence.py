@@ -88,7 +88,8 @@ def _igraph_coreness(g: GraphSnapshot) -> np.ndarray:
     import igraph
 
     coo = g.matrix.tocoo()
-    graph = igraph.Graph(n=g.n, edges=list(zip(coo.row.tolist(), coo.col.tolist())))
+    pairs = zip(coo.row.tolist(), coo.col.tolist(), strict=True)
+    graph = igraph.Graph(n=g.n, edges=list(pairs))
     graph.simplify()  # what the former k_core did: each undirected tie once
     return np.asarray(graph.coreness())
 

@@ -159,12 +159,37 @@ def _store() -> Store:
 
 @contextmanager
 def busy(message: str) -> Iterator[None]:
-    """A spinner on the terminal while long work runs (nothing when output is piped)."""
-    if console.is_terminal:
-        with console.status(message):
-            yield
-    else:
+    """A spinner on the terminal while long work runs, turning into a bar while a long stage
+    reports how far it has come (:mod:`salon.progress`); nothing when output is piped."""
+    if not console.is_terminal:
         yield
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from salon.progress import reporting
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(message, total=None, count="")
+
+        def show(stage: str, done: int, total: int) -> None:
+            count = f"{done:,} of {total:,}" if total else f"{done:,}"
+            bar.update(
+                task,
+                description=f"{message} {stage}",
+                completed=done,
+                total=total or None,
+                count=count,
+            )
+
+        with reporting(show):
+            yield
 
 
 def _print_json(value: Any) -> None:

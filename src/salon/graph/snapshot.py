@@ -153,24 +153,37 @@ class GraphSnapshot:
         src, dst, weight = src[keep], dst[keep], weight[keep]
         if people is None:
             people = np.unique(np.concatenate([src, dst]))
-        n = len(people)
         u = np.searchsorted(people, src).astype(np.int32)
         v = np.searchsorted(people, dst).astype(np.int32)
+        kind = None if kind is None else np.asarray(kind)[keep]
+        return cls.from_indices(people, u, v, weight, kind, kind_names)
+
+    @classmethod
+    def from_indices(
+        cls,
+        people: np.ndarray,
+        u: np.ndarray,
+        v: np.ndarray,
+        weight: np.ndarray,
+        kind: np.ndarray | None = None,
+        kind_names: list[str] | None = None,
+    ) -> GraphSnapshot:
+        """Build from node indices into ``people`` (int32, no self-loops, positive weights;
+        duplicates summed)."""
+        n = len(people)
         matrix = sp.csr_matrix((weight, (u, v)), shape=(n, n), dtype=np.float64)
         matrix.sum_duplicates()
         per_kind = {}
         if kind is not None and kind_names is not None:
-            kind = np.asarray(kind)[keep]
-            for code, name in enumerate(kind_names):
-                mask = kind == code
-                if mask.any():
-                    m = sp.csr_matrix(
-                        (np.ones(int(mask.sum()), np.float32), (u[mask], v[mask])),
-                        shape=(n, n),
-                        dtype=np.float32,
-                    )
-                    m.sum_duplicates()
-                    per_kind[name] = m
+            present = np.flatnonzero(np.bincount(kind, minlength=len(kind_names)))
+            for code in present:
+                mask = slice(None) if len(present) == 1 else kind == code
+                rows, cols = u[mask], v[mask]
+                m = sp.csr_matrix(
+                    (np.ones(len(rows), np.float32), (rows, cols)), shape=(n, n), dtype=np.float32
+                )
+                m.sum_duplicates()
+                per_kind[kind_names[code]] = m
         return cls(people=people, matrix=matrix, kinds=per_kind)
 
 
@@ -213,11 +226,9 @@ def cache_dir() -> Path:
     return Path(base) / "snapshots"
 
 
-def _edges(
-    connection: Connection, spec: SnapshotSpec, store: Store | None = None
-) -> tuple[list[np.ndarray], list[str]]:
-    """Columns src, dst, weight, kind code from ties, interactions and meetings, and the
-    market lake's edges (:mod:`salon.lake.graph`) when ``store`` has a lake."""
+def _edges(connection: Connection, spec: SnapshotSpec) -> tuple[list[np.ndarray], list[str]]:
+    """Columns src, dst, weight, kind code from the store's ties, interactions, posts and
+    meetings (the market lake's edges come as node codes: :mod:`salon.graph.assembly`)."""
     kind_names: list[str] = []
     codes: dict[str, int] = {}
     parts: list[tuple[np.ndarray, ...]] = []
@@ -255,10 +266,6 @@ def _edges(
             parts.extend(_post_edges(connection, spec, kind, column, code))
     if wanted is None or "meeting" in wanted:
         parts.extend(_meeting_edges(connection, spec, code))
-    if store is not None:
-        from salon.lake.graph import lake_edges
-
-        parts.extend(lake_edges(store, connection, spec, code))
     if not parts:
         empty = np.zeros(0, np.int64)
         return [empty, empty, np.zeros(0), np.zeros(0, np.int16)], kind_names
@@ -372,18 +379,21 @@ def build_snapshot(
             if use_cache:
                 _save(snapshot, path)
             return snapshot
-        (src, dst, weight, kind), kind_names = _edges(connection, spec, store)
+        from salon.graph.assembly import assemble
+        from salon.lake.graph import lake_columns
+
+        columns, kind_names = _edges(connection, spec)
+        codes = {name: i for i, name in enumerate(kind_names)}
+
+        def code(kind: str) -> int:  # the lake's kinds after the store's
+            if kind not in codes:
+                codes[kind] = len(kind_names)
+                kind_names.append(kind)
+            return codes[kind]
+
+        lake = lake_columns(store, connection, spec, code)
         mapping = canonical_map(connection)
-    if mapping and len(src):
-        lookup_ids = np.fromiter(mapping.keys(), np.int64, len(mapping))
-        lookup_to = np.fromiter(mapping.values(), np.int64, len(mapping))
-        order = np.argsort(lookup_ids)
-        lookup_ids, lookup_to = lookup_ids[order], lookup_to[order]
-        for column in (src, dst):
-            pos = np.clip(np.searchsorted(lookup_ids, column), 0, len(lookup_ids) - 1)
-            hit = lookup_ids[pos] == column
-            column[hit] = lookup_to[pos[hit]]
-    snapshot = GraphSnapshot.from_edges(src, dst, weight, kind, kind_names)
+    snapshot = assemble(columns, lake, mapping, kind_names)
     if use_cache:
         _save(snapshot, path)
     return snapshot

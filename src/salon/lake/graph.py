@@ -9,14 +9,23 @@ is that person in every graph; any other node is a *market node* with the negati
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Connection, select
 
-from salon.lake.layout import Manifest, lake_dir, read_manifest, require_intact, sql_path
+from salon.lake.layout import (
+    LakeError,
+    Manifest,
+    lake_dir,
+    read_manifest,
+    require_intact,
+    sql_path,
+)
 from salon.model import SYMMETRIC_KINDS
+from salon.progress import report
 from salon.store.schema import identities
 
 if TYPE_CHECKING:
@@ -86,45 +95,87 @@ def node_people(
     return people
 
 
-def lake_edges(
+@dataclass
+class LakeColumns:
+    """The lake's edges for a snapshot, in node codes: ``src``/``dst`` index ``people`` (the
+    person id of every node code, see :func:`node_people`). 16 bytes an edge (int32 codes,
+    float64 weight, int16 kind), filled batch by batch from Parquet, no Python loop per edge."""
+
+    people: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    kind: np.ndarray
+
+
+def lake_columns(
     store: Store,
     connection: Connection,
     spec: SnapshotSpec,
     code: Callable[[str], int],
-) -> list[tuple[np.ndarray, ...]]:
-    """The lake's edges as snapshot columns (src, dst, weight, kind code), one kind at a
-    time, straight from Parquet columns (no Python loop per edge)."""
+) -> LakeColumns | None:
+    """The lake's edges for ``spec`` (kinds, window, weights), ``None`` without a lake.
+    Symmetric kinds are named once and meant both ways: they come back twice."""
     found = open_lake(store, connection)
     if found is None:
-        return []
+        return None
     folder, manifest = found
     require_intact(folder, manifest)
     db = _duck()
     try:
         people = node_people(connection, folder, manifest, db)
         edges = _scan(folder, manifest, "edges")
-        kinds = [r[0] for r in db.execute(f"SELECT DISTINCT kind FROM {edges}").fetchall()]
         wanted = None if spec.kinds is None else set(spec.kinds)
-        parts: list[tuple[np.ndarray, ...]] = []
-        for kind in sorted(k for k in kinds if wanted is None or k in wanted):
-            where = ["kind = $kind"]
-            if spec.since is not None:
-                where.append(f'("at" IS NULL OR "at" >= {int(spec.since)})')
-            if spec.until is not None:
-                where.append(f'("at" IS NULL OR "at" <= {int(spec.until)})')
-            columns = db.execute(
-                f"SELECT src, dst, weight FROM {edges} WHERE {' AND '.join(where)}",
-                {"kind": kind},
-            ).fetchnumpy()
-            src = people[np.asarray(columns["src"], np.int64)]
-            dst = people[np.asarray(columns["dst"], np.int64)]
-            weight = np.clip(np.asarray(columns["weight"], np.float64), 0, None)
-            weight *= spec.weight(kind)
-            kind_col = np.full(len(src), code(kind), np.int16)
-            parts.append((src, dst, weight, kind_col))
+        where = []
+        if spec.since is not None:
+            where.append(f'("at" IS NULL OR "at" >= {int(spec.since)})')
+        if spec.until is not None:
+            where.append(f'("at" IS NULL OR "at" <= {int(spec.until)})')
+        window = " AND ".join(where) or "true"
+        query = f"SELECT kind, count(*) FROM {edges} WHERE {window} GROUP BY kind"
+        counts = dict(db.execute(query).fetchall())
+        kinds = sorted(k for k in counts if wanted is None or k in wanted)
+        total = sum(counts[k] * (2 if k in SYMMETRIC_KINDS else 1) for k in kinds)
+        out = LakeColumns(
+            people,
+            np.empty(total, np.int32),
+            np.empty(total, np.int32),
+            np.empty(total, np.float64),
+            np.empty(total, np.int16),
+        )
+        at = 0
+        for kind in kinds:
+            start = at
+            result = db.sql(
+                f"SELECT src, dst, weight FROM {edges} WHERE kind = $kind AND {window}",
+                params={"kind": kind},
+            )
+            # DuckDB 2 names it to_arrow_reader, 1.x fetch_arrow_reader.
+            batches = getattr(result, "to_arrow_reader", None) or result.fetch_arrow_reader
+            reader = batches(1 << 20)
+            for batch in reader:
+                n = batch.num_rows
+                out.src[at : at + n] = batch.column(0).to_numpy()
+                out.dst[at : at + n] = batch.column(1).to_numpy()
+                weight = batch.column(2).to_numpy(zero_copy_only=False)
+                np.clip(weight, 0, None, out=out.weight[at : at + n])
+                at += n
+                report("reading the lake's edges", at, total)
+            out.weight[start:at] *= spec.weight(kind)
+            out.kind[start:at] = code(kind)
             if kind in SYMMETRIC_KINDS:  # named once, meant both ways
-                parts.append((dst, src, weight, kind_col))
-        return parts
+                n = at - start
+                out.src[at : at + n] = out.dst[start:at]
+                out.dst[at : at + n] = out.src[start:at]
+                out.weight[at : at + n] = out.weight[start:at]
+                out.kind[at : at + n] = out.kind[start:at]
+                at += n
+        if at != total:  # the lake changed under us: a concurrent import
+            raise LakeError(
+                f"The lake changed while it was read ({at:,} of {total:,} edges): run the "
+                "command again once the import has finished."
+            )
+        return out
     finally:
         db.close()
 

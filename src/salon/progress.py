@@ -1,0 +1,39 @@
+"""Progress of long stages deep inside the library (reading 10^8 lake edges, peeling core
+numbers), reported to whoever is listening: the CLI draws a Rich bar, the library alone
+reports to nobody.
+
+>>> seen = []
+>>> with reporting(lambda stage, done, total: seen.append((stage, done, total))):
+...     report("reading", 5, 10)
+>>> report("nobody listens", 1, 1)
+>>> seen
+[('reading', 5, 10)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+#: ``(stage, done, total)``; ``total`` 0 when unknown.
+Reporter = Callable[[str, int, int], None]
+
+_listener: ContextVar[Reporter | None] = ContextVar("salon_progress", default=None)
+
+
+@contextmanager
+def reporting(listener: Reporter) -> Iterator[None]:
+    """Send the stages reported inside the block to ``listener``."""
+    token = _listener.set(listener)
+    try:
+        yield
+    finally:
+        _listener.reset(token)
+
+
+def report(stage: str, done: int, total: int) -> None:
+    """Say how far a long stage has come (nothing happens when nobody listens)."""
+    listener = _listener.get()
+    if listener is not None:
+        listener(stage, done, total)
