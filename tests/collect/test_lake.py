@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 import salon
 from salon.collect import bluesky, collect, mastodon
 from salon.collect.job import collect_dir
-from salon.store.schema import identities, people, ties
+from salon.store.schema import identities, people, posts, ties
 from tests.collect.conftest import body, dumps, samples
 from tests.collect.server import Replay
 from tests.collect.test_job import serve_market
@@ -38,12 +38,12 @@ def six_follows() -> set[str]:
 
 def market(store, replay: Replay, **kwargs):
     """Chris Kenny's 48 real followers, to depth 1 (whom each follows), without posts."""
-    depth = kwargs.pop("depth", 1)
+    depth, posts = kwargs.pop("depth", 1), kwargs.pop("posts", False)
     return collect(
         store,
         "bluesky",
-        bluesky.seeds([], followers_of=[f"@{CHRIS}"], depth=depth, posts=False),
-        options={"depth": depth, "posts": False},
+        bluesky.seeds([], followers_of=[f"@{CHRIS}"], depth=depth, posts=posts),
+        options={"depth": depth, "posts": posts},
         base_url=replay.url,
         rate=0,
         **kwargs,
@@ -55,16 +55,19 @@ def count(store, table) -> int:
         return c.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def lake_rows(store) -> list[tuple]:
-    """Every lake edge as (source, target, kind, time, weight, line): what a run leaves."""
+def lake_rows(store) -> dict[str, list[tuple]]:
+    """Every lake edge and post (all but the import number): what a run leaves."""
     from salon.lake import export_lake
 
     with tempfile.TemporaryDirectory() as out:
-        export_lake(store, out)
-        return duckdb.sql(
-            f"""SELECT src, dst, kind, "at", weight, line
-            FROM '{out}/lake_edges.parquet' ORDER BY ALL"""
-        ).fetchall()
+        written = export_lake(store, out)
+        return {
+            name: duckdb.sql(
+                f"SELECT * EXCLUDE (import) FROM '{out}/{name}.parquet' ORDER BY ALL"
+            ).fetchall()
+            for name in sorted(written)
+            if name != "lake_nodes"
+        }
 
 
 def test_follows_land_in_the_lake_and_feed_the_analytics(fresh_store):
@@ -72,7 +75,7 @@ def test_follows_land_in_the_lake_and_feed_the_analytics(fresh_store):
         serve_market(replay)
         report = market(fresh_store, replay, lake=True, as_segment="prospects")
     # 48 followers -> Chris, and each of them -> the 6 accounts of the follows page
-    assert report.lake and report.lake_follows == report.lake_added == 48 + 48 * 6
+    assert report.lake and report.lake_edges == report.lake_edges_added == 48 + 48 * 6
     summary = salon.lake_summary(fresh_store)
     assert summary.edges == 336 and summary.nodes == 48 + 1 + 6
     assert summary.namespaces == ["bluesky"] and len(summary.partitions) == 1
@@ -104,7 +107,7 @@ def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(fresh_store)
         )
         assert count(fresh_store, people) == 1
         report = market(fresh_store, replay, lake=True)
-    assert report.lake_added == 336 and count(fresh_store, ties) == 0
+    assert report.lake_edges_added == 336 and count(fresh_store, ties) == 0
     followers = body("bluesky/bskyr_vcr/g_followers.body.json")["followers"]
     with fresh_store.engine.connect() as c:
         rows = c.execute(
@@ -126,14 +129,16 @@ def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(fresh_store)
 def test_a_rerun_asks_nothing_and_adds_nothing(fresh_store):
     with Replay() as replay:
         serve_market(replay)
-        market(fresh_store, replay, lake=True)
+        first = market(fresh_store, replay, lake=True, posts=True)
         before = (salon.lake_summary(fresh_store).to_dict(), lake_rows(fresh_store))
         asked = len(replay.log)
-        again = market(fresh_store, replay, lake=True)
+        again = market(fresh_store, replay, lake=True, posts=True)
+    assert first.lake_posts == first.lake_posts_added == 25
     assert again.status == "done" and again.requests == 0 and len(replay.log) == asked
-    assert again.lake_follows == 336 and again.lake_added == 0
+    assert again.lake_edges == first.lake_edges and again.lake_edges_added == 0
+    assert again.lake_posts == 25 and again.lake_posts_added == 0
     assert (salon.lake_summary(fresh_store).to_dict(), lake_rows(fresh_store)) == before
-    assert count(fresh_store, people) == 0
+    assert count(fresh_store, people) == count(fresh_store, posts) == 0
 
 
 def test_the_lake_is_the_default_from_depth_two(fresh_store, monkeypatch):
@@ -152,10 +157,10 @@ def test_the_budget_lands_what_was_collected_and_a_rerun_the_rest(fresh_store):
         first = market(fresh_store, replay, lake=True, max_requests=10, concurrency=1)
         assert first.status == "stopped"
         landed = salon.lake_summary(fresh_store).edges
-        assert 48 <= landed < 336 and landed == first.lake_added
+        assert 48 <= landed < 336 and landed == first.lake_edges_added
         second = market(fresh_store, replay, lake=True, concurrency=1)
     assert second.status == "done" and salon.lake_summary(fresh_store).edges == 336
-    assert second.lake_follows == 336 and second.lake_added == 336
+    assert second.lake_edges == 336 and second.lake_edges_added == 336
     assert salon.lake_check(fresh_store) == []
 
 
@@ -181,7 +186,7 @@ def test_mastodon_follows_name_their_nodes_user_at_host(fresh_store):
             rate=0,
             lake=True,
         )
-    assert report.lake_added == 3 and count(fresh_store, ties) == 0
+    assert report.lake_edges_added == 3 and count(fresh_store, ties) == 0
     assert count(fresh_store, people) == 1  # looked up by name; the followers are not known
     found = salon.influencers(fresh_store, "their-followers", top=1)
     assert found.members == 3
@@ -225,7 +230,7 @@ def test_a_lake_job_killed_mid_way_resumes_to_the_rows_of_an_uninterrupted_run(t
         with salon.open_store(str(db)) as store:
             jobs = collect_dir(store) / "jobs"
         state = _kill_after(child, jobs, 40)
-        assert state["status"] == "running" and state["lake"]["landed"] >= 40
+        assert state["status"] == "running" and state["lake"]["part"] >= 1  # parts landed
         replay.latency = 0.0
         resumed = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True)
         assert resumed.returncode == 0, resumed.stderr
@@ -236,13 +241,21 @@ def test_a_lake_job_killed_mid_way_resumes_to_the_rows_of_an_uninterrupted_run(t
         assert whole.returncode == 0, whole.stderr
     with salon.open_store(str(db)) as killed, salon.open_store(str(clean)) as uninterrupted:
         assert salon.lake_check(killed) == []
-        assert lake_rows(killed) == lake_rows(uninterrupted)
-        assert len(lake_rows(killed)) == 336
-        for table in (people, ties):
-            assert count(killed, table) == count(uninterrupted, table)
+        rows = lake_rows(killed)
+        assert rows == lake_rows(uninterrupted)
+        # the 25 posts of the feed every follower shares, once; Andrew Heiss's reposts of 8
+        # others' posts (2 more are his own), once each though 48 feeds show them
+        assert len(rows["lake_posts"]) == 25
+        follows = [r for r in rows["lake_edges"] if r[4] == "follow"]
+        reposts = [r for r in rows["lake_edges"] if r[4] == "repost"]
+        assert len(follows) == 336 and len(reposts) == 8
+        for table in (people, ties, posts):
+            assert count(killed, table) == count(uninterrupted, table) == 0
     # the lake as the CLI shows it, and an analysis reading it
     shown = run_cli("lake", "--json", db=db)
-    assert shown.returncode == 0 and json.loads(shown.stdout)["edges"] == 336
+    summary = json.loads(shown.stdout)
+    assert shown.returncode == 0 and summary["edges"] == len(rows["lake_edges"]) > 336 + 8
+    assert summary["posts"] == 25
     read = run_cli("influencers", "--segment", f"followers:bluesky:{chris_did()}", "--json", db=db)
     assert read.returncode == 0, read.stderr
     assert json.loads(read.stdout)["influencers"][0]["attention_from_segment"] == {"follow": 48}

@@ -181,7 +181,7 @@ def test_the_browser_sends_follows_to_the_lake(collecting) -> None:
     sent = api.post("/api/v1/collect", json={**asked, "lake": True})
     state = _wait(c, sent.json()["id"])
     assert state["state"] == "done", state
-    assert state["report"]["lake"] and state["report"]["lake_added"] == 48 + 48 * 6
+    assert state["report"]["lake"] and state["report"]["lake_edges_added"] == 48 + 48 * 6
     assert salon.lake_summary(c.app.state.salon.store).edges == 336
     page = c.get("/collect").text
     csrf = page.split('name="csrf" content="')[1].split('"')[0]

@@ -153,7 +153,10 @@ def _run(
         ("tasks left", f"{report.tasks_left:,} of {report.tasks:,}"),
         ("accounts collected", f"{report.members:,}"),
         *(
-            [("follows sent to the lake", f"{report.lake_follows:,} ({report.lake_added:,} new)")]
+            [
+                ("edges to the lake", f"{report.lake_edges:,} ({report.lake_edges_added:,} new)"),
+                ("posts to the lake", f"{report.lake_posts:,} ({report.lake_posts_added:,} new)"),
+            ]
             if report.lake
             else []
         ),

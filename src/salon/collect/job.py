@@ -10,7 +10,7 @@ A job lives in a folder under :func:`collect_dir` (``jobs/NAME/``):
                   expanding to ``--depth``); lines past the count ``job.json`` knows are
                   dropped when the job resumes
 ``members.txt``   the identity values of the accounts collected (``--as-segment``)
-``lake/``         with ``--lake``: the follows bound for the market lake (:mod:`salon.collect.lake`)
+``lake/``         with ``--lake``: what is bound for the market lake (:mod:`salon.collect.lake`)
 
 A wave fetches up to ``4 × concurrency`` tasks' next pages at once, writes their records
 through the store's :class:`~salon.store.writer.Writer` in one transaction (one import row a
@@ -79,8 +79,10 @@ class CollectReport:
     members: int = 0
     import_id: int | None = None
     lake: bool = False
-    lake_follows: int = 0
-    lake_added: int = 0
+    lake_edges: int = 0
+    lake_edges_added: int = 0
+    lake_posts: int = 0
+    lake_posts_added: int = 0
     segment: str | None = None
     state: str = ""
     seconds: float = 0.0
@@ -312,7 +314,8 @@ class Job:
         report.members = len(self.members())
         if self.lake is not None:
             report.lake = True
-            report.lake_follows, report.lake_added = self.lake.landed, self.lake.added
+            for name in ("edges", "edges_added", "posts", "posts_added"):
+                setattr(report, f"lake_{name}", self.lake.counts[name])
         report.seconds = round(time.time() - started, 3)
 
     async def _loop(
