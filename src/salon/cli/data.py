@@ -100,8 +100,9 @@ def import_(
         bool | None,
         typer.Option(
             "--lake/--no-lake",
-            help="Send edge lists to the market lake (Parquet beside the store) or keep them "
-            "in the store; by default edge lists of 256 MiB and more go to the lake.",
+            help="Send edge lists and post dumps to the market lake (Parquet beside the "
+            "store) or keep them in the store; by default files of 256 MiB and more go "
+            "to the lake.",
         ),
     ] = None,
     as_json: JsonOption = False,

@@ -10,15 +10,15 @@ import salon
 from salon.cli.app import CsvOption, JsonOption, _print_json, _section, _store, app, console
 
 lake_app = typer.Typer(
-    help="The market lake: bulk market edges as Parquet beside the store (see the README's "
-    "'Two homes of data')."
+    help="The market lake: bulk market edges and posts as Parquet beside the store (see the "
+    "README's 'Two homes of data')."
 )
 app.add_typer(lake_app, name="lake")
 
 
 @lake_app.callback(invoke_without_command=True)
 def lake(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = False) -> None:
-    """Where the lake is and what it holds: edges, nodes and bytes per import.
+    """Where the lake is and what it holds: edges, nodes, posts and bytes per import.
 
     Example: salon lake
     """
@@ -32,23 +32,25 @@ def lake(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = Fa
     console.print(f"Lake: {found.folder}")
     _section(
         None,
-        ("import", "edges", "nodes", "bytes", "from"),
+        ("import", "edges", "nodes", "posts", "bytes", "from"),
         [
             (
                 str(p["import"]),
                 f"{p['edges']:,}",
                 f"{p['nodes']:,}",
+                f"{p.get('posts', 0):,}",
                 f"{p['bytes']:,}",
                 ", ".join(f"{s['name']} ({s['namespace']})" for s in p["sources"]),
             )
             for p in found.partitions
         ],
         empty="The lake is empty: import an edge list with 'salon import --lake FILE'.",
-        right=("edges", "nodes", "bytes"),
+        right=("edges", "nodes", "posts", "bytes"),
     )
     if found.partitions:
         console.print(
-            f"{found.edges:,} edges, {found.nodes:,} nodes, {found.bytes:,} bytes "
+            f"{found.edges:,} edges, {found.nodes:,} nodes, {found.posts:,} posts, "
+            f"{found.bytes:,} bytes "
             f"({found.bytes / max(found.edges, 1):.1f} bytes an edge on disk)."
         )
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from salon.conversation.table import PostTable
+from salon.conversation.table import UNKNOWN, PostTable
 
 WEIGHTS = {"segment": 0.3, "agenda_setters": 0.2, "depth": 0.2, "breadth": 0.2, "growth": 0.1}
 
@@ -142,11 +142,11 @@ def _measure(
     answered = set()
     for i in idx[posts.parents[idx] >= 0]:
         a, b = int(posts.authors[i]), int(posts.authors[posts.parents[i]])
-        if a != b and a >= 0 and b >= 0:
+        if a != b and a != UNKNOWN and b != UNKNOWN:
             answered.add((a, b))
     mutual = {frozenset(p) for p in answered if (p[1], p[0]) in answered}
     rising = growth(posts.times[idx], span)
-    people = {int(a) for a in authors if a >= 0}
+    people = {int(a) for a in authors if a != UNKNOWN}
     channel.evidence = {
         "posts": len(idx),
         "segment_posts": int(sum(a in segment for a in authors)),

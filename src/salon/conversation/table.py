@@ -1,5 +1,6 @@
 """Posts as arrays for the conversation analytics: the one place that reads them from the
-store (as graph snapshots do for the graph), authors mapped to canonical people."""
+store and the market lake (as graph snapshots do for the graph), authors mapped to canonical
+people (market nodes of the lake: negative ids)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
+from salon.lake.postread import lake_posts
 from salon.store.database import Store
 from salon.store.merges import canonical_map
 from salon.store.schema import posts
+
+#: The author of a post whose author the store does not know (market nodes have negative ids).
+UNKNOWN = int(np.iinfo(np.int64).min)
 
 
 @dataclass
@@ -20,7 +25,7 @@ class PostTable:
 
     ids: np.ndarray  # row ids
     keys: list[str]  # platform:post_key
-    authors: np.ndarray  # canonical person ids (-1 unknown)
+    authors: np.ndarray  # canonical person ids (negative: market nodes; UNKNOWN: none)
     times: np.ndarray  # epoch seconds (nan unknown)
     texts: list[str]
     tags: list[tuple[str, ...]]
@@ -51,17 +56,17 @@ def load_posts(store: Store, *, since: int | None = None) -> PostTable:
         if since is not None:
             stmt = stmt.where(posts.c.at >= since)
         rows = c.execute(stmt.order_by(posts.c.at, posts.c.id)).all()
+        lake = lake_posts(store, c, since=since)
     keys = [f"{r.platform}:{r.post_key}" for r in rows]
-    index = {k: i for i, k in enumerate(keys)}
-    parents = np.array(
-        [index.get(f"{r.platform}:{r.reply_to}", -1) if r.reply_to else -1 for r in rows],
-        dtype=np.int64,
-    )
+    parent_keys = [f"{r.platform}:{r.reply_to}" if r.reply_to else None for r in rows]
     authors = np.array(
-        [mapping.get(r.author_id, r.author_id) if r.author_id is not None else -1 for r in rows],
+        [
+            mapping.get(r.author_id, r.author_id) if r.author_id is not None else UNKNOWN
+            for r in rows
+        ],
         dtype=np.int64,
     )
-    return PostTable(
+    table = PostTable(
         ids=np.array([r.id for r in rows], dtype=np.int64),
         keys=keys,
         authors=authors,
@@ -69,6 +74,44 @@ def load_posts(store: Store, *, since: int | None = None) -> PostTable:
         texts=[r.text or "" for r in rows],
         tags=[tuple(json.loads(r.tags)) if r.tags else () for r in rows],
         channels=[r.channel or r.platform for r in rows],
-        parents=parents,
+        parents=np.zeros(0, np.int64),
         is_reply=np.array([bool(r.reply_to) for r in rows], dtype=bool),
+    )
+    if lake is not None:  # the market lake's posts (salon import --lake)
+        table, parent_keys = _with_lake(table, parent_keys, lake, mapping)
+    index = {k: i for i, k in enumerate(table.keys)}
+    table.parents = np.array([index.get(k, -1) if k else -1 for k in parent_keys], dtype=np.int64)
+    return table
+
+
+def _with_lake(
+    table: PostTable, parent_keys: list[str | None], lake: dict, mapping: dict[int, int]
+) -> tuple[PostTable, list[str | None]]:
+    """The store's posts and the lake's, in time order (no time first; ties: store first)."""
+    ids = np.concatenate([table.ids, -(np.arange(len(lake["keys"]), dtype=np.int64) + 1)])
+    authors = np.array([mapping.get(a, a) for a in lake["authors"].tolist()], dtype=np.int64)
+    times = np.concatenate([table.times, lake["times"]])
+    order = np.argsort(np.where(np.isnan(times), -np.inf, times), kind="stable")
+    keys = table.keys + lake["keys"]
+    texts = table.texts + lake["texts"]
+    tags = table.tags + lake["tags"]
+    channels = table.channels + lake["channels"]
+    parents = parent_keys + lake["reply_to"]
+    is_reply = np.concatenate(
+        [table.is_reply, np.array([p is not None for p in lake["reply_to"]], bool)]
+    )
+    pick = order.tolist()
+    return (
+        PostTable(
+            ids=ids[order],
+            keys=[keys[i] for i in pick],
+            authors=np.concatenate([table.authors, authors])[order],
+            times=times[order],
+            texts=[texts[i] for i in pick],
+            tags=[tags[i] for i in pick],
+            channels=[channels[i] for i in pick],
+            parents=np.zeros(0, np.int64),
+            is_reply=is_reply[order],
+        ),
+        [parents[i] for i in pick],
     )

@@ -285,13 +285,14 @@ def import_paths(
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
             shown = 0
-            if module is edges and _to_lake(file, options):
+            if module in (edges, posts) and _to_lake(file, options):
                 from salon.lake.route import LakeImport
 
                 lake = lake or LakeImport(store, connection, import_id)
-                for record in lake.add_file(file, options, sha, progress, done, total):
+                add = lake.add_file if module is edges else lake.add_posts
+                for record in add(file, options, sha, progress, done, total):
                     writer.add(record, file_id)
-                entry.records = lake.landed[-1].read
+                entry.records = lake.read
                 done += file.size
                 continue
             for record in module.parse(file, options):
@@ -345,7 +346,8 @@ def import_paths(
 
 
 def _to_lake(file: InputFile, options: ImportOptions) -> bool:
-    """Whether an edge list goes to the market lake (``--lake``, else its size)."""
+    """Whether an edge list or a post dump goes to the market lake (``--lake``, else its
+    size)."""
     if options.lake is not None:
         return options.lake
     return file.size >= LAKE_THRESHOLD

@@ -22,10 +22,10 @@ class ImportOptions:
     exact content an earlier import already read (skipped otherwise). ``layout`` says how an
     edge list is laid out (``None``: detected; ``"tij"``: SocioPatterns ``t i j`` contact rows;
     ``"edges"``: ``source target [weight] [time] [kind]``); ``undirected`` says an edge list
-    names each pair once, in no particular direction. ``lake`` sends edge lists to the market
-    lake (Parquet beside the store, :mod:`salon.lake`) instead of the store: ``True`` always,
-    ``False`` never, ``None`` (the default) for edge lists of :data:`LAKE_THRESHOLD` bytes
-    and more.
+    names each pair once, in no particular direction. ``lake`` sends edge lists and post dumps
+    to the market lake (Parquet beside the store, :mod:`salon.lake`) instead of the store:
+    ``True`` always, ``False`` never, ``None`` (the default) for files of
+    :data:`LAKE_THRESHOLD` bytes and more.
     """
 
     namespace: str | None = None
@@ -38,7 +38,8 @@ class ImportOptions:
     lake: bool | None = None
 
 
-#: Edge lists from this size on (bytes as stored) go to the market lake unless told otherwise.
+#: Edge lists and post dumps from this size on (bytes as stored) go to the market lake unless
+#: told otherwise.
 LAKE_THRESHOLD = 256 * 1024 * 1024
 
 

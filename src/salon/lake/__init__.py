@@ -1,11 +1,11 @@
-"""The market lake: bulk market edges as Parquet beside the store.
+"""The market lake: bulk market edges and posts as Parquet beside the store.
 
 The store holds people, identities, ties, meetings and what you know about them; the lake holds
-the market's public graph (edge lists of millions of edges, and what the collectors bring), in
-columns, partitioned by import (:mod:`salon.lake.layout`). Snapshots read both
-(:mod:`salon.lake.graph`). Market nodes are ``(namespace, id)`` pairs; one becomes a people row
-only when it links to a person the store knows (in the same namespace) or when you pin it
-(:func:`pin`), so a 10^8-edge import does not write 10^7 people.
+the market's public graph (edge lists of millions of edges, post dumps (:mod:`salon.lake.posts`),
+and what the collectors bring), in columns, partitioned by import (:mod:`salon.lake.layout`).
+Snapshots read both (:mod:`salon.lake.graph`). Market nodes are ``(namespace, id)`` pairs; one
+becomes a people row only when it links to a person the store knows (in the same namespace) or
+when you pin it (:func:`pin`), so a 10^8-edge import does not write 10^7 people.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class LakeSummary:
     nodes: int = 0
     partitions: list[dict[str, Any]] = field(default_factory=list)
     bytes: int = 0
+    posts: int = 0
 
     @property
     def namespaces(self) -> list[str]:
@@ -65,6 +66,7 @@ class LakeSummary:
             "folder": self.folder,
             "edges": self.edges,
             "nodes": self.nodes,
+            "posts": self.posts,
             "bytes": self.bytes,
             "namespaces": self.namespaces,
             "partitions": self.partitions,
@@ -88,6 +90,7 @@ def summary(store: Store) -> LakeSummary:
             "import": p.import_id,
             "edges": p.edges,
             "nodes": p.nodes,
+            "posts": p.posts,
             "sources": p.sources,
             "bytes": sum(int(m["bytes"]) for m in p.files.values()),  # type: ignore[call-overload]
         }
@@ -97,6 +100,7 @@ def summary(store: Store) -> LakeSummary:
         str(folder),
         edges=manifest.edges,
         nodes=manifest.nodes,
+        posts=manifest.posts,
         partitions=parts,
         bytes=sum(p["bytes"] for p in parts),
     )
@@ -126,12 +130,14 @@ def check(store: Store, *, repair: bool = False, full: bool = True) -> list[Prob
     named = {p.import_id for p in manifest.partitions}
     with store.engine.connect() as c:
         for import_id, report in c.execute(select(imports.c.id, imports.c.report)):
-            claimed = json.loads(report or "{}").get("added", {}).get("lake edges", 0)
+            added = json.loads(report or "{}").get("added", {})
+            table = "edges" if added.get("lake edges") else "posts"
+            claimed = added.get(f"lake {table}", 0)
             if claimed and import_id not in named:
                 problems.append(
                     Problem(
-                        str(folder / "edges" / f"import={import_id}"),
-                        f"import {import_id} added {claimed:,} lake edges the lake does not hold",
+                        str(folder / table / f"import={import_id}"),
+                        f"import {import_id} added {claimed:,} lake {table} the lake does not hold",
                         f"salon imports remove {import_id}, then import its files again "
                         "with salon import --lake",
                     )
@@ -349,9 +355,11 @@ def pin(store: Store, nodes: list[str]) -> list[int]:
 
 
 def export_lake(store: Store, directory: str | Path) -> dict[str, int]:
-    """Write the lake as two Parquet files in ``directory``: ``lake_edges.parquet`` (source
-    and target as ``namespace``/``id``, kind, time, weight and provenance) and
-    ``lake_nodes.parquet``; rows per file (nothing is written without a lake)."""
+    """Write the lake as Parquet files in ``directory``: ``lake_edges.parquet`` (source
+    and target as ``namespace``/``id``, kind, time, weight and provenance),
+    ``lake_nodes.parquet`` and, when the lake holds posts, ``lake_posts.parquet`` (the posts
+    table with the author as ``author_namespace``/``author``); rows per file (nothing is
+    written without a lake)."""
     from salon.lake.graph import _duck, _scan, open_lake
     from salon.private import private_dir
 
@@ -376,8 +384,19 @@ def export_lake(store: Store, directory: str | Path) -> dict[str, int]:
             f"COPY (SELECT * FROM {nodes} ORDER BY code) TO "
             f"{sql_path(directory / 'lake_nodes.parquet')} (FORMAT parquet)"
         )
+        if manifest.posts:
+            db.execute(
+                f"""COPY (SELECT p.namespace, p.id, a.namespace AS author_namespace,
+                a.id AS author, p.* EXCLUDE (namespace, id, author)
+                FROM {_scan(folder, manifest, "posts")} p JOIN {nodes} a ON a.code = p.author
+                ORDER BY p.import, p.line)
+                TO {sql_path(directory / "lake_posts.parquet")} (FORMAT parquet)"""
+            )
     finally:
         db.close()
-    for name in ("lake_edges.parquet", "lake_nodes.parquet"):
-        (directory / name).chmod(0o600)
-    return {"lake_edges": manifest.edges, "lake_nodes": manifest.nodes}
+    written = {"lake_edges": manifest.edges, "lake_nodes": manifest.nodes}
+    if manifest.posts:
+        written["lake_posts"] = manifest.posts
+    for name in written:
+        (directory / f"{name}.parquet").chmod(0o600)
+    return written

@@ -223,10 +223,12 @@ def _edges(db: duckdb.DuckDBPyConnection, namespace: str, old_posts: str, old_no
     """``post_edges`` (the edge reader's columns, node ids as text) of the new posts."""
     db.execute(
         f"""CREATE OR REPLACE TABLE parents AS
-        SELECT id, author FROM batch_posts WHERE namespace = $ns
-        UNION ALL SELECT p.id, n.id FROM {old_posts} p
-            JOIN {old_nodes} n ON n.code = p.author AND n.namespace = p.namespace
-        WHERE p.namespace = $ns""",
+        SELECT id, min(author) AS author FROM (
+            SELECT id, author FROM batch_posts WHERE namespace = $ns
+            UNION ALL SELECT p.id, n.id FROM {old_posts} p
+                JOIN {old_nodes} n ON n.code = p.author AND n.namespace = p.namespace
+            WHERE p.namespace = $ns
+        ) GROUP BY id""",
         {"ns": namespace},
     )
     db.execute(

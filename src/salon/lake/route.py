@@ -1,5 +1,5 @@
-"""An import's way into the lake: :func:`salon.import_paths` hands it the edge lists that go
-there, and it gives back the people rows the promotion rule asks for."""
+"""An import's way into the lake: :func:`salon.import_paths` hands it the edge lists and post
+dumps that go there, and it gives back the people rows the promotion rule asks for."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class LakeImport:
     def __init__(self, store: Store, connection: Connection, import_id: int) -> None:
         self.connection = connection
         self.writer = LakeWriter(lake_dir(store, connection), import_id)
+        self.read = 0  # records the last file held
 
     @property
     def landed(self) -> list[Landed]:
@@ -67,14 +68,48 @@ class LakeImport:
             namespace=namespace,
             known=lambda: known_ids(self.connection, namespace),
         )
+        self.read = landed.read
         for node in landed.promoted:
             yield Person(PersonRef((identity(namespace, "id", node),)))
 
+    def add_posts(
+        self,
+        file: InputFile,
+        options: ImportOptions,
+        sha256: str,
+        progress: Progress | None = None,
+        done: int = 0,
+        total: int = 1,
+    ) -> Iterator[Person]:
+        """Stage one post dump (:mod:`salon.lake.posts`); yields the people rows the
+        promotion rule asks for."""
+        from salon.importers import posts
+        from salon.lake.posts import from_records, land_columns
+
+        if progress:
+            progress(done, total, file.display)
+        columns = from_records(posts.parse(file, options))
+        if progress:
+            progress(done + file.bytes_read[0], total, file.display)
+        landed = land_columns(
+            self.writer,
+            columns,
+            name=file.display,
+            sha256=sha256,
+            known=lambda namespace: known_ids(self.connection, namespace),
+        )
+        self.read = landed.read
+        for namespace, node in landed.promoted:
+            yield Person(PersonRef((identity(namespace, "id", node),)))
+
     def counts(self) -> dict[str, int]:
-        return {
+        counts = {
             "lake edges": self.writer.edges,
             "lake nodes": sum(x.nodes for x in self.writer.landed),
         }
+        if self.writer.posts:
+            counts["lake posts"] = self.writer.posts
+        return counts
 
     def publish(self) -> None:
         self.writer.publish()

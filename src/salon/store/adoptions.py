@@ -63,14 +63,20 @@ def adoption_times(store: Store, innovation: str, *, lake: bool = True) -> dict[
             f"'{innovation}' is not an innovation. Use KIND:VALUE with KIND one of "
             f"{', '.join(KINDS)}; 'salon innovations' lists them."
         )
+    from salon.lake.postread import lake_post_firsts
+
     with store.engine.connect() as c:
         mapping = canonical_map(c)
         if kind == "tag":
-            pattern = f"%{json.dumps(value.lower().lstrip('#'))}%"
+            tag = value.lower().lstrip("#")
+            pattern = f"%{json.dumps(tag)}%"
             rows = c.execute(
                 select(posts.c.author_id, posts.c.at).where(posts.c.tags.like(pattern))
             )
-            return _earliest(rows, mapping)
+            found = _earliest(rows, mapping)
+            if lake:
+                _merge(found, lake_post_firsts(store, c, tag=tag), mapping)
+            return found
         if kind == "follows":
             target = resolve_person(c, value)
             group = groups(mapping, {target})[target]
@@ -95,11 +101,22 @@ def adoption_times(store: Store, innovation: str, *, lake: bool = True) -> dict[
         from salon.lake.graph import lake_first_times
 
         firsts = lake_first_times(store, c, value) if lake else {}
+        if lake:  # the lake's posts on that platform (namespace) or in that channel
+            where = {"namespace" if kind == "platform" else "channel": value}
+            _merge(firsts, lake_post_firsts(store, c, **where), {})
         market = {mapping.get(p, p): at for p, at in firsts.items()}
     for pid, at in (*more.items(), *market.items()):
         if pid not in found or at < found[pid]:
             found[pid] = at
     return found
+
+
+def _merge(found: dict[int, float], more: dict[int, float], mapping: dict[int, int]) -> None:
+    """Keep in ``found`` the earlier time of each (canonical) person of ``more``."""
+    for pid, at in more.items():
+        pid = mapping.get(pid, pid)
+        if pid not in found or at < found[pid]:
+            found[pid] = at
 
 
 def list_innovations(store: Store, *, min_adopters: int = 2, limit: int = 50) -> list[Innovation]:
@@ -133,9 +150,14 @@ def list_innovations(store: Store, *, min_adopters: int = 2, limit: int = 50) ->
         ):
             names[f"channel:{value}"] = max(names[f"channel:{value}"], n)
         from salon.lake.graph import lake_namespaces
+        from salon.lake.postread import lake_post_authors, lake_tag_firsts
 
         for value in lake_namespaces(store, c):  # the market lake's timed edges
             names[f"channel:{value}"] = max(names[f"channel:{value}"], min_adopters)
+        for name, n in lake_post_authors(store, c).items():  # the market lake's posts
+            names[name] = max(names[name], n)
+        for tag, times in lake_tag_firsts(store, c).items():
+            _merge(firsts.setdefault(f"tag:{tag}", {}), times, mapping)
     for name, times in firsts.items():
         if len(times) >= min_adopters:
             values = list(times.values())

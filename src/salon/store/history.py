@@ -234,7 +234,10 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
         ).scalar_one()
         if not left:
             connection.execute(delete(imports).where(imports.c.id == import_id))
-        from salon.lake.layout import drop_import, lake_dir
+        from salon.lake.layout import drop_import, lake_dir, read_manifest
 
-        removed["lake edges"] = drop_import(lake_dir(store, connection), import_id)
+        folder = lake_dir(store, connection)
+        posts = sum(p.posts for p in read_manifest(folder).partitions if p.import_id == import_id)
+        removed["lake edges"] = drop_import(folder, import_id)
+        removed["lake posts"] = posts
         return {k: v for k, v in removed.items() if v}

@@ -34,7 +34,8 @@ TIME_COLUMNS = {
 
 
 def stats(store: Store) -> dict[str, int]:
-    """Rows per table, and the market lake's edges and nodes when the store has a lake."""
+    """Rows per table, and the market lake's edges, nodes and posts when the store has a
+    lake."""
     from salon.lake.graph import open_lake
 
     with store.engine.connect() as connection:
@@ -46,6 +47,8 @@ def stats(store: Store) -> dict[str, int]:
     if lake is not None:
         counts["lake edges"] = lake[1].edges
         counts["lake nodes"] = lake[1].nodes
+        if lake[1].posts:
+            counts["lake posts"] = lake[1].posts
     return counts
 
 
@@ -225,7 +228,7 @@ def export_all(
                 progress(table.name, n)
     from salon.lake import export_lake
 
-    for name, n in export_lake(store, directory).items():  # lake_edges/lake_nodes.parquet
+    for name, n in export_lake(store, directory).items():  # lake_edges/nodes/posts.parquet
         written[name] = n
         if progress:
             progress(name, n)

@@ -6,10 +6,11 @@ A rule is ``KIND:VALUE``; several joined by `` & `` must all hold.
 ``org:TEXT``           works (or worked) at an organisation whose name contains TEXT
 ``title:TEXT``         a job title or headline containing TEXT
 ``location:TEXT``      a location containing TEXT
-``platform:NAME``      has an identity on that platform (``x``, ``mastodon``, a namespace)
+``platform:NAME``      has an identity on that platform (``x``, ``mastodon``, a namespace), or
+                       is a market node of the lake's namespace NAME
 ``followers:WHO``      follows WHO (an id, a name, or a handle; in the market lake, a
                        ``namespace:id`` node or a person's ``id`` identities)
-``tag:TAG``            posted with the tag TAG
+``tag:TAG``            posted with the tag TAG (in the store or the market lake)
 ``community:N``        in community N of ``salon communities``; stored as
                        ``community:N@seed=S,resolution=R``, the parameters it was made with
 ``file:PATH``          the handles, e-mail addresses, URLs or ids listed in PATH, one a line;
@@ -228,7 +229,7 @@ def _like(value: str) -> str:
 def _match(c: Connection, kind: str, value: str) -> set[int]:
     if kind == "all":
         return set(c.execute(select(people.c.id)).scalars())
-    if kind in ("namespace", "followers", "file"):
+    if kind in ("namespace", "followers", "file", "platform", "tag"):
         return _with_lake(c, kind, value)
     return _store_match(c, kind, value)
 
@@ -238,9 +239,14 @@ def _with_lake(c: Connection, kind: str, value: str) -> set[int]:
     from salon.lake.graph import lake_members
 
     store = Store(c.engine, str(c.engine.url))
-    if kind == "namespace":
-        found = lake_members(store, c, namespace=value)
+    if kind in ("namespace", "platform"):
+        found = lake_members(store, c, namespace=value.lower() if kind == "platform" else value)
         return found | _store_match(c, "platform", value)
+    if kind == "tag":  # authors of posts with the tag, in the store and in the lake
+        from salon.lake.postread import lake_tag_members
+
+        found = lake_tag_members(store, c, value.lower().lstrip("#"))
+        return found | _store_match(c, "tag", value)
     if kind == "followers":
         targets = [value]
         try:
