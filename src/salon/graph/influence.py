@@ -49,7 +49,7 @@ class Transition:
 
 def transition(snapshot: GraphSnapshot) -> Transition:
     """Prepare :func:`pagerank`: ``M = Aᵀ D⁻¹`` is applied as ``Aᵀ (D⁻¹ r)``, never built."""
-    out = np.asarray(snapshot.matrix.sum(axis=1)).ravel()
+    out = snapshot.derived("out-weight", lambda: np.asarray(snapshot.matrix.sum(axis=1)).ravel())
     dangling = out == 0
     inverse = np.divide(1.0, out, out=np.zeros_like(out), where=~dangling)
     return Transition(snapshot.matrix.T, inverse, np.flatnonzero(dangling))
@@ -174,6 +174,10 @@ def agenda_setters(
         left_out = snapshot.index(np.asarray(exclude, dtype=np.int64))
         eligible[left_out[left_out >= 0]] = False
     candidates = np.flatnonzero(eligible & (ppr > 0))  # no rank from the segment: not one
+    if len(candidates) > 4 * top > 0:  # the top few and their ties, without sorting 10^7
+        kth = len(candidates) - top
+        threshold = np.partition(ppr[candidates], kth)[kth]
+        candidates = candidates[ppr[candidates] >= threshold]
     order = candidates[np.lexsort((candidates, -ppr[candidates]))]
     chosen = [int(i) for i in order[:top]]
     followers = _in_degree(snapshot, "follow")
