@@ -90,7 +90,7 @@ def test_follows_land_in_the_lake_and_feed_the_analytics(fresh_store):
     assert all(i["attention_from_segment"] == {"follow": 48} and i["person"] < 0 for i in found)
 
 
-def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(fresh_store):
+def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(any_store):
     """Chris is known before the job: his followers (his neighbours) become people with their
     profiles; whom they follow stays market nodes, though the followers became people during
     the job (those the job promoted promote nobody)."""
@@ -99,17 +99,17 @@ def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(fresh_store)
         serve_market(replay)
         replay.add("/xrpc/app.bsky.actor.getProfiles", dumps({"profiles": [subject]}))
         collect(
-            fresh_store,
+            any_store,
             "bluesky",
             bluesky.seeds([CHRIS], follows=False, posts=False),
             base_url=replay.url,
             rate=0,
         )
-        assert count(fresh_store, people) == 1
-        report = market(fresh_store, replay, lake=True)
-    assert report.lake_edges_added == 336 and count(fresh_store, ties) == 0
+        assert count(any_store, people) == 1
+        report = market(any_store, replay, lake=True)
+    assert report.lake_edges_added == 336 and count(any_store, ties) == 0
     followers = body("bluesky/bskyr_vcr/g_followers.body.json")["followers"]
-    with fresh_store.engine.connect() as c:
+    with any_store.engine.connect() as c:
         rows = c.execute(
             select(identities.c.kind, identities.c.value).where(identities.c.platform == "bluesky")
         ).all()
@@ -118,9 +118,9 @@ def test_the_promotion_rule_keeps_the_crawl_out_of_the_people_table(fresh_store)
     assert not dids & six_follows()
     handles = {v for k, v in rows if k == "handle"}
     assert {f["handle"] for f in followers if f["handle"] != "handle.invalid"} <= handles
-    assert count(fresh_store, people) == 49
+    assert count(any_store, people) == 49
     # the lake's edges of the 48 followers are their people's edges
-    found = salon.influencers(fresh_store, f"followers:bluesky:{subject['did']}", top=7)
+    found = salon.influencers(any_store, f"followers:bluesky:{subject['did']}", top=7)
     assert found.members == 48
     named = {i["name"].removeprefix("bluesky:") for i in found.influencers}
     assert named == {"Chris Kenny"} | six_follows()  # Chris a person, the 6 market nodes
@@ -151,17 +151,17 @@ def test_the_lake_is_the_default_from_depth_two(fresh_store, monkeypatch):
     assert len({shallow.job, deep.job, kept.job}) == 3  # a job keeps where its follows go
 
 
-def test_the_budget_lands_what_was_collected_and_a_rerun_the_rest(fresh_store):
+def test_the_budget_lands_what_was_collected_and_a_rerun_the_rest(any_store):
     with Replay() as replay:
         serve_market(replay)
-        first = market(fresh_store, replay, lake=True, max_requests=10, concurrency=1)
+        first = market(any_store, replay, lake=True, max_requests=10, concurrency=1)
         assert first.status == "stopped"
-        landed = salon.lake_summary(fresh_store).edges
+        landed = salon.lake_summary(any_store).edges
         assert 48 <= landed < 336 and landed == first.lake_edges_added
-        second = market(fresh_store, replay, lake=True, concurrency=1)
-    assert second.status == "done" and salon.lake_summary(fresh_store).edges == 336
+        second = market(any_store, replay, lake=True, concurrency=1)
+    assert second.status == "done" and salon.lake_summary(any_store).edges == 336
     assert second.lake_edges == 336 and second.lake_edges_added == 336
-    assert salon.lake_check(fresh_store) == []
+    assert salon.lake_check(any_store) == []
 
 
 def test_mastodon_follows_name_their_nodes_user_at_host(fresh_store):
