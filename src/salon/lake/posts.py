@@ -94,13 +94,24 @@ class PostColumns:
         return sorted(set(self.posts["namespace"].to_pylist()))
 
 
-def from_records(records: Iterable[Any]) -> PostColumns:
+def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
     """Columns of the posts importer's records (:class:`~salon.model.Post` and the
-    :class:`~salon.model.Interaction` rows it yields; anything else is ignored)."""
+    :class:`~salon.model.Interaction` rows it yields; anything else is ignored), gathered
+    into Arrow ``chunk`` posts at a time (Arrow holds text far tighter than Python lists)."""
     import pyarrow as pa
 
-    posts: dict[str, list[Any]] = {name: [] for name in raw_posts_schema().names}
-    links: dict[str, list[Any]] = {name: [] for name in raw_links_schema().names}
+    post_schema, link_schema = raw_posts_schema(), raw_links_schema()
+    posts: dict[str, list[Any]] = {name: [] for name in post_schema.names}
+    links: dict[str, list[Any]] = {name: [] for name in link_schema.names}
+    post_tables: list[pa.Table] = []
+    link_tables: list[pa.Table] = []
+
+    def flush() -> None:
+        post_tables.append(pa.table(posts, schema=post_schema))
+        link_tables.append(pa.table(links, schema=link_schema))
+        for column in (*posts.values(), *links.values()):
+            column.clear()
+
     for record in records:
         if isinstance(record, Post):
             keys = record.author.keys if record.author is not None else ()
@@ -119,6 +130,8 @@ def from_records(records: Iterable[Any]) -> PostColumns:
             posts["url"].append(record.url)
             posts["text"].append(record.text[:MAX_TEXT] if record.text else None)
             posts["line"].append(record.line)
+            if len(posts["id"]) >= chunk:
+                flush()
         elif isinstance(record, Interaction) and record.dst is not None and record.ref:
             platform, kind, value = record.dst.keys[0]
             links["namespace"].append(platform)
@@ -126,8 +139,10 @@ def from_records(records: Iterable[Any]) -> PostColumns:
             links["kind"].append(record.kind)
             links["dst_kind"].append(kind)
             links["dst"].append(value)
+    flush()
     return PostColumns(
-        pa.table(posts, schema=raw_posts_schema()), pa.table(links, schema=raw_links_schema())
+        pa.concat_tables(post_tables).combine_chunks(),
+        pa.concat_tables(link_tables).combine_chunks(),
     )
 
 
