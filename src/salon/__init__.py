@@ -172,6 +172,7 @@ _LAZY = {
     "collect_jobs": ("salon.collect", "jobs"),
     "report": ("salon.reports", "report"),
     **{name: ("salon.insights", name) for name in _QUESTIONS},
+    "read_as": ("salon.importers", "read_as"),  # what salon import prints: no insights loaded
     **{name: ("salon.insights.offline", name) for name in _OFFLINE},
     **{name: (f"salon.strategy.{module}", name) for name, module in _STRATEGY.items()},
     "check_post": ("salon.intel.secrets", "check_post"),

@@ -345,6 +345,32 @@ def import_paths(
     return report
 
 
+def read_as(
+    paths: Sequence[str | Path], report: ImportReport, *, options: ImportOptions | None = None
+) -> dict[str, str]:
+    """How each file of an import was read, for importers that say (an edge list's layout
+    and direction): ``{file: words}``, empty when no importer says.
+
+    Examples
+    --------
+    >>> import salon
+    >>> store = salon.demo.sample_store()
+    >>> paths = [p for p, _, _ in salon.demo.sample_paths()][:1]
+    >>> salon.read_as(paths, salon.import_paths(store, paths))
+    {}
+    """
+    options = options or ImportOptions()
+    modules = {f.file: importer_named(f.importer) for f in report.files}
+    if not any(hasattr(m, "describe") for m in modules.values()):
+        return {}
+    return {
+        file.display: modules[file.display].describe(file, options)
+        for path in paths
+        for file in input_files(path)
+        if hasattr(modules.get(file.display), "describe")
+    }
+
+
 def _to_lake(file: InputFile, options: ImportOptions) -> bool:
     """Whether an edge list or a post dump goes to the market lake (``--lake``, else its
     size)."""

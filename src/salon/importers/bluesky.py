@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import libipld
-
 from salon.dates import parse_time
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, read_bytes
@@ -46,6 +44,8 @@ def _person(did: str | None) -> PersonRef | None:
 
 def _records(file: InputFile) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """The repository's owner DID and its records as ``(collection/rkey, record)``."""
+    import libipld  # here, not at the top: only a Bluesky import pays for it
+
     try:
         header, blocks = libipld.decode_car(read_bytes(file))
     except (ValueError, TypeError, KeyError) as exc:

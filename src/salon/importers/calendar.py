@@ -22,10 +22,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import icalendar
-import recurring_ical_events
-from dateutil.rrule import rrulestr
-
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, read_document
 from salon.model import Meeting, Notice, Person, PersonRef, Record, identity
@@ -176,6 +172,8 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
 
 
 def _parse(file: InputFile) -> Iterator[Record]:
+    import icalendar  # here, not at the top: only a calendar import pays for it
+
     text = read_document(file)
     calendar = icalendar.Calendar.from_ical(text)
     _check_single_values(file, text, calendar)
@@ -222,6 +220,8 @@ def _occurrences(calendar: Any, series: set[str], start: datetime, end: datetime
     """Every occurrence in the window, expanded lazily: single events together, each
     recurring series on its own, stopped at :data:`MAX_OCCURRENCES` (with a notice), so an
     event repeating every second since 1970 costs no more than 500 occurrences."""
+    import recurring_ical_events
+
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
     rest = [c for c in calendar.subcomponents if c.name != "VEVENT"]
     groups: dict[str, list[Any]] = {"": []}
@@ -251,6 +251,8 @@ def _cutoff(masters: list[Any], start: datetime, end: datetime) -> tuple[datetim
     """Where a series' expansion may stop: at its occurrence number :data:`MAX_OCCURRENCES`
     + 1 (found lazily with dateutil) when it has that many before ``end``, else ``end``; so
     expanding a series costs what it keeps. Also says whether the series was cut."""
+    from dateutil.rrule import rrulestr
+
     stop = start
     for master in masters:
         first = master.decoded("DTSTART")

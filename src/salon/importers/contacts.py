@@ -21,15 +21,13 @@ what it holds, so importing the same file again adds nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
-
-import vobject
-from vobject.icalendar import stringToTextValues
 
 from salon.importers.base import ImportOptions, cell
 from salon.importers.files import InputFile, csv_rows, read_document
@@ -66,22 +64,30 @@ _GOOGLE_FACTS = re.compile(
 )
 
 
-class _NoteText(vobject.vcard.VCardTextBehavior):
-    """``NOTE`` as one text: vobject's text behaviour keeps only what comes before the first
-    unescaped comma, and vCard 2.1 does not escape commas ("50 €, nicht erwähnen")."""
+@functools.cache
+def _vobject() -> Any:
+    """vobject, with ``NOTE`` read as one text (imported when a vCard is first read, so that
+    an import of anything else does not pay for it): vobject's text behaviour keeps only what
+    comes before the first unescaped comma, and vCard 2.1 does not escape commas ("50 €, nicht
+    erwähnen")."""
+    import vobject
+    from vobject.icalendar import stringToTextValues
 
-    @classmethod
-    def decode(cls, line: Any) -> None:
-        plain = not getattr(line, "encoding_param", None) and "BASE64" not in line.singletonparams
-        if line.encoded and plain:
-            line.value = ",".join(stringToTextValues(line.value))
-            line.encoded = False
-            return
-        super().decode(line)
+    class _NoteText(vobject.vcard.VCardTextBehavior):
+        @classmethod
+        def decode(cls, line: Any) -> None:
+            plain = (
+                not getattr(line, "encoding_param", None) and "BASE64" not in line.singletonparams
+            )
+            if line.encoded and plain:
+                line.value = ",".join(stringToTextValues(line.value))
+                line.encoded = False
+                return
+            super().decode(line)
 
-
-vobject.base.registerBehavior(_NoteText, "NOTE", default=True)
-vobject.vcard.VCard3_0.knownChildren.setdefault("NOTE", (0, None, None))
+    vobject.base.registerBehavior(_NoteText, "NOTE", default=True)
+    vobject.vcard.VCard3_0.knownChildren.setdefault("NOTE", (0, None, None))
+    return vobject
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -176,6 +182,7 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
 def _vcards(file: InputFile) -> Iterator[Record]:
     text = read_document(file)
     starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.upper() == "BEGIN:VCARD"]
+    vobject = _vobject()
     cards = vobject.readComponents(text, ignoreUnreadable=False, allowQP=True)
     for number in range(1, 1_000_000_000):
         try:

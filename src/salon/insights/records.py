@@ -8,13 +8,12 @@ Each is a function of a store with keyword-only options, returning result object
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from salon.errors import SalonError
 from salon.identity import CANDIDATE
-from salon.importers import ImportReport
-from salon.importers.base import ImportOptions
+from salon.importers import read_as  # noqa: F401 (salon.insights.read_as, as before)
 from salon.insights.results import (
     Export,
     ImportRecord,
@@ -297,32 +296,3 @@ def sources() -> list[Source]:
     from salon.importers import IMPORTERS
 
     return [Source(m.NAME, m.DESCRIPTION, m.FILES) for m in IMPORTERS]
-
-
-def read_as(
-    paths: Sequence[str | Path], report: ImportReport, *, options: ImportOptions | None = None
-) -> dict[str, str]:
-    """How each file of an import was read, for importers that say (an edge list's layout
-    and direction): ``{file: words}``, empty when no importer says.
-
-    Examples
-    --------
-    >>> import salon
-    >>> store = salon.demo.sample_store()
-    >>> paths = [p for p, _, _ in salon.demo.sample_paths()][:1]
-    >>> salon.read_as(paths, salon.import_paths(store, paths))
-    {}
-    """
-    from salon.importers import importer_named
-    from salon.importers.files import input_files
-
-    options = options or ImportOptions()
-    modules = {f.file: importer_named(f.importer) for f in report.files}
-    if not any(hasattr(m, "describe") for m in modules.values()):
-        return {}
-    return {
-        file.display: modules[file.display].describe(file, options)
-        for path in paths
-        for file in input_files(path)
-        if hasattr(modules.get(file.display), "describe")
-    }

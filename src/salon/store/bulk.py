@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 
 def digest(*parts: object) -> bytes:
@@ -52,8 +51,14 @@ def fetch_chunks(connection: Connection, stmt: Any, size: int = 1_000_000) -> It
 
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
+    """The dialect's INSERT (with ON CONFLICT); each dialect's module is imported when its
+    store first writes (SQLAlchemy's PostgreSQL dialect costs a SQLite command's start)."""
     if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
     return sqlite.insert(table)
 
 
