@@ -238,3 +238,28 @@ def test_land_posts_links_replies_reposts_and_mentions(fresh_store):
     assert list(tags.values()) == [1700000100.0]
     with pytest.raises(SalonError, match="Could not read 'getFeed' record 1: a post needs both"):
         salon.land_posts(fresh_store, "bsky", [{"id": "p9"}], source="getFeed")
+
+
+def test_adoption_window_and_experts_match(stores):
+    """Adoption stages (their window from the posts' span) and experts (posts and links per
+    author from the lake's posts) give the store's answers."""
+    store, lake = stores
+    a, b = salon.adoption(store, "tag:qubit").to_dict(), salon.adoption(lake, "tag:qubit").to_dict()
+    assert a.pop("censoring") == b.pop("censoring") != {}
+    people = a.pop("people"), b.pop("people")
+    assert a == b and a["adopters"] == 49
+    assert len(people[0]) == len(people[1])
+    x = salon.experts(store, "tag:quantum-gate", top=8).to_dict()["experts"]
+    y = salon.experts(lake, "tag:quantum-gate", top=8).to_dict()["experts"]
+
+    # Equal substance is ordered by person id, which differs (market nodes are negative).
+    def ranked(store, experts):
+        ids = _ids(store, [e["person"] for e in experts])
+        rows = [
+            (e["substance"], i, json.dumps(e["evidence"], sort_keys=True))
+            for e, i in zip(experts, ids, strict=True)
+        ]
+        return sorted(rows, key=lambda r: (-r[0], r[1]))
+
+    assert ranked(store, x) == ranked(lake, y)
+    assert sum(e["evidence"]["posts"] for e in y) > 0

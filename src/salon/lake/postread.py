@@ -172,3 +172,57 @@ def lake_tag_members(store: Store, connection: Connection, tag: str) -> set[int]
             f"SELECT DISTINCT author FROM {posts} WHERE list_contains(tags, $tag)", {"tag": tag}
         ).fetchnumpy()["author"]
     return set(people[np.asarray(codes, np.int64)].tolist())
+
+
+def lake_post_counts(store: Store, connection: Connection) -> dict[str, dict[int, int]]:
+    """``{"posts": {person: n}, "linked_posts": {person: n}}`` of the lake's posts (before
+    merges; ``linked_posts``: a link in the text, as the store counts them)."""
+    opened = _open(store, connection)
+    if opened is None:
+        return {}
+    db, posts, folder, people = opened
+    with _reading(folder), contextlib.closing(db):
+        rows = db.execute(
+            f"""SELECT author, count(*) AS posts,
+                count(*) FILTER (WHERE text LIKE '%http%') AS linked
+            FROM {posts} GROUP BY author"""
+        ).fetchnumpy()
+    persons = people[np.asarray(rows["author"], np.int64)].tolist()
+    out: dict[str, dict[int, int]] = {"posts": {}, "linked_posts": {}}
+    for name, column in (("posts", "posts"), ("linked_posts", "linked")):
+        for person, n in zip(persons, rows[column].tolist(), strict=True):
+            if n:
+                out[name][person] = out[name].get(person, 0) + int(n)
+    return out
+
+
+def lake_post_span(
+    store: Store, connection: Connection, kind: str, value: str
+) -> tuple[int | None, int | None, list[str]]:
+    """``(first, last, namespaces)`` of the lake's posts in the namespaces an innovation
+    (``tag:``, ``platform:``, ``channel:``) was seen on, as the store's
+    :func:`salon.store.facts.innovation_window` reads its posts."""
+    opened = _open(store, connection)
+    if opened is None:
+        return None, None, []
+    db, posts, folder, _ = opened
+    where = {
+        "tag": "list_contains(tags, $v)",
+        "platform": "namespace = $v",
+        "channel": "channel = $v",
+    }.get(kind)
+    if where is None:
+        db.close()
+        return None, None, []
+    with _reading(folder), contextlib.closing(db):
+        namespaces = [
+            r[0]
+            for r in db.execute(
+                f"SELECT DISTINCT namespace FROM {posts} WHERE {where} ORDER BY 1", {"v": value}
+            ).fetchall()
+        ]
+        first, last = db.execute(
+            f'SELECT min("at"), max("at") FROM {posts} WHERE list_contains($ns, namespace)',
+            {"ns": namespaces},
+        ).fetchall()[0]
+    return first, last, namespaces

@@ -102,6 +102,11 @@ def person_evidence(store: Store, *, now: int | None = None) -> dict[str, dict[i
         for name, found in _mail_evidence(c, mapping).items():
             for pid, amount in found.items():
                 counters[name][pid] += amount
+        from salon.lake.postread import lake_post_counts
+
+        for name, found in lake_post_counts(store, c).items():  # the market lake's posts
+            for pid, n in found.items():
+                add(name, pid, n)
     return {name: dict(counter) for name, counter in counters.items()}
 
 
@@ -241,6 +246,13 @@ def innovation_window(store: Store, innovation: str) -> tuple[float, float, str]
                 ).one()
             ),
         ]
+        from salon.lake.postread import lake_post_span
+
+        first, last, namespaces = lake_post_span(
+            store, c, kind, value.lower().lstrip("#") if kind == "tag" else value
+        )
+        rows.append((first, last))
+        platforms |= set(namespaces)
     return _span(rows, " and ".join(sorted(platforms | channels)) or value)
 
 
