@@ -48,6 +48,24 @@ def test_assemble_equals_from_edges_with_merges_loops_and_zero_weights():
         assert (got.kinds[name] != expected.kinds[name]).nnz == 0
 
 
+def test_a_lake_of_loops_only_gives_an_empty_graph():
+    def lake(src: list[int]) -> LakeColumns:  # assemble consumes its lake's columns
+        return LakeColumns(
+            people=np.array([-1, 4], dtype=np.int64),
+            src=np.array(src, dtype=np.int32),
+            dst=np.array([0, 0], dtype=np.int32),
+            weight=np.array([1.0, 1.0]),
+            kind=np.zeros(2, dtype=np.int16),
+        )
+
+    nothing = [np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int16)]
+    graph = assembly.assemble(list(nothing), lake([0, 1]), {4: 9}, ["follow"])
+    assert graph.people.tolist() == [-1, 9] and graph.edges == 1  # 4 is 9 now: 9 -> -1
+    graph = assembly.assemble(list(nothing), lake([0, 1]), {}, ["follow"])
+    assert graph.people.tolist() == [-1, 4] and graph.edges == 1
+    assert assembly.assemble(list(nothing), lake([0, 0]), {}, ["follow"]).n == 0
+
+
 def test_building_from_the_lake_reports_its_progress(tmp_path: Path):
     edges = tmp_path / "higgs-retweet_network.edgelist"
     with gzip.open(shared("higgs_twitter/higgs-retweet_network.edgelist.gz"), "rt") as src:
