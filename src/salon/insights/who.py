@@ -250,7 +250,7 @@ def communities(
                 "segment_share": float(in_segment[nodes].mean()),
             }
         )
-    names = _names_chunked(store, [p for group in groups_ for p in group])
+    names = names_of(store, [p for group in groups_ for p in group])
     for row, group in zip(rows, groups_, strict=True):
         named = [{"id": int(p), "name": names.get(p)} for p in group]
         row["top_members"] = named[:top_members]
@@ -264,13 +264,6 @@ def communities(
         nodes=snapshot.n,
         shown=rows,
     )
-
-
-def _names_chunked(store: Store, ids: list[int], chunk: int = 20_000) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for i in range(0, len(ids), chunk):
-        out.update(names_of(store, ids[i : i + chunk]))
-    return out
 
 
 def experts(

@@ -36,25 +36,43 @@ def display_names(store: Store, ids: Iterable[int]) -> dict[int, str]:
     with store.engine.connect() as c:
         mapping = canonical_map(c)
         wanted = set(ids)
-        everyone = [m for group in groups(mapping, wanted).values() for m in group]
-        rows = c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(everyone))).all()
+        # Negative ids are the lake's market nodes: no people rows to look up.
+        known = {i for i in wanted if i >= 0}
+        everyone = [m for group in groups(mapping, known).values() for m in group]
+        rows = [
+            row
+            for chunk in _chunks(everyone)
+            for row in c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(chunk)))
+        ]
         out: dict[int, str] = {}
         for pid, name in sorted(rows, key=lambda r: r[0] not in wanted):
             if name:
                 out.setdefault(mapping.get(pid, pid), name)
         unnamed = [p for p in everyone if mapping.get(p, p) not in out]
-        if unnamed:
-            for pid, platform, value in c.execute(
-                select(identities.c.person_id, identities.c.platform, identities.c.value)
-                .where(identities.c.person_id.in_(unnamed))
-                .order_by(identities.c.id)
-            ):
-                out.setdefault(mapping.get(pid, pid), f"{platform}:{value}" if platform else value)
+        found = []
+        for chunk in _chunks(unnamed):
+            found.extend(
+                c.execute(
+                    select(
+                        identities.c.id,
+                        identities.c.person_id,
+                        identities.c.platform,
+                        identities.c.value,
+                    ).where(identities.c.person_id.in_(chunk))
+                )
+            )
+        for _, pid, platform, value in sorted(found):  # each person's first identity
+            out.setdefault(mapping.get(pid, pid), f"{platform}:{value}" if platform else value)
     if any(i < 0 for i in wanted):  # market nodes of the lake: namespace:id
         from salon.lake.graph import lake_labels
 
         out.update(lake_labels(store, wanted))
     return out
+
+
+def _chunks(ids: list[int], size: int = 10_000) -> list[list[int]]:
+    """``ids`` in lists short enough for one SQL ``IN`` (SQLite allows 32,766 variables)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def self_id(store: Store) -> int | None:
