@@ -42,6 +42,8 @@ from salon.store.schema import identities
 BATCH = 200_000
 #: Identity kinds a collected account's node is known by in the store.
 NODE_KINDS = ("id", "handle")
+#: A market node: ``(namespace, id)``.
+Node = tuple[str, str]
 
 
 def market_crawl(options: dict[str, Any]) -> bool:
@@ -54,17 +56,14 @@ def market_crawl(options: dict[str, Any]) -> bool:
     return int(options.get("depth") or 0) >= 2
 
 
-def _node(ref: PersonRef) -> tuple[str, str] | None:
+def _node(ref: PersonRef) -> Node | None:
     """``(namespace, id)`` of an account: its first identity key's platform and value."""
     if not ref.keys or ref.is_self or not ref.keys[0][0]:
         return None
     return ref.keys[0][0], ref.keys[0][2]
 
 
-Node = tuple[str, str]
-
-
-def _follow(record: Record) -> tuple[tuple[tuple[str, str], PersonRef], ...] | None:
+def _follow(record: Record) -> tuple[tuple[Node, PersonRef], ...] | None:
     """The two ends (node, reference) of a follow between two accounts of one namespace."""
     if not isinstance(record, Tie) or record.kind != "follow":
         return None
