@@ -11,7 +11,8 @@ power-law graph imported and ranked, and Spark local[2] against the local engine
    ``salon influencers`` (PPR) for a 1,000-person segment, first run (snapshot built) and second
    (snapshot memory-mapped from the cache); bytes an edge on disk (lake) and in the snapshot.
 3. Spark local[2] against the local engine (``--spark-edges``, default 10^6): the snapshot
-   (joins, weights) and PageRank with one stopping rule, answers compared first.
+   (joins, weights) and PageRank with one stopping rule, answers compared first; then weak
+   components by SciPy, GraphX and DataFrame iterations, labels compared first.
 
 Ratios are the peer's time / Salon's. Usage:
 python bench/bench_scale.py [--edges N] [--spark-edges N,N] [--skip-higgs]
@@ -216,8 +217,10 @@ def generated(work: Path, edges: int) -> None:
 
 def spark_vs_local(work: Path, sizes: list[int]) -> None:
     import salon
+    from salon.graph.components import local_components
     from salon.graph.influence import pagerank
     from salon.graph.snapshot import build_snapshot
+    from salon.lake import graphx
     from salon.lake import spark as engine
 
     print("\n3. Spark local[2] against the local engine (snapshot build + PageRank, tol 1e-8)")
@@ -239,12 +242,31 @@ def spark_vs_local(work: Path, sizes: list[int]) -> None:
                 graph = engine.edges(spark, store).cache()
                 ranked = engine.pagerank(spark, graph, tol=1e-8)
                 spark_s = time.perf_counter() - start
+                # Weak components of the same graph: SciPy, GraphX (through the JVM) and
+                # min-label propagation as DataFrame iterations; answers checked equal first.
+                graph.count()
+                start = time.perf_counter()
+                labels = local_components(local)
+                scipy_s = time.perf_counter() - start
+                start = time.perf_counter()
+                nodes, graphx_labels = graphx.components(spark, graph)
+                graphx_s = time.perf_counter() - start
+                start = time.perf_counter()
+                found = engine.components(spark, graph)
+                frames_s = time.perf_counter() - start
                 graph.unpersist()
             assert np.array_equal(ranked.people, local.people)
             diff = float(np.abs(ranked.values - plain.values).max())
+            assert np.array_equal(nodes, local.people) and np.array_equal(graphx_labels, labels)
+            assert found == dict(zip(local.people.tolist(), labels.tolist(), strict=True))
             print(
                 f"{edges:12,} {local_s:9.1f} {spark_s:9.1f} {spark_s / local_s:11.1f} "
                 f"{diff:11.1e}  ({plain.iterations} iterations each)"
+            )
+            print(
+                f"{'':12} components ({len(np.unique(labels)):,}, equal on all three): "
+                f"SciPy {scipy_s:.2f} s, GraphX {graphx_s:.1f} s, DataFrame iterations "
+                f"{frames_s:.1f} s (GraphX {frames_s / graphx_s:.1f}x faster)"
             )
     finally:
         engine.stop()
