@@ -1,45 +1,113 @@
-# ruff: noqa: I001 (command modules are imported in the order `salon --help` lists them)
 """`salon …`: a thin command line over the public API (Typer + Rich).
 
 One module a theme: ``app`` (the app, global options, output helpers), ``data``,
-``identity``, ``analytics`` and ``diffusion`` (each registers its commands on import).
+``identity``, ``analytics``, ``diffusion``, … (each registers its commands on import; a run
+imports only the module of the command it runs).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import typer
 
-# Importing a module registers its commands; the order here is the order of `salon --help`.
-from salon.cli import data  # noqa: F401
-from salon.cli import demo  # noqa: F401
-from salon.cli import history  # noqa: F401
-from salon.cli import lake  # noqa: F401
-from salon.cli import identity  # noqa: F401
-from salon.cli import analytics  # noqa: F401
-from salon.cli import diffusion  # noqa: F401
-from salon.cli import conversation  # noqa: F401
-from salon.cli import meet  # noqa: F401
-from salon.cli import offline  # noqa: F401
-from salon.cli import accounts  # noqa: F401
-from salon.cli import leak  # noqa: F401
-from salon.cli import plan  # noqa: F401
-from salon.cli import report  # noqa: F401
-from salon.cli import serve  # noqa: F401
-from salon.cli import collect  # noqa: F401
-from salon.cli.app import _state, app, errors
 from salon import SalonError
+from salon.cli.app import _state, errors
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "command_of", "load", "main"]
+
+#: The command modules, in the order `salon --help` lists their commands. Importing one
+#: registers its commands on the app.
+MODULES = (
+    "data",
+    "demo",
+    "history",
+    "lake",
+    "identity",
+    "analytics",
+    "diffusion",
+    "conversation",
+    "meet",
+    "offline",
+    "accounts",
+    "leak",
+    "plan",
+    "report",
+    "serve",
+    "collect",
+)
+
+#: Each command (or group of commands) and the module that registers it: `salon import …`
+#: loads salon.cli.data alone, not every command's module (start-up time).
+#: tests/cli/test_startup.py checks this against what each module registers.
+COMMANDS = {
+    **dict.fromkeys(("import", "sources", "stats", "people", "export"), "data"),
+    "demo": "demo",
+    "imports": "history",
+    "lake": "lake",
+    **dict.fromkeys(("person", "duplicates", "merge", "unmerge"), "identity"),
+    **dict.fromkeys(
+        ("influencers", "communities", "components", "experts", "segment"), "analytics"
+    ),
+    **dict.fromkeys(
+        ("innovations", "adoption", "innovators", "forecast", "win", "lead-lag"), "diffusion"
+    ),
+    **dict.fromkeys(("topics", "where", "me"), "conversation"),
+    "meet": "meet",
+    **dict.fromkeys(("ties", "funnel", "nudges"), "offline"),
+    **dict.fromkeys(("account", "note", "intro", "signals"), "accounts"),
+    "check-post": "leak",
+    **dict.fromkeys(("plan", "progress", "goal"), "plan"),
+    "report": "report",
+    **dict.fromkeys(("serve", "mcp"), "serve"),
+    "collect": "collect",
+}
+
+#: Global options that take a value: the word after one is not the command.
+_VALUED = frozenset({"--db", "--engine", "--master"})
+
+# Importing salon.cli.app bound its name here to the module; ``app`` is the Typer app with
+# every command (see __getattr__), as it was when this package imported them all.
+del globals()["app"]
+
+
+def load(command: str | None = None) -> typer.Typer:
+    """The app with ``command``'s module registered (every module when ``command`` names
+    none of :data:`COMMANDS`: for help, or an unknown name that Click then reports)."""
+    for module in (COMMANDS[command],) if command in COMMANDS else MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    from salon.cli.app import app
+
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return load()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The command ``argv`` runs (its first word after the global options), or None when it
+    asks for the overall help first or names none."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--help", "-h", "--"):
+            return None
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def main() -> None:
     """Entry point: run the app; SalonErrors become one message and exit code 1."""
     os.umask(0o077)  # whatever Salon writes (store, exports, caches, charts) is the user's only
     try:
-        code = app(standalone_mode=False)
+        code = load(command_of(sys.argv[1:]))(standalone_mode=False)
     except SalonError as exc:
         if _state["traceback"]:
             raise

@@ -116,8 +116,6 @@ def import_(
 
     Example: salon import ~/Downloads/Basic_LinkedInDataExport.zip twitter-2024.zip
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     options = salon.ImportOptions(
         namespace=namespace, bodies=bodies, kind=kind, mine=mine, force=force
     )
@@ -134,6 +132,8 @@ def import_(
                 _print_report(report)
                 _print_how(how)
             return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
