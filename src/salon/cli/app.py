@@ -179,7 +179,7 @@ def busy(message: str) -> Iterator[None]:
         task = bar.add_task(message, total=None, count="")
 
         def show(stage: str, done: int, total: int) -> None:
-            count = f"{done:,} of {total:,}" if total else f"{done:,}"
+            count = f"{done:,} of {total:,}" if total else (f"{done:,}" if done else "")
             bar.update(
                 task,
                 description=f"{message} {stage}",

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from salon.errors import ConvergenceError
 from salon.graph.snapshot import GraphSnapshot
+from salon.progress import report
 
 
 @dataclass
@@ -108,6 +109,7 @@ def pagerank(
         spread += restart
         error = float(np.abs(spread - r).sum())
         r = spread
+        report("PageRank iteration", iteration, 0)
         if error < n * tol:
             return Scores(r, iteration, error)
     raise ConvergenceError(

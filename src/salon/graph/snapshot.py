@@ -32,6 +32,7 @@ from sqlalchemy import Connection, func, select
 
 from salon.model import SYMMETRIC_KINDS
 from salon.private import open_private, private_dir
+from salon.progress import report
 from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map
@@ -112,6 +113,7 @@ class GraphSnapshot:
             found = np.load(path, mmap_mode="r")
             if found.shape == (self.n,):
                 return found
+        report(name.replace("-", " "), 0, 0)
         values = np.asarray(compute())
         tmp = path.with_suffix(".tmp.npy")
         with open_private(tmp, "wb") as out:
