@@ -100,7 +100,7 @@ def actors(n: int) -> list[str]:
     return [f"user{i}.bsky.social" for i in range(n)]
 
 
-def run_salon(url: str, n: int, folder: Path, concurrency: int) -> dict:
+def run_salon(url: str, n: int, folder: Path, concurrency: int, lake: bool = False) -> dict:
     os.environ["XDG_DATA_HOME"] = str(folder / "data")
     import salon
     from salon.collect import collect
@@ -109,20 +109,14 @@ def run_salon(url: str, n: int, folder: Path, concurrency: int) -> dict:
     seeds = [{"kind": "follows", "actor": a, "level": 0, "grow": False} for a in actors(n)]
     with salon.open_store(str(folder / "salon.db")) as store:
         started = time.perf_counter()
-        report = collect(store, "bluesky", seeds, base_url=url, rate=0, concurrency=concurrency)
+        report = collect(
+            store, "bluesky", seeds, base_url=url, rate=0, concurrency=concurrency, lake=lake
+        )
         seconds = time.perf_counter() - started
-        with store.engine.connect() as c:
-            did_of = dict(
-                c.execute(
-                    identities.select()
-                    .with_only_columns(identities.c.person_id, identities.c.value)
-                    .where(identities.c.kind == "id")
-                ).all()
-            )
-            pairs = sorted(
-                f"{did_of[s]}>{did_of[d]}"
-                for s, d in c.execute(ties.select().with_only_columns(ties.c.src_id, ties.c.dst_id))
-            )
+        if lake:
+            pairs = _lake_pairs(store, folder / "export")
+        else:
+            pairs = _store_pairs(store, identities, ties)
     assert report.status == "done" and report.requests == n, report
     return {
         "seconds": seconds,
@@ -130,6 +124,37 @@ def run_salon(url: str, n: int, folder: Path, concurrency: int) -> dict:
         "pairs": _digest(pairs),
         "ties": len(pairs),
     }
+
+
+def _lake_pairs(store, folder: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """(follower, followed) DIDs of the lake's follow edges."""
+    import pyarrow.parquet as pq
+
+    from salon.lake import export_lake
+
+    export_lake(store, folder)
+    edges = pq.read_table(folder / "lake_edges.parquet", columns=["src", "dst", "kind"])
+    return sorted(
+        f"{s}>{d}"
+        for s, d, k in zip(*(edges[c].to_pylist() for c in ("src", "dst", "kind")), strict=True)
+        if k == "follow"
+    )
+
+
+def _store_pairs(store, identities, ties) -> list[str]:  # type: ignore[no-untyped-def]
+    """(follower, followed) DIDs of the store's ties."""
+    with store.engine.connect() as c:
+        did_of = dict(
+            c.execute(
+                identities.select()
+                .with_only_columns(identities.c.person_id, identities.c.value)
+                .where(identities.c.kind == "id")
+            ).all()
+        )
+        return sorted(
+            f"{did_of[s]}>{did_of[d]}"
+            for s, d in c.execute(ties.select().with_only_columns(ties.c.src_id, ties.c.dst_id))
+        )
 
 
 def run_plain(url: str, n: int, folder: Path) -> dict:
@@ -175,9 +200,10 @@ def _digest(pairs: list[str]) -> str:
 
 def peer(argv: list[str]) -> None:
     name, url, n, folder, concurrency = argv[0], argv[1], int(argv[2]), Path(argv[3]), int(argv[4])
-    result = (
-        run_salon(url, n, folder, concurrency) if name == "salon" else run_plain(url, n, folder)
-    )
+    if name == "plain":
+        result = run_plain(url, n, folder)
+    else:
+        result = run_salon(url, n, folder, concurrency, lake=name == "salon-lake")
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result), flush=True)
 
@@ -209,6 +235,9 @@ def main() -> None:
     parser.add_argument("--follows", type=int, default=10, help="follows per account")
     parser.add_argument("--latency", type=float, default=0.100, help="seconds per answer")
     parser.add_argument("--concurrency", type=int, default=16, help="Salon's requests in flight")
+    parser.add_argument(
+        "--lake", action="store_true", help="also Salon with --lake (follows to the market lake)"
+    )
     args = parser.parse_args()
     with recorded(__file__), tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
@@ -231,7 +260,7 @@ def main() -> None:
                 f"Salon with {args.concurrency} requests in flight"
             )
             results = {}
-            for name in ("salon", "plain"):
+            for name in ("salon", "salon-lake", "plain") if args.lake else ("salon", "plain"):
                 folder = Path(tmp) / name
                 folder.mkdir()
                 results[name] = measure(name, url, args.accounts, folder, args.concurrency)
@@ -244,11 +273,16 @@ def main() -> None:
         s, p = results["salon"], results["plain"]
         assert s["pairs"] == p["pairs"] and s["ties"] == p["ties"], (s, p)
         print(f"answers agree: {s['ties']:,} follow ties, the same pairs (digest {s['pairs']})")
+        if args.lake:
+            k = results["salon-lake"]
+            assert k["pairs"] == p["pairs"] and k["ties"] == p["ties"], (k, p)
+            print("with --lake: the same pairs, as follow edges in the market lake")
         print(f"{'peer':<46} {'seconds':>9} {'records/s':>11} {'peak RSS MiB':>13}")
-        for label, r in (
-            ("salon collect bluesky (httpx, asyncio, store)", s),
-            ("plain requests loop + sqlite3", p),
-        ):
+        rows = [("salon collect bluesky (httpx, asyncio, store)", s)]
+        if args.lake:
+            rows.append(("salon collect bluesky --lake (market lake)", results["salon-lake"]))
+        rows.append(("plain requests loop + sqlite3", p))
+        for label, r in rows:
             rate = r["records"] / r["seconds"]
             print(f"{label:<46} {r['seconds']:>9.1f} {rate:>11,.0f} {r['peak_rss_mib']:>13.0f}")
         if args.salon_alone:
