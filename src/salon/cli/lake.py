@@ -48,10 +48,14 @@ def lake(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = Fa
         right=("edges", "nodes", "posts", "bytes"),
     )
     if found.partitions:
+        per_edge = (
+            f" ({found.bytes / max(found.edges, 1):.1f} bytes an edge on disk)"
+            if not found.posts
+            else ""
+        )
         console.print(
             f"{found.edges:,} edges, {found.nodes:,} nodes, {found.posts:,} posts, "
-            f"{found.bytes:,} bytes "
-            f"({found.bytes / max(found.edges, 1):.1f} bytes an edge on disk)."
+            f"{found.bytes:,} bytes{per_edge}."
         )
 
 
