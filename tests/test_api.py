@@ -186,7 +186,7 @@ def test_the_cli_calls_only_the_public_api():
     # the two other surfaces the CLI starts
     allowed = {
         "salon.dates",
-        "salon.progress",
+        "salon.reporting",
         "salon.web.app",
         "salon.web.security",
         "salon.mcp_server",

@@ -12,7 +12,7 @@ import salon
 from salon.graph import assembly
 from salon.graph.snapshot import GraphSnapshot, build_snapshot
 from salon.lake.graph import LakeColumns
-from salon.progress import reporting
+from salon.reporting import reporting
 from tests.conftest import shared
 
 

@@ -160,13 +160,13 @@ def _store() -> Store:
 @contextmanager
 def busy(message: str) -> Iterator[None]:
     """A spinner on the terminal while long work runs, turning into a bar while a long stage
-    reports how far it has come (:mod:`salon.progress`); nothing when output is piped."""
+    reports how far it has come (:mod:`salon.reporting`); nothing when output is piped."""
     if not console.is_terminal:
         yield
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from salon.progress import reporting
+    from salon.reporting import reporting
 
     columns = (
         SpinnerColumn(),

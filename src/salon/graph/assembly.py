@@ -14,7 +14,7 @@ import numpy as np
 
 from salon.graph.snapshot import GraphSnapshot
 from salon.lake.graph import LakeColumns
-from salon.progress import report
+from salon.reporting import report
 
 _BLOCK = 1 << 23
 

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from salon.errors import ConvergenceError
 from salon.graph.snapshot import GraphSnapshot
-from salon.progress import report
+from salon.reporting import report
 
 
 @dataclass

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, func, select
 
 from salon.model import SYMMETRIC_KINDS
 from salon.private import open_private, private_dir
-from salon.progress import report
+from salon.reporting import report
 from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map

@@ -25,7 +25,7 @@ from salon.lake.layout import (
     sql_path,
 )
 from salon.model import SYMMETRIC_KINDS
-from salon.progress import report
+from salon.reporting import report
 from salon.store.schema import identities
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 #: ``(stage, done, total)``; ``total`` 0 when unknown.
 Reporter = Callable[[str, int, int], None]
 
-_listener: ContextVar[Reporter | None] = ContextVar("salon_progress", default=None)
+_listener: ContextVar[Reporter | None] = ContextVar("salon_reporting", default=None)
 
 
 @contextmanager
