@@ -88,6 +88,9 @@ def session(master: str | None = None) -> SparkSession:
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
             "spark.driver.host", "127.0.0.1"
         )
+        # Locally the driver is the executor too: Spark's 1 GiB default spills 10^7 edges.
+        memory = os.environ.get("SALON_SPARK_DRIVER_MEMORY", "4g")
+        builder = builder.config("spark.driver.memory", memory)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start (py4j raises several kinds)
