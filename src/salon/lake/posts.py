@@ -25,7 +25,7 @@ Columns of ``posts``: ``namespace``, ``id`` (the post's id), ``author`` (node co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,8 @@ POSTS = (
     "text VARCHAR, import INTEGER, file_sha256 VARCHAR, line BIGINT"
 )
 _PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+#: The tables one file's posts use in the writer's DuckDB (dropped when they have landed).
+_SCRATCH = ("batch_posts", "batch_links", "new_posts", "parents", "handles", "post_edges")
 
 
 def raw_posts_schema() -> pa.Schema:
@@ -89,28 +91,25 @@ class PostColumns:
     posts: pa.Table
     links: pa.Table
 
-    @property
-    def namespaces(self) -> list[str]:
-        return sorted(set(self.posts["namespace"].to_pylist()))
 
-
-def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
+def column_chunks(
+    records: Iterable[Any], *, chunk: int = 65_536
+) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Columns of the posts importer's records (:class:`~salon.model.Post` and the
-    :class:`~salon.model.Interaction` rows it yields; anything else is ignored), gathered
-    into Arrow ``chunk`` posts at a time (Arrow holds text far tighter than Python lists)."""
+    :class:`~salon.model.Interaction` rows it yields; anything else is ignored), as
+    ``(posts, links)`` Arrow tables of about ``chunk`` posts each, so that a big dump never
+    sits in Python lists (the links of a post may come in a later chunk: orphans come last)."""
     import pyarrow as pa
 
     post_schema, link_schema = raw_posts_schema(), raw_links_schema()
     posts: dict[str, list[Any]] = {name: [] for name in post_schema.names}
     links: dict[str, list[Any]] = {name: [] for name in link_schema.names}
-    post_tables: list[pa.Table] = []
-    link_tables: list[pa.Table] = []
 
-    def flush() -> None:
-        post_tables.append(pa.table(posts, schema=post_schema))
-        link_tables.append(pa.table(links, schema=link_schema))
+    def flush() -> tuple[pa.Table, pa.Table]:
+        out = pa.table(posts, schema=post_schema), pa.table(links, schema=link_schema)
         for column in (*posts.values(), *links.values()):
             column.clear()
+        return out
 
     for record in records:
         if isinstance(record, Post):
@@ -131,7 +130,7 @@ def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
             posts["text"].append(record.text[:MAX_TEXT] if record.text else None)
             posts["line"].append(record.line)
             if len(posts["id"]) >= chunk:
-                flush()
+                yield flush()
         elif isinstance(record, Interaction) and record.dst is not None and record.ref:
             platform, kind, value = record.dst.keys[0]
             links["namespace"].append(platform)
@@ -139,10 +138,17 @@ def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
             links["kind"].append(record.kind)
             links["dst_kind"].append(kind)
             links["dst"].append(value)
-    flush()
+    yield flush()
+
+
+def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
+    """:func:`column_chunks` gathered into two tables (for a collector's batch)."""
+    import pyarrow as pa
+
+    chunks = list(column_chunks(records, chunk=chunk))
     return PostColumns(
-        pa.concat_tables(post_tables).combine_chunks(),
-        pa.concat_tables(link_tables).combine_chunks(),
+        pa.concat_tables(p for p, _ in chunks).combine_chunks(),
+        pa.concat_tables(links for _, links in chunks).combine_chunks(),
     )
 
 
@@ -161,19 +167,47 @@ class PostsLanded:
 
 def land_columns(
     writer: LakeWriter,
-    columns: PostColumns,
+    columns: PostColumns | Iterable[tuple[pa.Table, pa.Table]],
     *,
     name: str,
     sha256: str,
     known: Callable[[str], list[str]] = lambda ns: [],
 ) -> PostsLanded:
-    """Stage posts (and their edges) in ``writer``'s partition; ``known(namespace)`` gives the
-    ids of the namespace's nodes that are people in the store (the promotion rule)."""
-    landed = PostsLanded(name, read=columns.posts.num_rows)
+    """Stage posts (and their edges) in ``writer``'s partition; ``columns`` are the posts and
+    links, or :func:`column_chunks` (each chunk goes into DuckDB as it comes, which spills to
+    disk past its memory limit); ``known(namespace)`` gives the ids of the namespace's nodes
+    that are people in the store (the promotion rule)."""
+    chunks = [(columns.posts, columns.links)] if isinstance(columns, PostColumns) else columns
+    db = writer.db
+    landed = PostsLanded(name)
     with interrupted_as_ctrl_c():
-        for namespace in columns.namespaces:
-            _land_namespace(writer, columns, namespace, name, sha256, known, landed)
+        _create_batch(db)
+        try:
+            for posts, links in chunks:
+                for table, rows in (("batch_posts", posts), ("batch_links", links)):
+                    db.register("chunk", rows)
+                    db.execute(f"INSERT INTO {table} SELECT * FROM chunk")
+                    db.unregister("chunk")
+                landed.read += posts.num_rows
+            namespaces = [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT namespace FROM batch_posts ORDER BY 1"
+                ).fetchall()
+            ]
+            for namespace in namespaces:
+                _land_namespace(writer, namespace, name, sha256, known, landed)
+        finally:
+            for table in _SCRATCH:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
     return landed
+
+
+def _create_batch(db: duckdb.DuckDBPyConnection) -> None:
+    for table, schema in (("batch_posts", raw_posts_schema()), ("batch_links", raw_links_schema())):
+        db.register("shape", schema.empty_table())
+        db.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM shape")
+        db.unregister("shape")
 
 
 def _scan(paths: list[str], columns: str) -> str:
@@ -186,7 +220,6 @@ def _scan(paths: list[str], columns: str) -> str:
 
 def _land_namespace(
     writer: LakeWriter,
-    columns: PostColumns,
     namespace: str,
     name: str,
     sha256: str,
@@ -196,42 +229,36 @@ def _land_namespace(
     from salon.lake.ingest import _NODES
 
     db = writer.db
-    db.register("batch_posts", columns.posts)
-    db.register("batch_links", columns.links)
-    try:
-        old_posts = _scan(writer.old_posts, POSTS)
-        old_nodes = _scan(writer.old_nodes, _NODES)
-        # A post named twice in the batch: its first line counts.
-        db.execute(
-            f"""CREATE OR REPLACE TABLE new_posts AS
-            SELECT b.* FROM (
-                SELECT * FROM batch_posts WHERE namespace = $ns
-                QUALIFY row_number() OVER (PARTITION BY id ORDER BY line) = 1
-            ) b ANTI JOIN (SELECT id FROM {old_posts} WHERE namespace = $ns) o ON o.id = b.id""",
-            {"ns": namespace},
+    old_posts = _scan(writer.old_posts, POSTS)
+    old_nodes = _scan(writer.old_nodes, _NODES)
+    # A post named twice in the batch: its first line counts.
+    db.execute(
+        f"""CREATE OR REPLACE TABLE new_posts AS
+        SELECT b.* FROM (
+            SELECT * FROM batch_posts WHERE namespace = $ns
+            QUALIFY row_number() OVER (PARTITION BY id ORDER BY line) = 1
+        ) b ANTI JOIN (SELECT id FROM {old_posts} WHERE namespace = $ns) o ON o.id = b.id""",
+        {"ns": namespace},
+    )
+    fresh = db.execute("SELECT count(*) FROM new_posts").fetchall()[0][0]
+    if not fresh:
+        return
+    _edges(db, namespace, old_posts, old_nodes)
+    edges = db.sql("SELECT * FROM post_edges").to_arrow_table()
+    if edges.num_rows:
+        done = writer.land(
+            iter([edges]),
+            name=name,
+            sha256=sha256,
+            namespace=namespace,
+            known=lambda: known(namespace),
         )
-        fresh = db.execute("SELECT count(*) FROM new_posts").fetchall()[0][0]
-        if not fresh:
-            return
-        _edges(db, namespace, old_posts, old_nodes)
-        edges = db.sql("SELECT * FROM post_edges").to_arrow_table()
-        if edges.num_rows:
-            done = writer.land(
-                iter([edges]),
-                name=name,
-                sha256=sha256,
-                namespace=namespace,
-                known=lambda: known(namespace),
-            )
-            landed.edges += done.edges
-            landed.nodes += done.nodes
-            landed.promoted += [(namespace, node) for node in done.promoted]
-        landed.nodes += _code_authors(writer, namespace, name)
-        landed.posts += _write_posts(writer, namespace, sha256)
-        _note_source(writer, name, sha256, namespace, fresh, landed.posts)
-    finally:
-        db.unregister("batch_posts")
-        db.unregister("batch_links")
+        landed.edges += done.edges
+        landed.nodes += done.nodes
+        landed.promoted += [(namespace, node) for node in done.promoted]
+    landed.nodes += _code_authors(writer, namespace, name)
+    landed.posts += _write_posts(writer, namespace, sha256)
+    _note_source(writer, name, sha256, namespace, fresh, landed.posts)
 
 
 def _edges(db: duckdb.DuckDBPyConnection, namespace: str, old_posts: str, old_nodes: str) -> None:

@@ -4,7 +4,7 @@ dumps that go there, and it gives back the people rows the promotion rule asks f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -84,16 +84,17 @@ class LakeImport:
         """Stage one post dump (:mod:`salon.lake.posts`); yields the people rows the
         promotion rule asks for."""
         from salon.importers import posts
-        from salon.lake.posts import from_records, land_columns
+        from salon.lake.posts import column_chunks, land_columns
 
-        if progress:
-            progress(done, total, file.display)
-        columns = from_records(posts.parse(file, options))
-        if progress:
-            progress(done + file.bytes_read[0], total, file.display)
+        def chunks() -> Iterator[tuple[Any, Any]]:
+            for chunk in column_chunks(posts.parse(file, options)):
+                if progress:
+                    progress(done + file.bytes_read[0], total, file.display)
+                yield chunk
+
         landed = land_columns(
             self.writer,
-            columns,
+            chunks(),
             name=file.display,
             sha256=sha256,
             known=lambda namespace: known_ids(self.connection, namespace),
