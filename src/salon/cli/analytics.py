@@ -329,7 +329,7 @@ def components(
             f"{r['size']:,}",
             f"{r['share']:.1%}",
             *((f"{r['segment_members']:,}",) if segment else ()),
-            ", ".join(_who(m["name"], m["id"]) for m in r["top_members"]),
+            "\n".join(_who(m["name"], m["id"]) for m in r["top_members"]),  # a name a line
             ", ".join(plural(n, k, _PLURALS.get(k)) for k, n in r["edges"].items()) or "—",
         )
         for r in result["shown"]
