@@ -263,3 +263,23 @@ def test_adoption_window_and_experts_match(stores):
 
     assert ranked(store, x) == ranked(lake, y)
     assert sum(e["evidence"]["posts"] for e in y) > 0
+
+
+def test_ctrl_c_while_posts_land_leaves_the_lake_as_it_was(tmp_path, fresh_store, monkeypatch):
+    import salon.lake.posts as lake_posts
+
+    salon.import_paths(fresh_store, [SAMPLE], options=ImportOptions(namespace="qc", lake=True))
+    folder = Path(salon.lake_summary(fresh_store).folder)
+    before = (folder / "manifest.json").read_bytes()
+    more = tmp_path / "more.jsonl"
+    more.write_text('{"id": "new-1", "author": "7", "reply_to": "1", "time": 1700000000}\n')
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lake_posts, "_write_posts", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        salon.import_paths(fresh_store, [more], options=ImportOptions(namespace="qc", lake=True))
+    assert (folder / "manifest.json").read_bytes() == before
+    assert not list(folder.glob(".staging-*")) and salon.lake_check(fresh_store) == []
+    assert [i.id for i in salon.imports(fresh_store)] == [1]
