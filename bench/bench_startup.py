@@ -2,9 +2,11 @@
 
 Measures `salon --help`, `salon --version`, `salon stats` and `salon influencers --segment all
 --top 5` on a generated store of 10,000 people (a numpy edge list imported once, into a
-temporary folder), as the median of 5 runs each. The influencers command runs once before it
-is timed, so its snapshot is cached (as it is for anyone who asks twice). Prints a table and
-writes it to bench/results/bench_startup.txt (bench/_results.py: date, cores, commit).
+temporary folder), and `salon import --lake` of 2,000 of its edges into a new store (a store
+of its own each run: the fixed cost of an import, creating the store included), as the median
+of 5 runs each. The influencers command runs once before it is timed, so its snapshot is
+cached (as it is for anyone who asks twice). Prints a table and writes it to
+bench/results/bench_startup.txt (bench/_results.py: date, cores, commit).
 
 Usage: python bench/bench_startup.py [--runs N] [--people N]
 """
@@ -42,7 +44,8 @@ def edge_list(path: Path, people: int, seed: int = 0) -> int:
     return int(keep.sum())
 
 
-def wall(command: list[str], env: dict[str, str]) -> float:
+def wall(command: list[str], env: dict[str, str], run: int = 0) -> float:
+    command = [word.replace("{run}", str(run)) for word in command]
     start = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     seconds = time.perf_counter() - start
@@ -61,6 +64,8 @@ def main() -> None:
         env = {**os.environ, "SALON_DB": str(work / "bench.db"), "SALON_CACHE": str(work)}
         env.pop("COLUMNS", None)
         edges = edge_list(work / "market.txt", args.people)
+        with open(work / "market.txt") as full, open(work / "small.txt", "w") as small:
+            small.writelines(line for _, line in zip(range(2000), full, strict=False))
         subprocess.run(
             [*SALON, "import", str(work / "market.txt"), "--namespace", "market"],
             check=True,
@@ -78,11 +83,20 @@ def main() -> None:
                 "--top",
                 "5",
             ],
+            "salon import --lake (2,000 edges, new store)": [
+                "--db",
+                str(work / "new-{run}.db"),
+                "import",
+                "--lake",
+                "--namespace",
+                "market",
+                str(work / "small.txt"),
+            ],
         }
         wall([*SALON, *commands["salon influencers --segment all --top 5"]], env)  # cache
         rows = []
         for label, argv in commands.items():
-            times = [wall([*SALON, *argv], env) for _ in range(args.runs)]
+            times = [wall([*SALON, *argv], env, run) for run in range(args.runs)]
             rows.append((label, statistics.median(times), min(times), max(times)))
     width = max(len(r[0]) for r in rows)
     with recorded(__file__):

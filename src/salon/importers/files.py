@@ -229,14 +229,11 @@ class InputFile:
             self.bytes_read[0] = 0
 
     def sha256(self) -> str:
-        digest = hashlib.sha256()
         try:
             with self.open_raw() as stream:
-                while chunk := stream.read(1 << 20):
-                    digest.update(chunk)
+                return hashlib.file_digest(stream, "sha256").hexdigest()
         except OSError as exc:
             raise self.error(None, f"the file is damaged ({exc})", "Download it again.") from exc
-        return digest.hexdigest()
 
     def error(self, where: str | None, problem: str, hint: str | None = None) -> ExportFormatError:
         return ExportFormatError(self.display, where, problem, hint)
