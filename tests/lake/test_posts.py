@@ -283,3 +283,15 @@ def test_ctrl_c_while_posts_land_leaves_the_lake_as_it_was(tmp_path, fresh_store
     assert (folder / "manifest.json").read_bytes() == before
     assert not list(folder.glob(".staging-*")) and salon.lake_check(fresh_store) == []
     assert [i.id for i in salon.imports(fresh_store)] == [1]
+
+
+def test_posts_that_imply_no_edge_leave_a_lake_every_reader_opens(tmp_path, fresh_store):
+    posts = {"id": ["1", "2"], "author": ["ana", "bo"], "tags": [["ai"], ["ai"]]}
+    landed = salon.land_posts(fresh_store, "x", posts, source="two posts")
+    assert (landed.posts, landed.edges, landed.nodes) == (2, 0, 2)
+    written = salon.export(fresh_store, tmp_path / "out").to_dict()
+    assert pq.read_table(tmp_path / "out" / "lake_edges.parquet").num_rows == 0
+    assert pq.read_table(tmp_path / "out" / "lake_posts.parquet").num_rows == 2, written
+    with pytest.raises(SalonError, match="none of them in the attention graph"):
+        salon.influencers(fresh_store, "tag:ai")
+    assert salon.lake_check(fresh_store) == []

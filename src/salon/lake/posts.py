@@ -197,10 +197,24 @@ def land_columns(
             ]
             for namespace in namespaces:
                 _land_namespace(writer, namespace, name, sha256, known, landed)
+            if landed.posts and not any(f.startswith("edges/") for f in writer.files):
+                _no_edges(writer)
         finally:
             for table in _SCRATCH:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
     return landed
+
+
+def _no_edges(writer: LakeWriter) -> None:
+    """An empty edges file for an import of posts that imply no edge: every partition has
+    one, so readers of the edges (snapshots, export) always find a file of their columns."""
+    from salon.lake.ingest import _EDGES
+
+    sub = f"edges/import={writer.import_id}/part-{len(writer.files)}.parquet"
+    (writer.staging / sub).parent.mkdir(parents=True, exist_ok=True)
+    writer.db.execute(f"COPY {_scan([], _EDGES)} TO {sql_path(writer.staging / sub)} {_PARQUET}")
+    writer.files[sub] = 0
+    writer.old_edges.append(str(writer.staging / sub))
 
 
 def _create_batch(db: duckdb.DuckDBPyConnection) -> None:
