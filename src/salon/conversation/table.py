@@ -11,8 +11,10 @@ import numpy as np
 from sqlalchemy import select
 
 from salon.lake.postread import lake_posts
+from salon.store import memo
+from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
-from salon.store.merges import canonical_map
+from salon.store.merges import canonical_ids, canonical_map
 from salon.store.schema import posts
 
 #: The author of a post whose author the store does not know (market nodes have negative ids).
@@ -39,7 +41,12 @@ class PostTable:
 
 
 def load_posts(store: Store, *, since: int | None = None) -> PostTable:
-    """Every post with text or tags (and the posts they answer), in time order."""
+    """Every post with text or tags (and the posts they answer), in time order (read once
+    per memo scope: not to be changed)."""
+    return memo.once(store, ("posts", since), lambda: _load_posts(store, since))
+
+
+def _load_posts(store: Store, since: int | None) -> PostTable:
     with store.engine.connect() as c:
         mapping = canonical_map(c)
         stmt = select(
@@ -55,27 +62,30 @@ def load_posts(store: Store, *, since: int | None = None) -> PostTable:
         )
         if since is not None:
             stmt = stmt.where(posts.c.at >= since)
-        rows = c.execute(stmt.order_by(posts.c.at, posts.c.id)).all()
+        # Columns from the DB-API cursor in bulk: a row object each would cost a Python call.
+        rows: list[tuple] = []  # type: ignore[type-arg]
+        for chunk in fetch_chunks(c, stmt.order_by(posts.c.at, posts.c.id)):
+            rows.extend(chunk)
         lake = lake_posts(store, c, since=since)
-    keys = [f"{r.platform}:{r.post_key}" for r in rows]
-    parent_keys = [f"{r.platform}:{r.reply_to}" if r.reply_to else None for r in rows]
-    authors = np.array(
-        [
-            mapping.get(r.author_id, r.author_id) if r.author_id is not None else UNKNOWN
-            for r in rows
-        ],
-        dtype=np.int64,
+    ids, platforms, post_keys, author_ids, ats, texts, tags, channels, reply_to = (
+        zip(*rows, strict=True) if rows else ((),) * 9
     )
+    parent_keys = [f"{p}:{r}" if r else None for p, r in zip(platforms, reply_to, strict=True)]
+    authors = np.array([UNKNOWN if a is None else a for a in author_ids], dtype=np.int64)
+    parsed: dict[str, tuple[str, ...]] = {}  # each distinct tag list parsed once
+    for text in tags:
+        if text and text not in parsed:
+            parsed[text] = tuple(json.loads(text))
     table = PostTable(
-        ids=np.array([r.id for r in rows], dtype=np.int64),
-        keys=keys,
-        authors=authors,
-        times=np.array([np.nan if r.at is None else float(r.at) for r in rows]),
-        texts=[r.text or "" for r in rows],
-        tags=[tuple(json.loads(r.tags)) if r.tags else () for r in rows],
-        channels=[r.channel or r.platform for r in rows],
+        ids=np.array(ids, dtype=np.int64),
+        keys=[f"{p}:{k}" for p, k in zip(platforms, post_keys, strict=True)],
+        authors=canonical_ids(authors, mapping),
+        times=np.array(ats, dtype=np.float64).reshape(-1),
+        texts=[t or "" for t in texts],
+        tags=[parsed[t] if t else () for t in tags],
+        channels=[ch or p for ch, p in zip(channels, platforms, strict=True)],
         parents=np.zeros(0, np.int64),
-        is_reply=np.array([bool(r.reply_to) for r in rows], dtype=bool),
+        is_reply=np.array([bool(r) for r in reply_to], dtype=bool),
     )
     if lake is not None:  # the market lake's posts (salon import --lake)
         table, parent_keys = _with_lake(table, parent_keys, lake, mapping)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, func, select
 
+from salon.store import memo
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
 from salon.store.schema import (
@@ -223,7 +224,7 @@ def _counts(c: Connection) -> list[tuple[str, list[tuple[int | None, int]]]]:
         .where(posts.c.text.like("%http%"))
         .group_by(posts.c.author_id),
     }
-    return [(name, [(r[0], r[1]) for r in c.execute(q)]) for name, q in queries.items()]
+    return [(name, list(c.execute(q).all())) for name, q in queries.items()]
 
 
 def _introductions():  # type: ignore[no-untyped-def]
@@ -239,7 +240,12 @@ def innovation_window(store: Store, innovation: str) -> tuple[float, float, str]
     """``(first, last, of)``: the first and last record the store holds of the innovation's
     namespace or platform (the platforms a tag was used on, the platform itself, a channel's
     platforms and, for edge lists whose namespace is their channel, its interactions; every
-    dated follow for ``follows:``), and what that is; None when nothing is dated."""
+    dated follow for ``follows:``), and what that is; None when nothing is dated (read once
+    per memo scope: ``salon.plan`` forecasts from it)."""
+    return memo.once(store, ("window", innovation), lambda: _window(store, innovation))
+
+
+def _window(store: Store, innovation: str) -> tuple[float, float, str] | None:
     kind, _, value = innovation.partition(":")
     with store.engine.connect() as c:
         if kind == "follows":

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, or_, select, update
 
 from salon.errors import SalonError
@@ -36,6 +37,22 @@ def canonical_map(connection: Connection) -> dict[int, int]:
         select(people.c.id, people.c.merged_into).where(people.c.merged_into.is_not(None))
     )
     return {pid: kept for pid, kept in rows}
+
+
+def canonical_ids(ids: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+    """An int64 array of person ids with each merged person replaced by the person kept
+    (a copy; ``ids`` itself when nobody is merged)."""
+    if not mapping or not len(ids):
+        return ids
+    merged = np.fromiter(mapping.keys(), np.int64, len(mapping))
+    kept = np.fromiter(mapping.values(), np.int64, len(mapping))
+    order = np.argsort(merged)
+    merged, kept = merged[order], kept[order]
+    pos = np.clip(np.searchsorted(merged, ids), 0, len(merged) - 1)
+    hit = merged[pos] == ids
+    out = ids.copy()
+    out[hit] = kept[pos[hit]]
+    return out
 
 
 def groups(mapping: dict[int, int], ids: set[int]) -> dict[int, list[int]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, func, select
 
+from salon.store import memo
 from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map
@@ -73,7 +74,12 @@ class _Builder:
 
 
 def relation_events(store: Store) -> Events:
-    """Every event between two people in the store (see the module), canonical ids."""
+    """Every event between two people in the store (see the module), canonical ids (read
+    once per memo scope: ``salon.plan``'s nudges and funnel share them; not to be changed)."""
+    return memo.once(store, "relation-events", lambda: _relation_events(store))
+
+
+def _relation_events(store: Store) -> Events:
     out = _Builder()
     with store.engine.connect() as c:
         for kind in sorted(c.execute(select(interactions.c.kind).distinct()).scalars()):

@@ -30,12 +30,14 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, func, or_, select
 
 from salon.errors import SalonError
 from salon.model import identity
+from salon.store import memo
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
 from salon.store.profiles import resolve_person
@@ -207,7 +209,6 @@ def segment_members(
 ) -> set[int]:
     """Canonical ids of the segment's people."""
     with store.engine.connect() as c:
-        mapping = canonical_map(c)
         result: set[int] | None = None
         for kind, value in parse_rule(segment.rule):
             if kind == "community":
@@ -216,10 +217,18 @@ def segment_members(
                         "community: rules need the communities; use them from an analytics command."
                     )
                 found = communities(*community_clause(value))
-            else:
-                found = {mapping.get(p, p) for p in _match(c, kind, value)}
+            else:  # a clause's people are read once per memo scope (salon.plan)
+                found = set(
+                    memo.once(store, ("rule", kind, value), partial(_canonical, c, kind, value))
+                )
             result = found if result is None else result & found
     return result or set()
+
+
+def _canonical(c: Connection, kind: str, value: str) -> frozenset[int]:
+    mapping = canonical_map(c)
+    found = _match(c, kind, value)
+    return frozenset({mapping.get(p, p) for p in found} if mapping else found)
 
 
 def _like(value: str) -> str:
@@ -320,7 +329,9 @@ def _store_match(c: Connection, kind: str, value: str) -> set[int]:
         stmt = select(ties.c.src_id).where(ties.c.kind == "follow", ties.c.dst_id.in_(group))
     else:  # file
         return _from_file(c, Path(value))
-    return {p for p in c.execute(stmt).scalars() if p is not None}
+    found = set(c.execute(stmt).scalars().all())
+    found.discard(None)  # type: ignore[arg-type]
+    return found
 
 
 def _by_handle(c: Connection, handle: str) -> int:

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from salon import insights
+from salon.store import memo
 from salon.store.database import Store
 from salon.store.facts import display_names, self_ids
 from salon.store.goals import get_goal
@@ -98,6 +99,19 @@ def plan(
     >>> sum(i["hours"] for i in found.budget["items"]) <= 4
     True
     """
+    # The stages read the same segments, posts, events and adoption times: once each.
+    with memo.scope():
+        return _plan(store, goal, include_private=include_private, now=now, progress=progress)
+
+
+def _plan(
+    store: Store,
+    goal: str,
+    *,
+    include_private: bool,
+    now: float | None,
+    progress: Callable[[str], None] | None,
+) -> Plan:
     clock = _Clock(progress)
     record = get_goal(store, goal)
     notes: list[str] = []
