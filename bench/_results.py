@@ -81,9 +81,10 @@ class _Tee:
 
 
 @contextmanager
-def recorded(script: str, *, save: bool = True) -> Iterator[Path]:
-    """Print the header, then tee stdout; write bench/results/NAME.txt if no error escaped."""
-    name = Path(script).stem
+def recorded(script: str, *, save: bool = True, name: str | None = None) -> Iterator[Path]:
+    """Print the header, then tee stdout; write bench/results/NAME.txt if no error escaped
+    (NAME: the script's, unless ``name`` says another, for a part of a long benchmark)."""
+    name = name or Path(script).stem
     path = RESULTS / f"{name}.txt"
     tee = _Tee(sys.stdout)
     with redirect_stdout(tee):

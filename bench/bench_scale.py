@@ -15,7 +15,12 @@ power-law graph imported and ranked, and Spark local[2] against the local engine
    components by SciPy, GraphX and DataFrame iterations, labels compared first.
 
 Ratios are the peer's time / Salon's. Usage:
-python bench/bench_scale.py [--edges N] [--spark-edges N,N] [--skip-higgs]
+python bench/bench_scale.py [--edges N] [--spark-edges N,N] [--skip-higgs] [--results NAME]
+
+The figures quoted in the README come from two runs: part 1 alone
+(``--edges 0 --spark-edges ''``, bench/results/bench_scale.txt) and parts 2 and 3
+(``--skip-higgs --edges 100000000 --spark-edges 1000000,10000000 --results
+bench_scale_market``, bench/results/bench_scale_market.txt).
 """
 
 from __future__ import annotations
@@ -286,12 +291,17 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=10_000_000)
     parser.add_argument("--spark-edges", default="1000000")
     parser.add_argument("--skip-higgs", action="store_true")
+    parser.add_argument(
+        "--results",
+        default="bench_scale",
+        help="the name of the file in bench/results (a run of some parts keeps its own)",
+    )
     args = parser.parse_args()
     if not SOURCE.exists():
         sys.exit(f"{SOURCE} is missing: the benchmark reads ../shared/data.")
     work = Path(tempfile.mkdtemp(prefix="salon-scale-"))
     try:
-        with recorded(__file__):
+        with recorded(__file__, name=args.results):
             print(f"load average at the start (1, 5, 15 min): {_load()}")
             if not args.skip_higgs:
                 higgs(work)
