@@ -7,6 +7,7 @@ $(BIN)/salon: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	$(BIN)/python -m compileall -q src  # bytecode, as installing a wheel writes it
 	touch $(BIN)/salon
 
 .PHONY: demo test bench fuzz web
@@ -31,6 +32,7 @@ BENCH := bench_startup bench_import bench_identity bench_pagerank validate_influ
 	bench_web bench_plan
 bench: $(BIN)/salon
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m compileall -q src  # start-up as installed (PYTHONDONTWRITEBYTECODE writes none)
 	set -e; for script in $(BENCH); do $(BIN)/python bench/$$script.py; done
 
 # The long fuzz campaign: every importer in turn for FUZZ_MINUTES in all, at the lowest priority.
