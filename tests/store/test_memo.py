@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 import salon
 from salon.conversation.table import load_posts
 from salon.store import memo
-from salon.store.adoptions import adoption_times, list_innovations
+from salon.store.adoptions import adoption_times, list_innovations, place_innovations
+from salon.store.facts import person_evidence
 from salon.store.relations import relation_events
 from salon.store.schema import posts
 from salon.store.segments import Segment, segment_members
@@ -119,3 +120,44 @@ def test_a_scope_ends_with_its_job(store, tmp_path):
             assert load_posts(store) is load_posts(store)
     assert not memo.active()
     assert load_posts(store) is not load_posts(store)  # outside: read afresh each time
+
+
+@pytest.mark.parametrize(("limit", "kept"), [(500, 3), (33, 3), (32, 2), (2, 2)])
+def test_place_innovations_are_those_of_the_list(store, limit, kept):
+    """lead_lag's platforms and channels: those salon innovations lists at the same limit
+    (500: no tag can push one out; below 33, the 31 tags with more adopters push channel:qc,
+    the 33rd of the 89 innovations, out)."""
+    listed = list_innovations(store, min_adopters=3, limit=limit)
+    places = [i.name for i in listed if i.name.startswith(("platform:", "channel:"))]
+    assert sorted(place_innovations(store, min_adopters=3, limit=limit)) == sorted(places)
+    assert len(places) == kept
+
+
+def test_bulk_reads_on_both_databases(any_store):
+    """The bulk reads (fetch_chunks' SQL) on SQLite and PostgreSQL alike."""
+    salon.import_paths(any_store, [SAMPLE], options=salon.ImportOptions(namespace="qc"))
+    site = adoption_times(any_store, SITE)
+    assert site == _firsts_by_hand(any_store, lambda _, ch: ch == SITE.split(":", 1)[1])
+    assert len(site) == 332
+    listed = [i.to_dict() for i in list_innovations(any_store, limit=500)]
+    assert listed[:2] == [
+        {
+            "name": name,
+            "adopters": 332,
+            "first": int(min(site.values())),
+            "last": int(max(site.values())),
+        }
+        for name in (SITE, "platform:qc")
+    ]
+    with memo.scope():
+        assert adoption_times(any_store, SITE) == site
+        assert [i.to_dict() for i in list_innovations(any_store, limit=500)] == listed
+        assert sorted(place_innovations(any_store, min_adopters=3, limit=500)) == [
+            "channel:qc",
+            SITE,
+            "platform:qc",
+        ]
+    assert load_posts(any_store).n == 1670
+    with any_store.engine.connect() as c:
+        authored = c.execute(select(func.count()).where(posts.c.author_id.is_not(None))).scalar()
+    assert sum(person_evidence(any_store)["posts"].values()) == authored

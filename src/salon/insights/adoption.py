@@ -23,7 +23,7 @@ from salon.insights.who import (
     segment_agenda_setters,
     snapshot_spec,
 )
-from salon.store.adoptions import adoption_times, list_innovations
+from salon.store.adoptions import adoption_times, list_innovations, place_innovations
 from salon.store.database import Store
 from salon.store.facts import innovation_window, self_id
 from salon.store.segments import Segment, segment_members, segment_rule
@@ -447,10 +447,8 @@ def lead_lag(
     leaders = {f.person for f in segment_agenda_setters(store, ctx, top=setters)}
     members = set(ctx.members.tolist())
     rows = []
-    for item in list_innovations(store, min_adopters=min_adopters, limit=500):
-        if not item.name.startswith(("platform:", "channel:")):
-            continue
-        times = adoption_times(store, item.name)
+    for name in place_innovations(store, min_adopters=min_adopters, limit=500):
+        times = adoption_times(store, name)
         lead = [t for p, t in times.items() if p in leaders]
         follow = [t for p, t in times.items() if p in members and p not in leaders]
         if not lead or len(follow) < min_adopters:
@@ -458,7 +456,7 @@ def lead_lag(
         months = (float(np.median(follow)) - float(np.median(lead))) / PERIODS["month"]
         rows.append(
             {
-                "channel": item.name,
+                "channel": name,
                 "agenda_setters_there": len(lead),
                 "segment_there": len(follow),
                 "segment_size": len(members),

@@ -183,27 +183,9 @@ def _list_innovations(store: Store, min_adopters: int, limit: int) -> list[Innov
     out: list[Innovation] = []
     with store.engine.connect() as c:
         mapping = canonical_map(c)
-        names = Counter()
-        for kind, column in (("platform", posts.c.platform), ("channel", posts.c.channel)):
-            for value, n in c.execute(
-                select(column, func.count(func.distinct(posts.c.author_id)))
-                .where(column.is_not(None))
-                .group_by(column)
-            ):
-                names[f"{kind}:{value}"] = n
-        for value, n in c.execute(
-            select(interactions.c.channel, func.count(func.distinct(interactions.c.src_id)))
-            .where(interactions.c.channel.is_not(None))
-            .group_by(interactions.c.channel)
-        ):
-            names[f"channel:{value}"] = max(names[f"channel:{value}"], n)
-        from salon.lake.graph import lake_namespaces
-        from salon.lake.postread import lake_post_authors, lake_tag_firsts
+        names = _dated_names(store, c, min_adopters)
+        from salon.lake.postread import lake_tag_firsts
 
-        for value in lake_namespaces(store, c):  # the market lake's timed edges
-            names[f"channel:{value}"] = max(names[f"channel:{value}"], min_adopters)
-        for name, n in lake_post_authors(store, c).items():  # the market lake's posts
-            names[name] = max(names[name], n)
         tags = _tag_spans(c, mapping, lake_tag_firsts(store, c))
     for name, adopters, first, last in tags:
         if adopters >= min_adopters:
@@ -216,6 +198,51 @@ def _list_innovations(store: Store, min_adopters: int, limit: int) -> list[Innov
                 out.append(Innovation(name, len(times), int(min(values)), int(max(values))))
     out.sort(key=lambda i: (-i.adopters, i.name))
     return out[:limit]
+
+
+def _dated_names(store: Store, c: Connection, min_adopters: int) -> Counter[str]:
+    """``platform:``/``channel:`` innovations with the distinct posters or senders of each
+    (a lake namespace counts as ``min_adopters``)."""
+    names: Counter[str] = Counter()
+    for kind, column in (("platform", posts.c.platform), ("channel", posts.c.channel)):
+        for value, n in c.execute(
+            select(column, func.count(func.distinct(posts.c.author_id)))
+            .where(column.is_not(None))
+            .group_by(column)
+        ):
+            names[f"{kind}:{value}"] = n
+    for value, n in c.execute(
+        select(interactions.c.channel, func.count(func.distinct(interactions.c.src_id)))
+        .where(interactions.c.channel.is_not(None))
+        .group_by(interactions.c.channel)
+    ):
+        names[f"channel:{value}"] = max(names[f"channel:{value}"], n)
+    from salon.lake.graph import lake_namespaces
+    from salon.lake.postread import lake_post_authors
+
+    for value in lake_namespaces(store, c):  # the market lake's timed edges
+        names[f"channel:{value}"] = max(names[f"channel:{value}"], min_adopters)
+    for name, n in lake_post_authors(store, c).items():  # the market lake's posts
+        names[name] = max(names[name], n)
+    return names
+
+
+def place_innovations(store: Store, *, min_adopters: int = 2, limit: int = 50) -> list[str]:
+    """The ``platform:`` and ``channel:`` names of :func:`list_innovations` (same arguments),
+    without dating every tag when the tags could not push any of them past ``limit``."""
+    with store.engine.connect() as c:
+        names = _dated_names(store, c, min_adopters)
+        from salon.lake.postread import lake_tag_firsts
+
+        lake_tags = lake_tag_firsts(store, c)
+        stored = c.execute(select(posts.c.tags).where(posts.c.tags.is_not(None)).distinct())
+        tags = {f"tag:{t}" for text in stored.scalars() for t in json.loads(text)}
+    tags |= {f"tag:{t}" for t in lake_tags}
+    places = [n for n, k in names.items() if k >= min_adopters and adoption_times(store, n)]
+    if len(places) + len(tags) <= limit:  # at most limit innovations in all: none is cut
+        return places
+    found = list_innovations(store, min_adopters=min_adopters, limit=limit)
+    return [i.name for i in found if i.name.startswith(("platform:", "channel:"))]
 
 
 def _tag_spans(

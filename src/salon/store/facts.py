@@ -12,10 +12,13 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, and_, func, select
 
 from salon.store import memo
+from salon.store.bulk import fetch_chunks
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
 from salon.store.schema import (
@@ -209,22 +212,31 @@ def _mail_evidence(c: Connection, mapping: dict[int, int]) -> dict[str, dict[int
 
 
 def _counts(c: Connection) -> list[tuple[str, list[tuple[int | None, int]]]]:
-    """Grouped counts per person: meetings attended, followers, posts, posts with a link."""
+    """Grouped counts per person: meetings attended, followers, posts, posts with a link.
+    Followers and linked posts are counted in NumPy over the ids read in bulk: grouped in
+    SQL, SQLite walks the id's index and reads the row each entry points at (2 s for 10^6
+    follows, against 0.3 s)."""
     queries = {
         "meetings": select(meeting_attendees.c.person_id, func.count()).group_by(
             meeting_attendees.c.person_id
         ),
-        "followers": select(ties.c.dst_id, func.count())
-        .where(ties.c.kind == "follow")
-        .group_by(ties.c.dst_id),
         "posts": select(posts.c.author_id, func.count())
         .where(posts.c.author_id.is_not(None))
         .group_by(posts.c.author_id),
-        "linked_posts": select(posts.c.author_id, func.count())
-        .where(posts.c.text.like("%http%"))
-        .group_by(posts.c.author_id),
     }
-    return [(name, list(c.execute(q).all())) for name, q in queries.items()]
+    found = {name: list(c.execute(q).all()) for name, q in queries.items()}
+    found["followers"] = _tally(c, select(ties.c.dst_id).where(ties.c.kind == "follow"))
+    found["linked_posts"] = _tally(c, select(posts.c.author_id).where(posts.c.text.like("%http%")))
+    order = ("meetings", "followers", "posts", "linked_posts")
+    return [(name, found[name]) for name in order]
+
+
+def _tally(c: Connection, stmt: Any) -> list[tuple[int | None, int]]:
+    """``(id, rows)`` for each id ``stmt`` (one id a row) reads; rows without one are left out."""
+    chunks = [np.array(chunk, np.float64).reshape(-1) for chunk in fetch_chunks(c, stmt)]
+    ids = np.concatenate(chunks) if chunks else np.zeros(0)
+    people, rows = np.unique(ids[~np.isnan(ids)].astype(np.int64), return_counts=True)
+    return list(zip(people.tolist(), rows.tolist(), strict=True))
 
 
 def _introductions():  # type: ignore[no-untyped-def]
