@@ -15,21 +15,9 @@ import numpy as np
 from salon.graph.snapshot import GraphSnapshot
 from salon.lake.graph import LakeColumns
 from salon.reporting import report
+from salon.store.merges import canonical_ids
 
 _BLOCK = 1 << 23
-
-
-def canonical(ids: np.ndarray, mapping: Mapping[int, int]) -> None:
-    """Replace, in place, merged person ids by the person they were merged into."""
-    if not mapping or not len(ids):
-        return
-    lookup_ids = np.fromiter(mapping.keys(), np.int64, len(mapping))
-    lookup_to = np.fromiter(mapping.values(), np.int64, len(mapping))
-    order = np.argsort(lookup_ids)
-    lookup_ids, lookup_to = lookup_ids[order], lookup_to[order]
-    pos = np.clip(np.searchsorted(lookup_ids, ids), 0, len(lookup_ids) - 1)
-    hit = lookup_ids[pos] == ids
-    ids[hit] = lookup_to[pos[hit]]
 
 
 def assemble(
@@ -43,14 +31,12 @@ def assemble(
     :meth:`GraphSnapshot.from_edges` builds from all edges as person ids. The lake's columns
     are consumed (freed as soon as they are copied into the matrix's)."""
     src, dst, weight, kind = columns
-    for column in (src, dst):
-        canonical(column, mapping)
+    src, dst = canonical_ids(src, mapping), canonical_ids(dst, mapping)
     if lake is None or not len(lake.src):
         return GraphSnapshot.from_edges(src, dst, weight, kind, kind_names)
     keep = (src != dst) & (weight > 0)
     src, dst, weight, kind = src[keep], dst[keep], weight[keep], kind[keep]
-    people_of = lake.people.copy()
-    canonical(people_of, mapping)
+    people_of = canonical_ids(lake.people, mapping)
     # Which lake edges stay (no self-loop once merged, positive weight) and which nodes they
     # touch, a block at a time: no 64-bit copy of the whole edge list.
     total = len(lake.src)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import Connection, or_, select, update
 
 from salon.errors import SalonError
@@ -30,6 +29,9 @@ from salon.model import account_slot
 from salon.store.database import Store
 from salon.store.schema import affiliations, identities, merges, organizations, people
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 def canonical_map(connection: Connection) -> dict[int, int]:
     """``{person: kept person}`` for every merged person (others map to themselves)."""
@@ -42,6 +44,8 @@ def canonical_map(connection: Connection) -> dict[int, int]:
 def canonical_ids(ids: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
     """An int64 array of person ids with each merged person replaced by the person kept
     (a copy; ``ids`` itself when nobody is merged)."""
+    import numpy as np  # here: an import's start-up needs no numpy
+
     if not mapping or not len(ids):
         return ids
     merged = np.fromiter(mapping.keys(), np.int64, len(mapping))
