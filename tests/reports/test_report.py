@@ -192,7 +192,7 @@ def test_private_intelligence_only_with_include_private(tmp_path):
     assert "PRIVATE" not in page and "Account intelligence" not in page
 
 
-def test_salon_report_command(quantum, tmp_path):
+def test_salon_report_command(quantum, tmp_path, monkeypatch):
     out = tmp_path / "out"
     db = quantum.engine.url.database
     done = run_cli("report", "trusted-answerer", "--out", str(out), "--no-pdf", "--json", db=db)
@@ -202,6 +202,8 @@ def test_salon_report_command(quantum, tmp_path):
     assert written["sections"][:3] == ["agenda", "win", "channels"]
     assert "plan: agenda-setters…" in done.stderr  # where it is, on stderr
     assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
+    # An unknown goal is said first, even where no Chromium could print the PDF.
+    monkeypatch.setenv("SALON_CHROMIUM", str(tmp_path / "no-chromium"))
     missing = run_cli("report", "no-such-goal", "--out", str(out), db=db)
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert "no-such-goal" in missing.stderr

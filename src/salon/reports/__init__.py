@@ -158,8 +158,10 @@ def report(
     from salon.private import private_dir, write_private_text
     from salon.reports.attention import attention_map_data
     from salon.reports.pdf import html_to_pdf, require_chromium
+    from salon.store.goals import get_goal
 
     tell = progress or (lambda _step: None)
+    get_goal(store, goal)  # an unknown goal is the first thing to say, before any browser
     browser = require_chromium() if pdf else None
     timings: dict[str, float] = {}
     started = time.perf_counter()
