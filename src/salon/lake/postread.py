@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,15 +136,13 @@ def lake_tag_firsts(store: Store, connection: Connection) -> dict[str, dict[int,
             FROM (SELECT unnest(tags) AS tag, author, "at" FROM {posts} WHERE "at" IS NOT NULL)
             GROUP BY tag, author ORDER BY tag"""
         ).fetchnumpy()
-    out: dict[str, dict[int, float]] = {}
-    persons = people[np.asarray(rows["author"], np.int64)].tolist()
-    for tag, person, at in zip(
-        rows["tag"].tolist(), persons, np.asarray(rows["first"], float).tolist(), strict=True
-    ):
-        times = out.setdefault(tag, {})
-        if person not in times or at < times[person]:
-            times[person] = at
-    return out
+    tags = np.asarray(rows["tag"], dtype=object)
+    starts = np.flatnonzero(np.r_[True, tags[1:] != tags[:-1]]) if len(tags) else []
+    bounds = [*starts, len(tags)]
+    return {  # rows come ordered by tag: one slice a tag
+        str(tags[a]): _by_person(people, rows["author"][a:b], rows["first"][a:b])
+        for a, b in pairwise(bounds)
+    }
 
 
 def lake_post_authors(store: Store, connection: Connection) -> dict[str, int]:
