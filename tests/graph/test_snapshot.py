@@ -159,3 +159,28 @@ def test_a_reply_recorded_twice_is_one_edge(fresh_store, tmp_path):
     weight = g.matrix[index[ids["bo"]], index[ids["ana"]]]
     assert weight == 2.0  # the reply weight once, not twice
     assert g.matrix[index[ids["cy"]], index[ids["ana"]]] == 2.0  # a post-only reply still counts
+
+
+def test_what_is_derived_is_kept_beside_its_snapshot_and_goes_with_it(
+    fresh_store, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SALON_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "snapshots"
+    salon.import_paths(fresh_store, [shared("radoslaw_email_konect/out.radoslaw_email_email")])
+    g = build_snapshot(fresh_store)
+    calls: list[int] = []
+
+    def count(values: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        return values
+
+    first = g.derived("x", lambda: count(np.arange(g.n, dtype=float)))
+    again = build_snapshot(fresh_store).derived("x", lambda: count(np.zeros(g.n)))
+    assert calls == [1] and np.array_equal(again, first)  # computed once, then read
+    assert len(list(folder.glob("*.x.npy"))) == 1
+    # The store changes: the next snapshot replaces the old one and what came from it.
+    salon.import_paths(fresh_store, [ROOT / "tests/data/sample.mbox"])
+    bigger = build_snapshot(fresh_store)
+    assert not list(folder.glob("*.x.npy"))
+    assert bigger.derived("x", lambda: count(np.ones(bigger.n))).tolist() == [1.0] * bigger.n
+    assert snapshot_module.forget_store(fresh_store) == 1 and not list(folder.iterdir())

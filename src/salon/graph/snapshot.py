@@ -212,13 +212,14 @@ def _store_key(store: Store, connection: Connection) -> str:
 
 
 def forget_store(store: Store) -> int:
-    """Delete the cached snapshots of ``store`` (a temporary store that is going away)."""
+    """Delete the cached snapshots of ``store`` (a temporary store that is going away) and
+    what was derived from them; the number of snapshots deleted."""
     with store.engine.connect() as connection:
         prefix = _store_key(store, connection)
     removed = 0
-    for path in cache_dir().glob(f"{prefix}-*.npz"):
+    for path in cache_dir().glob(f"{prefix}-*.np[yz]"):
         path.unlink(missing_ok=True)
-        removed += 1
+        removed += path.suffix == ".npz"
     return removed
 
 
