@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salon.errors import SalonError
+from salon.reporting import report
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -378,6 +379,7 @@ def pagerank(
             F.sum(F.when(F.col("dangling"), F.col("r_new")).otherwise(F.lit(0.0))),
         ).collect()[0]
         error = float(change)
+        report("PageRank iteration on Spark", iteration, 0)
         rank = new.select("node", F.col("r_new").alias("r"), "v", "dangling")
         if error < n * tol:
             table = rank.select("node", "r").toArrow()
@@ -405,7 +407,8 @@ def components(spark: SparkSession, graph: DataFrame, *, max_iter: int = 1000) -
     )
     label = both.select(F.col("src").alias("node")).distinct().withColumn("label", F.col("node"))
     label = label.localCheckpoint()
-    for _ in range(max_iter):
+    for iteration in range(1, max_iter + 1):
+        report("components on Spark, round", iteration, 0)
         offered = (
             both.join(label.withColumnRenamed("node", "src"), "src")
             .groupBy("dst")
