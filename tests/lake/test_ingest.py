@@ -225,9 +225,12 @@ def test_export_and_check_cover_the_lake(tmp_path):
         part.unlink()
         (problem,) = salon.lake.check(store)
         assert problem.path == str(part) and "missing" in problem.problem
-        assert "salon imports remove 1" in problem.repair
+        assert problem.repair.startswith("salon imports remove 1, then salon import --lake")
+        assert f"--namespace n '{path}'" in problem.repair  # lands again where it was
         with pytest.raises(salon.lake.LakeError, match=r"part-0\.parquet' is missing"):
             build_snapshot(store, use_cache=False)
+        with pytest.raises(salon.lake.LakeError, match="--namespace n"):
+            salon.export(store, tmp_path / "again")  # named, not a DuckDB traceback
         salon.remove_import(store, 1)
         salon.import_paths(store, [path], options=salon.ImportOptions(namespace="n", lake=True))
         assert salon.lake.check(store) == [] and build_snapshot(store, use_cache=False).edges == 2
@@ -246,3 +249,32 @@ def test_a_folder_with_a_quote_in_its_name(tmp_path):
         assert report.added["lake edges"] == 2  # another namespace: nothing is a repeat
         assert build_snapshot(store, use_cache=False).edges == 4
         assert salon.export(store, folder / "out").tables["lake_edges"] == 4
+
+
+def test_removing_an_older_lake_import_is_refused_while_later_ones_use_its_nodes(tmp_path):
+    replies = _slice(tmp_path, "higgs-reply_network.edgelist.gz", 3_000)
+    mentions = _slice(tmp_path, "higgs-mention_network.edgelist.gz", 3_000)
+    eu = tmp_path / "email-Eu-core.txt"
+    eu.write_text(
+        "".join(shared("email_eu_core/email-Eu-core.txt").read_text().splitlines(True)[:2_000])
+    )
+    with salon.open_store(str(tmp_path / "lake.db")) as store:
+        first = salon.import_paths(store, [replies], options=LAKE).import_id
+        second = salon.import_paths(store, [mentions], options=LAKE).import_id
+        with pytest.raises(salon.SalonError, match=f"import\\(s\\) {second} also use"):
+            salon.remove_import(store, first)
+        assert salon.components(store).to_dict()["nodes"] > 0  # nothing was removed
+        salon.remove_import(store, second)
+        salon.remove_import(store, first)
+        # Another namespace shares no node: its older import may go, leaving a gap in the
+        # codes that every reader must bear.
+        salon.import_paths(store, [replies], options=LAKE)
+        other = salon.import_paths(
+            store, [eu], options=salon.ImportOptions(namespace="eu", lake=True)
+        )
+        early = salon.import_paths(store, [mentions], options=LAKE).import_id
+        salon.remove_import(store, other.import_id)
+        graph = build_snapshot(store, use_cache=False)
+        assert graph.n > 0 and early > other.import_id
+        found = salon.influencers(store, "namespace:higgs", top=3, include_members=True)
+        assert len(found.influencers) == 3

@@ -25,6 +25,7 @@ from salon.lake.layout import (
     lake_dir,
     read_manifest,
     remove_leftovers,
+    require_intact,
     sql_path,
 )
 
@@ -368,6 +369,7 @@ def export_lake(store: Store, directory: str | Path) -> dict[str, int]:
     if found is None:
         return {}
     folder, manifest = found
+    require_intact(folder, manifest)  # a damaged partition is named, with its repair
     directory = private_dir(directory)
     db = _duck()
     try:

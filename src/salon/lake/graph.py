@@ -69,7 +69,10 @@ def node_people(
     ``-(code + 1)``."""
     import pyarrow as pa
 
-    n = manifest.nodes
+    # Codes are never reused: after an import is removed the largest code, not the count of
+    # nodes, bounds them.
+    nodes = _scan(folder, manifest, "nodes")
+    n = int(db.execute(f"SELECT coalesce(max(code), -1) + 1 FROM {nodes}").fetchall()[0][0])
     people = -(np.arange(n, dtype=np.int64) + 1)
     namespaces = sorted({str(s["namespace"]) for p in manifest.partitions for s in p.sources})
     rows = connection.execute(

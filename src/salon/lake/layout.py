@@ -60,6 +60,23 @@ class Partition:
     def source(self) -> str:
         return ", ".join(str(s["name"]) for s in self.sources)
 
+    @property
+    def reimport(self) -> str:
+        """The command that lands this partition's files again, in their namespaces."""
+        by_namespace: dict[str, list[str]] = {}
+        for s in self.sources:
+            by_namespace.setdefault(str(s["namespace"]), []).append(f"'{s['name']}'")
+        return "; ".join(
+            f"salon import --lake --force --namespace {ns} {' '.join(names)}"
+            for ns, names in by_namespace.items()
+        )
+
+    @property
+    def repair(self) -> str:
+        """What rebuilds this partition: remove its import (newest imports first, when
+        later ones use its nodes), then land its files again."""
+        return f"salon imports remove {self.import_id}, then {self.reimport}"
+
 
 @dataclass
 class Manifest:
@@ -81,8 +98,15 @@ class Manifest:
     def posts(self) -> int:
         return sum(p.posts for p in self.partitions)
 
-    def paths(self, table: str) -> list[str]:
-        return [name for p in self.partitions for name in p.files if name.startswith(table + "/")]
+    def paths(self, table: str, import_id: int | None = None) -> list[str]:
+        """The files of ``table`` (of one import's partition with ``import_id``)."""
+        return [
+            name
+            for p in self.partitions
+            if import_id is None or p.import_id == import_id
+            for name in p.files
+            if name.startswith(table + "/")
+        ]
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -189,6 +213,37 @@ def publish(folder: Path, staging: Path, partition: Partition) -> None:
     write_manifest(folder, manifest)
 
 
+def node_users(folder: Path, import_id: int) -> list[int]:
+    """The later imports whose edges or posts name market nodes that import ``import_id``
+    numbered first (removing it would leave them pointing at nothing)."""
+    manifest = read_manifest(folder)
+    mine = [sql_path(folder / p) for p in manifest.paths("nodes", import_id)]
+    if not mine:
+        return []
+    import duckdb
+
+    ends = {"edges": ("src", "dst"), "posts": ("author",)}
+    queries = []
+    for table, columns in ends.items():
+        others = [
+            sql_path(folder / p)
+            for part in manifest.partitions
+            if part.import_id != import_id
+            for p in manifest.paths(table, part.import_id)
+        ]
+        if others:
+            named = " OR ".join(f"{c} IN (SELECT code FROM mine)" for c in columns)
+            queries.append(
+                f"SELECT DISTINCT import FROM read_parquet([{', '.join(others)}]) WHERE {named}"
+            )
+    if not queries:
+        return []
+    with duckdb.connect() as db:
+        db.execute(f"CREATE TEMP TABLE mine AS SELECT code FROM read_parquet([{', '.join(mine)}])")
+        rows = db.execute(" UNION ".join(queries)).fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
 def drop_import(folder: Path, import_id: int) -> int:
     """Remove import ``import_id``'s partition (``salon imports remove``); edges removed."""
     manifest = read_manifest(folder)
@@ -231,10 +286,7 @@ def check_lake(folder: Path, *, full: bool = True) -> list[Problem]:
     manifest = read_manifest(folder)
     named: set[str] = set()
     for part in manifest.partitions:
-        repair = (
-            f"salon imports remove {part.import_id}, then salon import --lake --force "
-            f"'{part.source}'"
-        )
+        repair = part.repair
         for name, meta in part.files.items():
             named.add(name)
             path = folder / name
@@ -311,6 +363,5 @@ def require_intact(folder: Path, manifest: Manifest) -> None:
                 what = "is missing" if size is None else "is damaged (its size changed)"
                 raise LakeError(
                     f"The lake partition '{path}' {what}. Run 'salon lake check' for the "
-                    f"whole lake; to repair: salon imports remove {part.import_id}, then "
-                    f"salon import --lake --force '{part.source}'."
+                    f"whole lake; to repair: {part.repair}."
                 )

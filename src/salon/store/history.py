@@ -206,6 +206,16 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
                 f"Import {import_id} added people that import(s) {later} also use. "
                 f"Remove those first ('salon imports remove {max(users)}'), then this one."
             )
+        from salon.lake.layout import lake_dir, node_users
+
+        lake_users = node_users(lake_dir(store, connection), import_id)
+        if lake_users:
+            later = ", ".join(str(u) for u in sorted(lake_users, reverse=True))
+            raise SalonError(
+                f"Import {import_id} numbered market nodes that the lake's import(s) {later} "
+                f"also use. Remove those first ('salon imports remove {max(lake_users)}'), "
+                "then this one."
+            )
         _check_intelligence(connection, import_id, pids)
         removed: dict[str, int] = {}
         removed["merges"] = _undo_merges(connection, import_id, set(pids))
@@ -234,7 +244,7 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
         ).scalar_one()
         if not left:
             connection.execute(delete(imports).where(imports.c.id == import_id))
-        from salon.lake.layout import drop_import, lake_dir, read_manifest
+        from salon.lake.layout import drop_import, read_manifest
 
         folder = lake_dir(store, connection)
         posts = sum(p.posts for p in read_manifest(folder).partitions if p.import_id == import_id)
