@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -101,7 +100,6 @@ def session(master: str | None = None) -> SparkSession:
             f"the master '{master}' is reachable."
         ) from None
     spark.sparkContext.setLogLevel("ERROR")
-    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="salon-spark-"))
     _sessions[master] = spark
     return spark
 
