@@ -278,3 +278,17 @@ def test_removing_an_older_lake_import_is_refused_while_later_ones_use_its_nodes
         assert graph.n > 0 and early > other.import_id
         found = salon.influencers(store, "namespace:higgs", top=3, include_members=True)
         assert len(found.influencers) == 3
+
+
+def test_a_lake_moved_away_is_an_error_not_an_empty_market(tmp_path, monkeypatch):
+    edges = tmp_path / "e.txt"
+    edges.write_text("1 2 1341100972\n2 3 1341100973\n")
+    with salon.open_store(str(tmp_path / "s.db")) as store:
+        salon.import_paths(store, [edges], options=salon.ImportOptions(namespace="n", lake=True))
+        folder = lake_dir(store)
+        moved = tmp_path / "elsewhere"
+        folder.parent.rename(moved)  # the lake/ folder beside the store goes
+        with pytest.raises(salon.lake.LakeError, match="Import\\(s\\) 1 put data in the market"):
+            salon.influencers(store, "namespace:n", include_members=True)
+        monkeypatch.setenv("SALON_LAKE", str(moved))  # told where it went: all is there
+        assert build_snapshot(store, use_cache=False).edges == 2

@@ -38,10 +38,40 @@ if TYPE_CHECKING:
 def open_lake(store: Store, connection: Connection) -> tuple[Path, Manifest] | None:
     """The store's lake folder and manifest, or ``None`` when it has no lake (yet)."""
     folder = lake_dir(store, connection)
-    if not (folder / "manifest.json").exists():
+    manifest = read_manifest(folder) if (folder / "manifest.json").exists() else None
+    if manifest is None or not manifest.partitions:
+        _none_claimed(connection, folder)
         return None
-    manifest = read_manifest(folder)
-    return (folder, manifest) if manifest.partitions else None
+    return folder, manifest
+
+
+def _none_claimed(connection: Connection, folder: Path) -> None:
+    """Raise :class:`LakeError` when the store records imports that put data in the lake
+    but there is no lake at ``folder`` (moved, deleted, ``SALON_LAKE`` changed): silently
+    empty answers would look like a market without data. (A lake that lacks only some
+    imports, after a crash between the store's commit and the lake's, is for ``salon lake
+    check``.)"""
+    import json
+
+    from salon.store.schema import imports
+
+    claimed = []
+    rows = connection.execute(
+        select(imports.c.id, imports.c.report).where(imports.c.report.like('%"lake %'))
+    )
+    for import_id, text in rows:
+        added = json.loads(text or "{}").get("added", {})
+        if added.get("lake edges") or added.get("lake posts"):
+            claimed.append(import_id)
+    if claimed:
+        listed = ", ".join(str(i) for i in claimed)
+        raise LakeError(
+            f"Import(s) {listed} put data in the market lake, but there is no lake at "
+            f"'{folder}'. If the lake was moved, set SALON_LAKE to the folder above it (or "
+            "put it back); else 'salon lake check' lists what is missing and "
+            f"'salon imports remove {max(claimed)}' forgets an import so its files can be "
+            "imported again."
+        )
 
 
 def lake_state(store: Store, connection: Connection) -> str:
