@@ -138,7 +138,9 @@ def _run(
                 "Interrupted: what was collected up to the last page is stored; run the same "
                 "command to resume."
             )
-            raise typer.Exit(130) from None
+            # SystemExit, not typer.Exit: Typer would hand 130 back to the entry point,
+            # which would add its own "nothing was changed" to this message.
+            raise SystemExit(130) from None
     if json_out:
         _print_json(report.to_dict())
         return

@@ -365,6 +365,9 @@ class Job:
                     *(self._page(fetcher, int(i), cursor) for i, cursor in chosen),
                     return_exceptions=True,
                 )
+                # Cancelled by Ctrl-C, its CancelledError is read here, not reported by
+                # asyncio as never retrieved.
+                fetching.add_done_callback(lambda f: f.cancelled() or f.exception())
                 try:
                     await settle()
                 except BaseException:
