@@ -131,3 +131,6 @@ def test_cli_prints_the_api_answer(email_lake):  # type: ignore[no-untyped-def]
     assert "184 strongly connected components among 986 people" in " ".join(shown.stdout.split())
     bad = run_cli("components", "--kinds", ",", db=db)
     assert bad.returncode == 1 and "No kinds given" in bad.stderr
+    typo = run_cli("components", "--kinds", "edges", db=db)  # the email lake's kind is edge
+    assert typo.returncode == 1
+    assert "No edges of kind edges in the graph; it holds edge." in typo.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -82,6 +82,12 @@ def components(
         snapshot = ctx.snapshot
     else:
         snapshot = build_snapshot(store, spec)
+    if chosen is not None and snapshot.edges == 0:
+        held = sorted(build_snapshot(store, replace(spec, kinds=None)).kinds)
+        if held and not set(chosen) & set(held):  # a typo, not a graph without them
+            raise SalonError(
+                f"No edges of kind {', '.join(chosen)} in the graph; it holds {', '.join(held)}."
+            )
     labels = label_components(snapshot, strong=strong)
     roots, index = np.unique(labels, return_inverse=True)
     sizes = np.bincount(index, minlength=len(roots))
