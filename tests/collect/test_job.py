@@ -107,6 +107,8 @@ def test_cli_messages_for_a_malformed_body_and_an_unknown_option(tmp_path):
         "collect", "stackexchange", "--site", "x", "--what", "votes", db=tmp_path / "s.db"
     )
     assert wrong.returncode == 1 and "--what votes: use questions, answers, users" in wrong.stderr
+    none = run_cli("collect", "jobs", db=tmp_path / "empty.db")
+    assert none.returncode == 0 and "No collection jobs yet" in none.stdout  # not a blank
 
 
 def test_the_job_state_is_small_json_beside_the_store_keyed_by_its_uuid(fresh_store, tmp_path):

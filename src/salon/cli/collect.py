@@ -457,4 +457,9 @@ def jobs(json_out: JsonOption = False) -> None:
         (j["job"], j["source"], j["status"], f"{j['tasks_left']:,}", f"{j['requests']:,}")
         for j in found
     ]
-    _section("Collection jobs", ("job", "source", "status", "tasks left", "requests"), rows)
+    _section(
+        "Collection jobs",
+        ("job", "source", "status", "tasks left", "requests"),
+        rows,
+        empty="No collection jobs yet: 'salon collect SOURCE SEEDS…' starts one.",
+    )
