@@ -18,10 +18,10 @@ import salon
 from salon.collect import bluesky, collect, mastodon
 from salon.collect.job import collect_dir
 from salon.store.schema import identities, people, posts, ties
-from tests.collect.conftest import body, dumps, samples
+from tests.collect.conftest import body, dumps
 from tests.collect.server import Replay
 from tests.collect.test_job import serve_market
-from tests.collect.test_mastodon import links
+from tests.collect.test_mastodon import serve_followers
 from tests.conftest import run_cli
 
 CHRIS = "chriskenny.bsky.social"
@@ -169,13 +169,7 @@ def test_mastodon_follows_name_their_nodes_user_at_host(fresh_store):
     a person, with the ``mastodon:id:user@host`` key its lake node has; its 3 followers are
     market nodes whose follows are its."""
     with Replay() as replay:
-        account = samples("mastodon/rtoot_vcr/get_account_default.body.json")
-        replay.add("/api/v1/accounts/lookup", account, query={"acct": "schochastics@fosstodon.org"})
-        followers = "/api/v1/accounts/109302436954721982/followers"
-        [(_, link)] = links("get_account_followers_default", replay, "https://fosstodon.org")
-        first = samples("mastodon/rtoot_vcr/get_account_followers_default.body.json")
-        replay.add(followers, first, headers={"Link": link})
-        replay.add(followers, b"[]", query={"max_id": "5122703"})
+        serve_followers(replay)
         report = collect(
             fresh_store,
             "mastodon",

@@ -23,6 +23,19 @@ def links(name: str, replay: Replay, real_host: str) -> list[tuple[str, str]]:
     return [(r["uri"], r["link_header"].replace(real_host, replay.url)) for r in rows]
 
 
+def serve_followers(replay: Replay) -> str:
+    """fosstodon.org's real answers for @schochastics and the first page of its followers
+    (then an empty one); the followers' path."""
+    account = samples("mastodon/rtoot_vcr/get_account_default.body.json")
+    replay.add("/api/v1/accounts/lookup", account, query={"acct": "schochastics@fosstodon.org"})
+    followers = "/api/v1/accounts/109302436954721982/followers"
+    [(_, link)] = links("get_account_followers_default", replay, "https://fosstodon.org")
+    first = samples("mastodon/rtoot_vcr/get_account_followers_default.body.json")
+    replay.add(followers, first, headers={"Link": link})
+    replay.add(followers, b"[]", query={"max_id": "5122703"})
+    return followers
+
+
 def serve_tag(replay: Replay) -> list[list[dict]]:
     pages = []
     recorded = links("handle_params_max_id", replay, "https://mastodon.social")
@@ -108,13 +121,7 @@ def test_a_hashtag_timeline_pages_to_the_end_and_feeds_the_analytics(fresh_store
 
 def test_followers_of_an_account_follow_the_link_header(fresh_store):
     with Replay() as replay:
-        account = samples("mastodon/rtoot_vcr/get_account_default.body.json")
-        replay.add("/api/v1/accounts/lookup", account, query={"acct": "schochastics@fosstodon.org"})
-        followers = "/api/v1/accounts/109302436954721982/followers"
-        [(_, link)] = links("get_account_followers_default", replay, "https://fosstodon.org")
-        first = samples("mastodon/rtoot_vcr/get_account_followers_default.body.json")
-        replay.add(followers, first, headers={"Link": link})
-        replay.add(followers, b"[]", query={"max_id": "5122703"})
+        followers = serve_followers(replay)
         report = collect(
             fresh_store,
             "mastodon",
