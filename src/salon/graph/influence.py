@@ -237,7 +237,7 @@ def _coreness(snapshot: GraphSnapshot) -> np.ndarray:
     """Core numbers by peeling (Batagelj and Zaversnik), a whole level at a time: every node
     of degree <= k leaves at once, its neighbours' degrees drop, repeat. The same numbers as
     igraph's coreness (tests/graph/test_influence.py), without building an igraph graph,
-    whose Python constructor takes minutes at 10^8 edges (bench/bench_scale.py)."""
+    whose Python constructor takes minutes at 10^8 edges (bench/bench_kcore.py)."""
     n = snapshot.n
     ties = sp.csr_matrix(
         (np.ones(snapshot.matrix.nnz, dtype=bool), snapshot.matrix.indices, snapshot.matrix.indptr),
