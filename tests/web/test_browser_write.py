@@ -35,14 +35,21 @@ def _downloaded(folder: Path, suffix: str, seconds: float = 30) -> Path:
     raise AssertionError(f"no {suffix} downloaded: {[p.name for p in folder.iterdir()]}")
 
 
-def _fill(driver: Any, form: str, values: dict[str, str]) -> None:
+def _fill(driver: Any, form: str, values: dict[str, str], *, navigates: bool = False) -> None:
+    """Fill a form and submit it; where the answer is a new page, wait until the old one is
+    gone, so that what the test reads next is the new page, not the one it left."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     for name, value in values.items():
         field = driver.find_element(By.CSS_SELECTOR, f"#{form} [name={name}]")
         field.clear()
         field.send_keys(value)
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"#{form} button[type=submit]").click()
+    if navigates:
+        WebDriverWait(driver, 20).until(ec.staleness_of(page))
 
 
 def test_a_person_writes_downloads_and_collects(server: str, browser: Any, tmp_path: Path) -> None:
@@ -55,10 +62,17 @@ def test_a_person_writes_downloads_and_collects(server: str, browser: Any, tmp_p
 
     # An account and a note with markup in it: shown as text.
     browser.get(base + "/accounts")
-    _fill(browser, "account-add", {"name": "Cardnest", "domain": "cardnest.example"})
+    _fill(
+        browser, "account-add", {"name": "Cardnest", "domain": "cardnest.example"}, navigates=True
+    )
     _wait(browser, "#account-note")
     assert browser.current_url == base + "/accounts/Cardnest"
-    _fill(browser, "account-note", {"text": f"Wants SOC 2 {HOSTILE}", "source": "a call"})
+    _fill(
+        browser,
+        "account-note",
+        {"text": f"Wants SOC 2 {HOSTILE}", "source": "a call"},
+        navigates=True,
+    )
     _wait(browser, "#account-note")
     assert f"Wants SOC 2 {HOSTILE}" in browser.find_element(By.TAG_NAME, "main").text
     browser.save_screenshot(str(shots / "11-account-note.png"))
@@ -92,7 +106,7 @@ def test_a_person_writes_downloads_and_collects(server: str, browser: Any, tmp_p
         Select(browser.find_element(By.CSS_SELECTOR, "#collect-form [name=kind]")).select_by_value(
             "rss:feeds"
         )
-        _fill(browser, "collect-form", {"targets": f"{replay.url}/feed.xml"})
+        _fill(browser, "collect-form", {"targets": f"{replay.url}/feed.xml"}, navigates=True)
         _wait(browser, '#collect-state:not([data-state="running"])', 60)
         assert replay.asked("/feed.xml") == 1, browser.find_element(By.TAG_NAME, "main").text
     assert "Done" in browser.find_element(By.ID, "collect-state").text, browser.page_source
