@@ -104,6 +104,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -150,6 +151,16 @@ def _main(
             raise typer.BadParameter("use local or spark", param_hint="--engine")
         os.environ["SALON_ENGINE"] = engine.lower()
     if master is not None:
+        # Given on the command line, --master without the Spark engine is a mistake (the
+        # local engine would ignore it); from $SALON_SPARK_MASTER it waits for --engine spark.
+        spark = (engine or os.environ.get("SALON_ENGINE") or "local").lower() == "spark"
+        source = ctx.get_parameter_source("master")  # Click's, or Typer's vendored Click's
+        typed = getattr(source, "name", None) == "COMMANDLINE"
+        if typed and not spark:
+            ctx.fail(
+                f"--master needs --engine spark (got --master {master} with the local engine, "
+                "which runs on this machine): add --engine spark, or drop --master."
+            )
         os.environ["SALON_SPARK_MASTER"] = master
 
 
