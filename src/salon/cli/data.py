@@ -17,6 +17,7 @@ from salon.cli.app import (
     _store,
     app,
     console,
+    errors,
 )
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ def import_(
     with _store() as store:
         if as_json or not console.is_terminal:
             report = salon.import_paths(store, paths, source=source, options=options)
+            _notice_store_bound(report, lake)
             how = salon.read_as(paths, report, options=options)
             if as_json:
                 _print_json({**report.to_dict(), "read_as": how})
@@ -151,8 +153,35 @@ def import_(
             report = salon.import_paths(
                 store, paths, source=source, options=options, progress=progress
             )
+        _notice_store_bound(report, lake)
         _print_report(report)
         _print_how(salon.read_as(paths, report, options=options))
+
+
+#: The importers whose files ``--lake`` sends to the market lake; the others feed the store.
+LAKE_IMPORTERS = frozenset({"edges", "posts"})
+
+
+def _notice_store_bound(report: ImportReport, lake: bool | None) -> None:
+    """With --lake, a one-line notice on stderr naming the files that went to the store
+    instead (vCards, calendars, a service's export: people data, which the lake does not
+    hold)."""
+    if not lake:
+        return
+    stored = [
+        f"'{Path(read.file).name}' ({read.importer})"
+        for read in report.files
+        if read.importer not in LAKE_IMPORTERS
+    ]
+    if stored:
+        more = f" and {len(stored) - 5} more" if len(stored) > 5 else ""
+        errors.print(
+            f"Notice: {', '.join(stored[:5])}{more} went to the store, not the lake: the lake "
+            "takes only edge lists and post dumps; --lake leaves contacts, calendars, mail and "
+            "exports in the store.",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _print_how(how: dict[str, str]) -> None:
