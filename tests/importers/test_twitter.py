@@ -203,3 +203,51 @@ def test_owner_without_account_or_manifest_is_one_person(fresh_store):
         values = select(identities.c.value).where(identities.c.person_id == me)
         assert set(c.execute(values).scalars()) == {"3128746474", "larsbrinkhoff"}
         assert c.execute(select(func.count()).where(posts.c.author_id == me)).scalar() == 1827
+
+
+# -- archives split into parts -----------------------------------------------------------------
+# A large X archive splits a list over several files: manifest.js lists each data type's
+# "files" ({"fileName": "data/follower-part1.js", "globalName": "YTD.follower.part1"}), as it
+# does for tweets.js / tweets-part1.js.
+
+_ACCOUNT = (
+    'window.YTD.account.part0 = [{"account": {"email": "ana@example.org", "username": "ana_x",'
+    ' "accountId": "1000000001", "accountDisplayName": "Ana"}}]'
+)
+
+
+def _list_part(name: str, part: int, ids: range) -> str:
+    entries = ",".join(f'{{"{name}": {{"accountId": "{i}"}}}}' for i in ids)
+    return f"window.YTD.{name}.part{part} = [{entries}]"
+
+
+def _parted_archive(tmp_path: Path) -> Path:
+    data = tmp_path / "parted" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(_ACCOUNT)
+    (data / "follower.js").write_text(_list_part("follower", 0, range(10, 13)))
+    (data / "follower-part1.js").write_text(_list_part("follower", 1, range(13, 15)))
+    (data / "following.js").write_text(_list_part("following", 0, range(20, 22)))
+    (data / "following-part1.js").write_text(_list_part("following", 1, range(22, 23)))
+    likes = ",".join(
+        f'{{"like": {{"tweetId": "15000000000000000{i:02d}", "fullText": "liked {i}"}}}}'
+        for i in range(3)
+    )
+    (data / "like.js").write_text(f"window.YTD.like.part0 = [{likes}]")
+    (data / "like-part1.js").write_text(
+        'window.YTD.like.part1 = [{"like": {"tweetId": "1500000000000000099"}}]'
+    )
+    return _zipped(tmp_path / "parted", tmp_path)
+
+
+def test_lists_split_into_parts_are_read_whole(fresh_store, tmp_path):
+    archive = _parted_archive(tmp_path)
+    report = salon.import_paths(fresh_store, [archive])
+    assert report.unused == []  # the -partN.js files were listed as not used
+    assert report.added["ties"] == 5 + 3
+    assert report.added["interactions"] == report.added["posts"] == 3 + 1
+    with fresh_store.engine.connect() as c:
+        counts = dict(c.execute(select(snapshots.c.list, snapshots.c.count)).all())
+    assert counts == {"follower": 5, "following": 3}  # one snapshot a list, all parts counted
+    again = salon.import_paths(fresh_store, [archive], options=ImportOptions(force=True))
+    assert again.import_id is None and not any(again.added.values())

@@ -2,7 +2,9 @@
 
 Archive files are JavaScript: ``window.YTD.<name>.part0 = [ ... ]``. Read: ``account.js``,
 ``manifest.js`` (the archive's owner and generation date), ``profile.js``, ``tweets.js`` /
-``tweet.js`` (and ``tweets-partN.js``), ``follower.js``, ``following.js`` and ``like.js``.
+``tweet.js``, ``follower.js``, ``following.js`` and ``like.js``, and the further parts a large
+archive splits them into (``tweets-part1.js``, ``follower-part1.js``, ``like-part2.js``…:
+``window.YTD.<name>.partN``, each listed under its data type's ``files`` in ``manifest.js``).
 Other ``.js`` files of the archive are listed as not used. ``tweet.js`` (archives until 2022,
 ``window.YTD.tweet.part0``; in 2019 the entries are the tweets themselves) and ``tweets.js``
 (``window.YTD.tweets.part0``, entries ``{"tweet": {...}}``) are read alike.
@@ -32,13 +34,18 @@ from salon.model import SELF, Interaction, Person, PersonRef, Post, Record, Snap
 
 NAME = "x"
 DESCRIPTION = "X/Twitter archive (zip or its data/ folder) and API v1.1 tweet JSON"
-FILES = "account.js, manifest.js, profile.js, tweets.js, follower.js, following.js, like.js"
+FILES = (
+    "account.js, manifest.js, profile.js, tweets.js, follower.js, following.js, like.js "
+    "(and their -partN.js)"
+)
 
 _PREFIX = re.compile(rb"^\s*window\.(YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
 _TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
 _STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
-_READ = {"account.js", "manifest.js", "profile.js", "follower.js", "following.js", "like.js"}
+_READ = {"account.js", "manifest.js", "profile.js"}
+# Lists a large archive splits into parts: ``follower.js``, ``follower-part1.js``, …
+_PARTED = re.compile(r"(follower|following|like)(?:-part(\d+))?\.js", re.IGNORECASE)
 # Twitter snowflake ids carry their creation time (ms since this epoch) in the high bits.
 _SNOWFLAKE_EPOCH_MS = 1288834974657
 
@@ -47,6 +54,8 @@ def _kind(file: InputFile) -> str | None:
     base = file.basename.lower()
     if _TWEETS.fullmatch(base):
         return "tweets"
+    if parted := _PARTED.fullmatch(base):
+        return parted.group(1) + ".js"
     return base if base in _READ else None
 
 
@@ -238,6 +247,12 @@ def _follows(file: InputFile, which: str) -> Iterator[Record]:
             yield Tie(account, owner, "follow", observed_at=taken, line=i)
         else:
             yield Tie(owner, account, "follow", observed_at=taken, line=i)
+    if file.basename.lower() != f"{which}.js":
+        return  # a further part: the list's snapshot is counted by its first part
+    for number in range(1, 10_000):
+        if (part := file.sibling(f"{which}-part{number}.js")) is None:
+            break
+        count += sum(1 for _ in _entries(part, which))
     yield Snapshot(owner, "x", which, taken, count, line=0)
 
 
