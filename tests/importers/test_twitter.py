@@ -251,3 +251,14 @@ def test_lists_split_into_parts_are_read_whole(fresh_store, tmp_path):
     assert counts == {"follower": 5, "following": 3}  # one snapshot a list, all parts counted
     again = salon.import_paths(fresh_store, [archive], options=ImportOptions(force=True))
     assert again.import_id is None and not any(again.added.values())
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_still_read(fresh_store, tmp_path):
+    """An archive file opened and saved again in Windows Notepad starts with a UTF-8 BOM."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "account.js").write_text("\ufeff" + _ACCOUNT)
+    (data / "follower.js").write_text("\ufeff" + _list_part("follower", 0, range(10, 12)))
+    report = salon.import_paths(fresh_store, [data])
+    assert sorted(f.records for f in report.files) == [1, 2 + 1]
+    assert report.added["ties"] == 2

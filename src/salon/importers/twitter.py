@@ -39,7 +39,7 @@ FILES = (
     "(and their -partN.js)"
 )
 
-_PREFIX = re.compile(rb"^\s*window\.(YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
+_PREFIX = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.(YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
 _TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
 _STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
