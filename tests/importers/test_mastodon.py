@@ -204,3 +204,24 @@ def test_real_archive_has_no_self_interactions(fresh_store):
         assert c.execute(loops).scalar() == 0
         replies = select(func.count()).where(interactions.c.kind == "reply")
         assert c.execute(replies).scalar() == 420 - 229  # 229 replies to the owner's own posts
+
+
+# Follow lists without the header row: Mastodon before 2.8 wrote only the addresses, and
+# Pleroma, Akkoma and Friendica still do (their exports are "compatible with Mastodon's"):
+# one ``user@instance`` a line, which Mastodon's own import accepts.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ana@fosstodon.org\nbo@mastodon.social\n@cy@hachyderm.io\n",
+        "\ufeffana@fosstodon.org,true,false,\r\nbo@mastodon.social,true,false,en\r\n"
+        "cy@hachyderm.io,false,false,\r\n",
+    ],
+)
+def test_follow_list_without_a_header(fresh_store, tmp_path, text):
+    path = tmp_path / "following_accounts.csv"
+    path.write_text(text)
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["ties"] == 3
+    assert salon.import_paths(fresh_store, [path], options=ImportOptions(force=True)).added == {
+        k: 0 for k in report.added
+    }

@@ -3,7 +3,8 @@
 Read: ``actor.json`` (you; the links on your profile become your identities),
 ``outbox.json`` (ActivityStreams ``Create`` of Notes — your posts, with replies, mentions and
 hashtags — and ``Announce``, your boosts), ``likes.json``, ``bookmarks.json``, and the CSVs of
-*Import and export*: ``following_accounts.csv`` and ``lists.csv``.
+*Import and export*: ``following_accounts.csv`` (with or without its header row) and
+``lists.csv``.
 
 People are known by their handle ``user@instance``, derived from their actor or status URL;
 from Mastodon 4.4 an actor URL may be numeric (``https://host/ap/users/ID``): such a person is
@@ -15,6 +16,7 @@ posts but are not interactions (never the owner at both ends).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +39,9 @@ _CSV: dict[str, str | None] = {"following_accounts.csv": "account address", "lis
 _ACTOR_PATH = re.compile(r"^/(?:users/|@)([^/@]+)")
 # Mastodon 4.4+ numeric actor URLs: https://host/ap/users/ID[/statuses/ID]
 _NUMERIC_ACTOR = re.compile(r"^/ap/users/\d+")
+# A follow list's first row without the header (Mastodon before 2.8, Pleroma, Akkoma and
+# Friendica write only the addresses): ``user@instance`` and, maybe, more columns.
+_ADDRESS_ROW = re.compile(rb"^(?:\xef\xbb\xbf)?@?[^\s@,\"]+@[^\s@,\"]+\.[^\s@,\"]+\s*(?:,|\r?$)")
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
@@ -46,7 +51,8 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
         return forced or b"activitystreams" in head or b"orderedItems" in head
     if base in _CSV:
         first = file.head(512).split(b"\n", 1)[0].lower()
-        return forced or base == "lists.csv" or b"account address" in first
+        headerless = base == "following_accounts.csv" and _ADDRESS_ROW.match(first) is not None
+        return forced or base == "lists.csv" or b"account address" in first or headerless
     return False
 
 
@@ -214,10 +220,15 @@ def _favourites(file: InputFile, kind: str) -> Iterator[Record]:
 
 
 def _csv(file: InputFile, header: str | None) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a follow or list CSV, after its header when it has one (a follow list
+    without one starts with an address)."""
     rows = csv_rows(file)
     if header is not None:
         line, first = next(rows, (1, []))
-        header_index(file, first, (header,), line)
+        if first and _ADDRESS_ROW.match(first[0].strip().encode()):
+            rows = itertools.chain([(line, first)], rows)
+        else:
+            header_index(file, first, (header,), line)
     for line, row in rows:
         if row and row[0].strip():
             yield line, [c.strip() for c in row]
