@@ -14,7 +14,7 @@ from salon.importers.files import input_files
 from salon.importers.mastodon import handle_of
 from salon.model import Interaction, Person, Post
 from salon.store.schema import interactions, people, posts, ties
-from tests.conftest import ROOT, shared
+from tests.conftest import ROOT, data_counts, shared
 
 ARCHIVE = "exports/mastodon_archive_dealingwith"
 
@@ -225,3 +225,12 @@ def test_follow_list_without_a_header(fresh_store, tmp_path, text):
     assert salon.import_paths(fresh_store, [path], options=ImportOptions(force=True)).added == {
         k: 0 for k in report.added
     }
+
+
+def test_a_follow_row_without_an_address_names_its_line(fresh_store, tmp_path):
+    path = tmp_path / "following_accounts.csv"
+    path.write_text("Account address,Show boosts\nana@fosstodon.org,true\njust-a-name,true\n")
+    with pytest.raises(salon.ExportFormatError, match=r"line 3: no account address") as error:
+        salon.import_paths(fresh_store, [path])
+    assert str(path) in str(error.value)
+    assert not any(data_counts(fresh_store).values())

@@ -203,8 +203,14 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         me = _owner(file).ref
         column = 0 if base == "following_accounts.csv" else 1
         for line, row in _csv(file, _CSV[base]):
-            if len(row) > column and (who := _person(row[column])):
-                yield Tie(me, who, "follow" if column == 0 else "list", line=line)
+            who = _person(row[column]) if len(row) > column else None
+            if who is None:
+                raise file.error(
+                    f"line {line}",
+                    f"no account address (user@instance) in column {column + 1}",
+                    "Import the file as Mastodon exported it.",
+                )
+            yield Tie(me, who, "follow" if column == 0 else "list", line=line)
 
 
 def _favourites(file: InputFile, kind: str) -> Iterator[Record]:
