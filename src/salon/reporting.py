@@ -8,6 +8,16 @@ reports to nobody.
 >>> report("nobody listens", 1, 1)
 >>> seen
 [('reading', 5, 10)]
+
+Warnings found deep inside the library (a segment file with lines that match nobody) go the
+same way to whoever listens for notices: the CLI prints them on stderr.
+
+>>> said = []
+>>> with noticing(said.append):
+...     notice("3 lines match nobody")
+>>> notice("nobody listens")
+>>> said
+['3 lines match nobody']
 """
 
 from __future__ import annotations
@@ -37,3 +47,26 @@ def report(stage: str, done: int, total: int) -> None:
     listener = _listener.get()
     if listener is not None:
         listener(stage, done, total)
+
+
+#: ``(sentence)``: a warning the user should see, the answer still given.
+Noticer = Callable[[str], None]
+
+_noticer: ContextVar[Noticer | None] = ContextVar("salon_notices", default=None)
+
+
+@contextmanager
+def noticing(listener: Noticer) -> Iterator[None]:
+    """Send the notices given inside the block to ``listener``."""
+    token = _noticer.set(listener)
+    try:
+        yield
+    finally:
+        _noticer.reset(token)
+
+
+def notice(text: str) -> None:
+    """Tell the user a warning (nothing happens when nobody listens)."""
+    listener = _noticer.get()
+    if listener is not None:
+        listener(text)

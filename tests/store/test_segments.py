@@ -2,7 +2,7 @@ import pytest
 
 import salon
 from salon.store.segments import add_segment, list_segments, segment_members, segment_rule
-from tests.conftest import ROOT, shared
+from tests.conftest import ROOT, run_cli, shared
 
 
 def _store(store):
@@ -104,3 +104,48 @@ def test_file_rules_are_stored_with_an_absolute_path(tmp_path, monkeypatch):
         assert str(error.value) == (
             "No segment 'buyers' (known: none yet). Run 'salon segment list' to see them."
         )
+
+
+def test_file_lines_that_match_nobody_are_a_warning_naming_them(tmp_path):
+    from salon.reporting import noticing
+
+    said: list[str] = []
+    with salon.open_store(str(tmp_path / "s.db")) as store:
+        _store(store)
+        edges = tmp_path / "market.txt"
+        edges.write_text("101 102\n102 103\n")
+        salon.import_paths(store, [edges], options=salon.ImportOptions(namespace="m", lake=True))
+        buyers = tmp_path / "buyers.txt"
+        buyers.write_text(
+            "# buyers\nana@acme.example\nm:101\n102\nnobody@x.example\n@ghost\nzed\nqq\n"
+        )
+        with noticing(said.append):
+            members = segment_members(store, segment_rule(store, str(buyers)))
+        assert len(members) == 3  # Ana in the store, two market nodes of the lake
+        assert said == [
+            f"4 of the 7 entries of '{buyers}' name nobody in the store or the market lake "
+            "('nobody@x.example', '@ghost', 'zed' and 1 more); the segment has the others."
+        ]
+        nobody = tmp_path / "nobody.txt"
+        nobody.write_text("nobody@x.example\n@ghost\n")
+        with pytest.raises(salon.SalonError) as error:
+            segment_members(store, segment_rule(store, str(nobody)))
+        assert str(error.value) == (
+            f"None of the 2 entries of '{nobody}' names a known person "
+            "('nobody@x.example', '@ghost')."
+        )
+
+
+def test_the_cli_prints_the_warning_on_stderr(tmp_path):
+    db = tmp_path / "s.db"
+    with salon.open_store(str(db)) as store:
+        _store(store)
+    buyers = tmp_path / "buyers.txt"
+    buyers.write_text("ana@acme.example\nnobody@x.example\n")
+    done = run_cli("segment", "add", "buyers", f"file:{buyers}", db=db)
+    assert done.returncode == 0, done.stderr
+    assert " ".join(done.stderr.split()) == (
+        f"Warning: 1 of the 2 entries of '{buyers}' name nobody in the store or the market "
+        "lake ('nobody@x.example'); the segment has the others."
+    )
+    assert "1 person" in done.stdout

@@ -16,6 +16,7 @@ import typer
 
 from salon import SalonError
 from salon.cli.app import _state, errors
+from salon.reporting import noticing
 
 __all__ = ["COMMANDS", "app", "command_of", "load", "main"]
 
@@ -116,10 +117,19 @@ def main() -> None:
         gc.freeze()
 
 
+def _warn(text: str, said: set[str] = set()) -> None:  # noqa: B006 (once a process)
+    """A notice from deep inside the library (:func:`salon.reporting.notice`): a warning on
+    stderr, once however often the work that finds it runs."""
+    if text not in said:
+        said.add(text)
+        errors.print(f"[yellow]Warning:[/] {text}", highlight=False, soft_wrap=True)
+
+
 def _run() -> None:
     os.umask(0o077)  # whatever Salon writes (store, exports, caches, charts) is the user's only
     try:
-        code = load(command_of(sys.argv[1:]))(standalone_mode=False)
+        with noticing(_warn):
+            code = load(command_of(sys.argv[1:]))(standalone_mode=False)
     except SalonError as exc:
         if _state["traceback"]:
             raise

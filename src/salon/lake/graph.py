@@ -281,6 +281,35 @@ def lake_members(
         db.close()
 
 
+def lake_named(store: Store, connection: Connection, names: Iterable[str]) -> set[str]:
+    """Which of ``names`` name a lake node, as :func:`lake_members` reads them (``id`` in any
+    namespace, or ``namespace:id``; case and a leading ``@`` aside): the names themselves."""
+    names = list(names)
+    found = open_lake(store, connection)
+    if found is None or not names:
+        return set()
+    folder, manifest = found
+    require_intact(folder, manifest)
+    import pyarrow as pa
+
+    wanted = {name: name.strip().lower().lstrip("@") for name in names}
+    keys = sorted(set(wanted.values()))
+    db = _duck()
+    try:
+        db.register("wanted", pa.table({"key": pa.array(keys, pa.string())}))
+        nodes = _scan(folder, manifest, "nodes")
+        known = {
+            str(key)
+            for (key,) in db.execute(
+                f"SELECT key FROM wanted WHERE key IN (SELECT id FROM {nodes}) "
+                f"OR key IN (SELECT namespace || ':' || id FROM {nodes})"
+            ).fetchall()
+        }
+    finally:
+        db.close()
+    return {name for name, key in wanted.items() if key in known}
+
+
 def _codes(db: duckdb.DuckDBPyConnection, nodes: str, names: Iterable[str], pa) -> np.ndarray:  # type: ignore[no-untyped-def]
     plain, scoped_ns, scoped_id = [], [], []
     for name in names:

@@ -37,6 +37,7 @@ from sqlalchemy import Connection, delete, func, or_, select
 
 from salon.errors import SalonError
 from salon.model import identity
+from salon.reporting import notice
 from salon.store import memo
 from salon.store.database import Store
 from salon.store.merges import canonical_map, groups
@@ -280,17 +281,31 @@ def _with_lake(c: Connection, kind: str, value: str) -> set[int]:
             raise SalonError(f"Nobody named '{value}' in the store or the market lake.")
         return who | found
     path = Path(value)
-    try:
-        who = _from_file(c, path)
-    except SalonError:
-        if not path.is_file():
-            raise
-        who = set()
     entries = _entries(path)
+    who, unmatched = _file_people(c, entries)
     found = lake_members(store, c, ids=entries)
+    if unmatched and found:
+        from salon.lake.graph import lake_named
+
+        named = lake_named(store, c, unmatched)
+        unmatched = [entry for entry in unmatched if entry not in named]
     if entries and not who and not found:
-        raise SalonError(f"None of the {len(entries)} entries of '{path}' names a known person.")
+        raise SalonError(
+            f"None of the {len(entries)} entries of '{path}' names a known person "
+            f"({_first(unmatched)})."
+        )
+    if unmatched:
+        notice(
+            f"{len(unmatched)} of the {len(entries)} entries of '{path}' name nobody in the "
+            f"store or the market lake ({_first(unmatched)}); the segment has the others."
+        )
     return who | found
+
+
+def _first(entries: list[str], shown: int = 3) -> str:
+    """``'a', 'b', 'c' and 4 more``: the first few of a file's entries, in its order."""
+    named = ", ".join(f"'{entry}'" for entry in entries[:shown])
+    return named + (f" and {len(entries) - shown} more" if len(entries) > shown else "")
 
 
 def _store_match(c: Connection, kind: str, value: str) -> set[int]:
@@ -345,37 +360,57 @@ def _by_handle(c: Connection, handle: str) -> int:
     return found[0]
 
 
-def _entries(path: Path) -> set[str]:
+def _entries(path: Path) -> list[str]:
+    """A segment file's entries in its order, once each (no blank lines, no # comments)."""
     if not path.is_file():
         raise SalonError(f"No such segment file: '{path}'.")
-    values = set()
+    values: dict[str, None] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            values.add(line)
-    return values
+            values[line] = None
+    return list(values)
+
+
+def _keys(value: str) -> set[str]:
+    """The identity values an entry may be: an e-mail, a URL, a handle, an id."""
+    keys = {identity("", "handle", value)[2], value.lower()}
+    if (
+        "@" in value
+        and not value.startswith("@")
+        and "." in value.split("@")[-1]
+        and value.count("@") == 1
+    ):
+        keys.add(identity("", "email", value)[2])
+    elif "://" in value:
+        keys.add(identity("", "url", value)[2])
+    return keys
+
+
+def _file_people(c: Connection, entries: list[str]) -> tuple[set[int], list[str]]:
+    """The store's people a segment file's entries name, and the entries that name nobody
+    there (in the file's order)."""
+    keyed = {entry: _keys(entry) for entry in entries}
+    chunk = sorted(set().union(*keyed.values()))
+    found: set[int] = set()
+    known: set[str] = set()
+    for i in range(0, len(chunk), 500):
+        for person, value in c.execute(
+            select(identities.c.person_id, identities.c.value).where(
+                or_(identities.c.value.in_(chunk[i : i + 500]))
+            )
+        ):
+            found.add(person)
+            known.add(value)
+    return found, [entry for entry, keys in keyed.items() if not keys & known]
 
 
 def _from_file(c: Connection, path: Path) -> set[int]:
     values = _entries(path)
-    keys = set()
-    for v in values:
-        if "@" in v and not v.startswith("@") and "." in v.split("@")[-1] and v.count("@") == 1:
-            keys.add(identity("", "email", v)[2])
-        elif "://" in v:
-            keys.add(identity("", "url", v)[2])
-        keys.add(identity("", "handle", v)[2])
-        keys.add(v.lower())
-    found = set()
-    chunk = sorted(keys)
-    for i in range(0, len(chunk), 500):
-        found.update(
-            c.execute(
-                select(identities.c.person_id).where(
-                    or_(identities.c.value.in_(chunk[i : i + 500]))
-                )
-            ).scalars()
-        )
+    found, unmatched = _file_people(c, values)
     if values and not found:
-        raise SalonError(f"None of the {len(values)} entries of '{path}' names a known person.")
+        raise SalonError(
+            f"None of the {len(values)} entries of '{path}' names a known person "
+            f"({_first(unmatched)})."
+        )
     return found
