@@ -161,3 +161,22 @@ def test_forced_mail_source_says_why(fresh_store, tmp_path):
         "mbox file does. Run 'salon sources' to see which importer reads which files, or "
         "import without --source to detect the format."
     )
+
+
+def test_bcc_recipients_of_sent_mail_are_written_to(fresh_store, tmp_path):
+    """Gmail Takeout keeps a Bcc header in the sender's copy (label Sent), with CRLF line ends
+    and a ``From <id>@xxx <date>`` separator; a message sent only to Bcc recipients has no To."""
+    sent = (
+        "From 1790000000000000001@xxx Mon Mar 04 10:00:00 +0000 2024\r\n"
+        "X-Gmail-Labels: Sent\r\n"
+        "From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <me@gmail.example>\r\n"
+        "Bcc: ana@y.example, =?ISO-8859-1?Q?Bj=F6rn?= <bjorn@z.example>\r\n"
+        "Subject: News\r\nDate: Mon, 4 Mar 2024 10:00:00 +0100\r\nMessage-ID: <a1@x>\r\n\r\n"
+        "hi\r\n\r\n"
+    )
+    path = tmp_path / "Sent.mbox"
+    path.write_bytes(sent.encode())
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["interactions"] == 2
+    with fresh_store.engine.connect() as c:
+        assert "Björn" in set(c.execute(select(people.c.name)).scalars())

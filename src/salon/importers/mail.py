@@ -1,7 +1,8 @@
 """Mail: mbox files (Gmail's Takeout ``.mbox``, Thunderbird, Apple Mail) and Mailman archives.
 
-Headers only by default: ``From``, ``To``, ``Cc``, ``Date``, ``Subject`` and ``Message-ID`` become
-people (by e-mail address) and one ``email`` interaction from the sender to each recipient.
+Headers only by default: ``From``, ``To``, ``Cc``, ``Bcc``, ``Date``, ``Subject`` and
+``Message-ID`` become people (by e-mail address) and one ``email`` interaction from the sender
+to each recipient (``Bcc`` is in the sender's own copy, as Gmail keeps it in Sent).
 Bodies are stored only with ``--bodies`` (the first text/plain part). The most frequent
 ``Delivered-To`` address is you. Gmail's messages labelled ``Spam`` are left out.
 
@@ -235,7 +236,8 @@ def _message(
     if not senders:
         return
     sender = senders[0]
-    headers = message.get_all("To", []) + message.get_all("Cc", [])
+    # Bcc is in the sender's own copy only (Gmail keeps it in Sent): its people were written to.
+    headers = message.get_all("To", []) + message.get_all("Cc", []) + message.get_all("Bcc", [])
     recipients = [
         r
         for n, a in getaddresses([_raw(v) for v in headers])
