@@ -262,3 +262,72 @@ def test_a_file_saved_with_a_byte_order_mark_is_still_read(fresh_store, tmp_path
     report = salon.import_paths(fresh_store, [data])
     assert sorted(f.records for f in report.files) == [1, 2 + 1]
     assert report.added["ties"] == 2
+
+
+# -- direct messages ----------------------------------------------------------------------------
+# The layout of data/direct-messages.js and data/direct-messages-group.js in X archives
+# (2020-2025): conversations {"dmConversation": {"conversationId", "messages": [...]}}, each
+# event a "messageCreate" (senderId, recipientId in one-to-one conversations only, id,
+# createdAt, text), a "reactionCreate", or in a group "joinConversation" (participantsSnapshot)
+# and "participantsJoin" (userIds).
+
+_DMS = """window.YTD.direct_messages.part0 = [ {
+  "dmConversation" : { "conversationId" : "1000000001-42", "messages" : [
+    { "messageCreate" : { "recipientId" : "42", "reactions" : [ ], "urls" : [ ],
+      "text" : "Coffee &amp; cake?", "mediaUrls" : [ ], "senderId" : "1000000001",
+      "id" : "1500000000000000001", "createdAt" : "2022-03-01T10:00:00.000Z" } },
+    { "messageCreate" : { "recipientId" : "1000000001", "text" : "Yes!", "senderId" : "42",
+      "id" : "1500000000000000002", "createdAt" : "2022-03-01T10:05:00.000Z" } },
+    { "reactionCreate" : { "senderId" : "42", "reactionKey" : "like",
+      "eventId" : "1500000000000000003", "createdAt" : "2022-03-01T10:06:00.000Z" } } ] } } ]"""
+_GROUP = """window.YTD.direct_messages_group.part0 = [ {
+  "dmConversation" : { "conversationId" : "1500000000000000010", "messages" : [
+    { "joinConversation" : { "initiatingUserId" : "42",
+      "participantsSnapshot" : [ "42", "43" ], "createdAt" : "2022-04-01T09:00:00.000Z" } },
+    { "participantsJoin" : { "initiatingUserId" : "42", "userIds" : [ "44" ],
+      "createdAt" : "2022-04-01T09:01:00.000Z" } },
+    { "messageCreate" : { "text" : "Welcome all", "senderId" : "1000000001",
+      "id" : "1500000000000000011", "createdAt" : "2022-04-01T09:02:00.000Z" } } ] } } ]"""
+
+
+def _dm_archive(tmp_path: Path) -> Path:
+    data = tmp_path / "dm" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(_ACCOUNT)
+    (data / "direct-messages.js").write_text(_DMS)
+    (data / "direct-messages-group.js").write_text(_GROUP)
+    (data / "direct-message-headers.js").write_text("window.YTD.direct_message_headers.part0 = [ ]")
+    return tmp_path / "dm"
+
+
+def test_direct_messages_are_interactions(fresh_store, tmp_path):
+    archive = _dm_archive(tmp_path)
+    report = salon.import_paths(fresh_store, [archive])
+    assert [Path(u).name for u in report.unused] == ["direct-message-headers.js"]
+    # two one-to-one messages; the group message to each of its three other members
+    assert report.added["interactions"] == 2 + 3
+    with fresh_store.engine.connect() as c:
+        me = c.execute(select(people.c.id).where(people.c.is_self)).scalar_one()
+        rows = c.execute(select(interactions.c.src_id, interactions.c.kind, interactions.c.body))
+        rows = rows.all()
+    assert Counter(src == me for src, _, _ in rows) == {True: 4, False: 1}
+    assert {kind for _, kind, _ in rows} == {"message"} and {b for _, _, b in rows} == {None}
+    again = salon.import_paths(fresh_store, [archive], options=ImportOptions(force=True))
+    assert again.import_id is None
+
+
+def test_direct_message_bodies_on_request(fresh_store, tmp_path):
+    options = ImportOptions(bodies=True)
+    salon.import_paths(fresh_store, [_dm_archive(tmp_path)], options=options)
+    with fresh_store.engine.connect() as c:
+        bodies = set(c.execute(select(interactions.c.body)).scalars())
+    assert bodies == {"Coffee & cake?", "Yes!", "Welcome all"}
+
+
+def test_a_direct_message_without_sender_names_its_record(fresh_store, tmp_path):
+    archive = _dm_archive(tmp_path)
+    (archive / "data" / "direct-messages.js").write_text(_DMS.replace('"senderId" : "42",', ""))
+    with pytest.raises(salon.ExportFormatError, match="record 1: a direct message without"):
+        salon.import_paths(fresh_store, [archive])
+    with fresh_store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(people)).scalar() == 0

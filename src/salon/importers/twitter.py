@@ -2,7 +2,9 @@
 
 Archive files are JavaScript: ``window.YTD.<name>.part0 = [ ... ]``. Read: ``account.js``,
 ``manifest.js`` (the archive's owner and generation date), ``profile.js``, ``tweets.js`` /
-``tweet.js``, ``follower.js``, ``following.js`` and ``like.js``, and the further parts a large
+``tweet.js``, ``follower.js``, ``following.js``, ``like.js`` and ``direct-messages.js`` /
+``direct-messages-group.js`` (one ``message`` interaction from the sender to each other member
+of the conversation; the text only with ``--bodies``), and the further parts a large
 archive splits them into (``tweets-part1.js``, ``follower-part1.js``, ``like-part2.js``…:
 ``window.YTD.<name>.partN``, each listed under its data type's ``files`` in ``manifest.js``).
 Other ``.js`` files of the archive are listed as not used. ``tweet.js`` (archives until 2022,
@@ -35,8 +37,8 @@ from salon.model import SELF, Interaction, Person, PersonRef, Post, Record, Snap
 NAME = "x"
 DESCRIPTION = "X/Twitter archive (zip or its data/ folder) and API v1.1 tweet JSON"
 FILES = (
-    "account.js, manifest.js, profile.js, tweets.js, follower.js, following.js, like.js "
-    "(and their -partN.js)"
+    "account.js, manifest.js, profile.js, tweets.js, follower.js, following.js, like.js, "
+    "direct-messages.js, direct-messages-group.js (and their -partN.js)"
 )
 
 _PREFIX = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.(YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
@@ -44,6 +46,9 @@ _TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
 _STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
 _PATH_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _READ = {"account.js", "manifest.js", "profile.js"}
+# Direct messages: ``direct-messages.js`` (``direct-message.js`` in 2019), group conversations
+# in ``direct-messages-group.js``, each maybe in parts; ``…-headers.js`` repeat them untexted.
+_MESSAGES = re.compile(r"direct-messages?(-group)?(-part\d+)?\.js", re.IGNORECASE)
 # Lists a large archive splits into parts: ``follower.js``, ``follower-part1.js``, …
 _PARTED = re.compile(r"(follower|following|like)(?:-part(\d+))?\.js", re.IGNORECASE)
 # Twitter snowflake ids carry their creation time (ms since this epoch) in the high bits.
@@ -54,6 +59,8 @@ def _kind(file: InputFile) -> str | None:
     base = file.basename.lower()
     if _TWEETS.fullmatch(base):
         return "tweets"
+    if _MESSAGES.fullmatch(base):
+        return "direct-messages"
     if parted := _PARTED.fullmatch(base):
         return parted.group(1) + ".js"
     return base if base in _READ else None
@@ -222,6 +229,8 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             )
     elif kind in ("follower.js", "following.js"):
         yield from _follows(file, kind.removesuffix(".js"))
+    elif kind == "direct-messages":
+        yield from _direct_messages(file, options)
     elif kind == "like.js":
         owner = _owner(file)
         for i, like in _entries(file, "like"):
@@ -254,6 +263,50 @@ def _follows(file: InputFile, which: str) -> Iterator[Record]:
             break
         count += sum(1 for _ in _entries(part, which))
     yield Snapshot(owner, "x", which, taken, count, line=0)
+
+
+def _direct_messages(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    """One ``message`` interaction from the sender to each other member of the conversation
+    (the recipient of a one-to-one message; those who wrote or joined, in a group)."""
+    owner = _owner(file)
+    for i, conversation in _entries(file, "dmConversation"):
+        events = [_obj(e) for e in _objs(conversation.get("messages"))]
+        members = {_text(_obj(e.get("messageCreate")).get("senderId")) for e in events}
+        for event in events:  # a group's members: who started, was in or joined it
+            join = _obj(event.get("joinConversation") or event.get("participantsJoin"))
+            members.add(_text(join.get("initiatingUserId")))
+            for field in ("participantsSnapshot", "userIds"):
+                value = join.get(field)
+                members.update(_text(u) for u in (value if isinstance(value, list) else []))
+        for event in events:
+            message = event.get("messageCreate")
+            if message is None:
+                continue  # a reaction, a join, a name change: no message
+            message = _obj(message)
+            sender = _text(message.get("senderId"))
+            if not sender:
+                raise file.error(f"record {i}", "a direct message without 'senderId'")
+            to = _text(message.get("recipientId"))
+            recipients = [to] if to else sorted(m for m in members if m and m != sender)
+            at = _time(file, i, message.get("createdAt"))
+            text = _text(message.get("text")) if options.bodies else None
+            for recipient in recipients:
+                yield Interaction(
+                    _known(owner, sender),
+                    _known(owner, recipient),
+                    "message",
+                    at,
+                    channel="x",
+                    body=html.unescape(text) if text else None,
+                    ref=_text(message.get("id")),
+                    line=i,
+                )
+
+
+def _known(owner: PersonRef, user_id: str) -> PersonRef:
+    """The account of an id: the owner's own ref when it is the owner's."""
+    user = _user(user_id)
+    return owner if _same(user, owner) else user
 
 
 def _snowflake_time(tweet_id: str) -> int | None:
