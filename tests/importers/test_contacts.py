@@ -291,3 +291,33 @@ def test_a_quoted_printable_note_is_decoded(fresh_store):
     with fresh_store.engine.connect() as c:
         text = c.execute(select(notes.c.text)).scalar_one()
     assert text.startswith("Schuldet mir 50 €, nicht erwähnen.")
+
+
+# Outlook's "Save as vCard" and older phones write vCard 2.1 in Windows-1252 / ISO-8859-1,
+# 8-bit, declaring it on each property (RFC 2426's predecessor, vCard 2.1 §2.1.5 "CHARSET").
+_OUTLOOK_21 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;LANGUAGE=de;CHARSET=Windows-1252:Müller;Jürgen\r\n"
+    "FN;CHARSET=Windows-1252:Jürgen Müller\r\nORG;CHARSET=Windows-1252:Bäckerei Groß\r\n"
+    "EMAIL;PREF;INTERNET:juergen@baeckerei.example\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=Windows-1252:Øst;Åsa\r\n"
+    "FN;CHARSET=Windows-1252:Åsa Øst\r\nTEL;CELL:+46 70 123 45 67\r\nEND:VCARD\r\n"
+)
+
+
+def test_outlook_vcard_21_in_windows_1252(fresh_store, tmp_path):
+    path = tmp_path / "Outlook.vcf"
+    path.write_bytes(_OUTLOOK_21.encode("cp1252"))
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["ties"] == 2
+    with fresh_store.engine.connect() as c:
+        names = set(c.execute(select(people.c.name)).scalars())
+        orgs = set(c.execute(select(organizations.c.name)).scalars())
+    assert {"Jürgen Müller", "Åsa Øst"} <= names and orgs == {"Bäckerei Groß"}
+
+
+def test_an_undeclared_8_bit_vcard_names_its_line(fresh_store, tmp_path):
+    path = tmp_path / "Outlook.vcf"
+    path.write_bytes(_OUTLOOK_21.replace(";CHARSET=Windows-1252", "").encode("cp1252"))
+    with pytest.raises(salon.ExportFormatError, match="line 3: the text is not UTF-8"):
+        salon.import_paths(fresh_store, [path])
+    assert not any(data_counts(fresh_store).values())

@@ -29,8 +29,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from salon.errors import ExportFormatError
 from salon.importers.base import ImportOptions, cell
-from salon.importers.files import InputFile, csv_rows, read_document
+from salon.importers.files import InputFile, csv_rows, read_bytes, read_document
 from salon.model import (
     SELF,
     Affiliation,
@@ -46,7 +47,7 @@ from salon.model import (
 )
 
 NAME = "contacts"
-DESCRIPTION = "Address books: vCard 3.0/4.0 (.vcf) and Google Contacts CSV"
+DESCRIPTION = "Address books: vCard 2.1/3.0/4.0 (.vcf) and Google Contacts CSV"
 FILES = "*.vcf, contacts.csv (Google, both layouts)"
 
 _GOOGLE_OLD = ("name", "given name", "family name", "e-mail 1 - value")
@@ -179,8 +180,29 @@ def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
         yield from _vcards(file)
 
 
+#: A vCard 2.1 property's declared character set (``N;CHARSET=Windows-1252:Müller``).
+_CHARSET = re.compile(rb";CHARSET=\"?([\w.-]+)", re.IGNORECASE)
+
+
+def _vcard_text(file: InputFile) -> str:
+    """The address book's text: UTF-8 (or UTF-16), else the one 8-bit character set its cards
+    declare. Outlook and older phones write vCard 2.1 in Windows-1252 or ISO-8859-1, saying so
+    in ``CHARSET=`` parameters; an undeclared 8-bit file stays an error naming the line."""
+    try:
+        return read_document(file)
+    except ExportFormatError:
+        declared = {m.decode().lower() for m in _CHARSET.findall(read_bytes(file))}
+        declared -= {"utf-8", "utf8", "us-ascii"}
+        if len(declared) != 1:
+            raise
+        try:
+            return read_bytes(file).decode(declared.pop())
+        except (LookupError, UnicodeDecodeError):
+            raise file.error(None, "the text is in no character set its cards declare") from None
+
+
 def _vcards(file: InputFile) -> Iterator[Record]:
-    text = read_document(file)
+    text = _vcard_text(file)
     starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.upper() == "BEGIN:VCARD"]
     vobject = _vobject()
     cards = vobject.readComponents(text, ignoreUnreadable=False, allowQP=True)
