@@ -129,3 +129,21 @@ def test_todays_messages_layout(fresh_store, tmp_path):
             c.execute(select(identities.c.value).where(identities.c.kind == "url")).scalars()
         )
     assert urls == {"linkedin.com/in/ana-ruiz", "linkedin.com/in/kira-hale"}
+
+
+def test_a_connection_row_with_nothing_to_know_it_by_is_reported(fresh_store, tmp_path):
+    """A row with only its date (no name, URL or e-mail) cannot be a person; the report says
+    so, with the line, instead of the count quietly coming out one short."""
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz,,Acme,CTO,12 Mar 2024\n"
+        ",,,,,,11 Mar 2024\n"
+        "Bo,,https://www.linkedin.com/in/bo,,,,10 Mar 2024\n"
+    )
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["ties"] == 2
+    assert report.warnings == [
+        f"'{path}': 1 connection(s) with no name, profile URL or e-mail (line 3) were left "
+        "out: nothing tells who they are."
+    ]

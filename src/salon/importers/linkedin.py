@@ -28,6 +28,7 @@ from salon.model import (
     SELF,
     Affiliation,
     Interaction,
+    Notice,
     Person,
     PersonRef,
     Post,
@@ -199,6 +200,7 @@ def _profile(file: InputFile, options: ImportOptions) -> Iterator[Record]:
 
 
 def _connections(file: InputFile, options: ImportOptions) -> Iterator[Record]:
+    nameless: list[int] = []
     for line, row, ix in _rows(file, ("first name", "last name", "connected on")):
         person = _person(
             cell(row, ix, "first name"),
@@ -207,6 +209,7 @@ def _connections(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             url=cell(row, ix, "url"),
         )
         if not person.keys:
+            nameless.append(line)
             continue
         since = time_field(file, line, "Connected On", cell(row, ix, "connected on"))
         yield Person(person, person.name, line=line)
@@ -214,6 +217,12 @@ def _connections(file: InputFile, options: ImportOptions) -> Iterator[Record]:
             title = cell(row, ix, "position") or None
             yield Affiliation(person, company, title, "work", line=line)
         yield Tie(SELF, person, "connection", since=since, line=line)
+    if nameless:
+        lines = ", ".join(map(str, nameless[:5])) + (", …" if len(nameless) > 5 else "")
+        yield Notice(
+            f"'{file.display}': {len(nameless)} connection(s) with no name, profile URL or "
+            f"e-mail (line {lines}) were left out: nothing tells who they are."
+        )
 
 
 def _direction_refs(src: PersonRef, dst: PersonRef, direction: str) -> tuple[PersonRef, PersonRef]:
