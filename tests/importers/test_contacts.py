@@ -321,3 +321,11 @@ def test_an_undeclared_8_bit_vcard_names_its_line(fresh_store, tmp_path):
     with pytest.raises(salon.ExportFormatError, match="line 3: the text is not UTF-8"):
         salon.import_paths(fresh_store, [path])
     assert not any(data_counts(fresh_store).values())
+
+
+def test_a_vcard_in_no_character_set_it_declares_says_so(fresh_store, tmp_path):
+    path = tmp_path / "odd.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=idna:\xff\xfe\r\nEND:VCARD\r\n")
+    with pytest.raises(salon.ExportFormatError, match="neither UTF-8 nor 'idna'"):
+        salon.import_paths(fresh_store, [path])
+    assert not any(data_counts(fresh_store).values())

@@ -195,10 +195,15 @@ def _vcard_text(file: InputFile) -> str:
         declared -= {"utf-8", "utf8", "us-ascii"}
         if len(declared) != 1:
             raise
+        charset = declared.pop()
         try:
-            return read_bytes(file).decode(declared.pop())
-        except (LookupError, UnicodeDecodeError):
-            raise file.error(None, "the text is in no character set its cards declare") from None
+            return read_bytes(file).decode(charset)
+        except (LookupError, UnicodeError, ValueError):  # no such codec, idna, base64…
+            raise file.error(
+                None,
+                f"the text is neither UTF-8 nor {charset!r}, the character set its cards declare",
+                "Export the address book again, as UTF-8 if the application offers it.",
+            ) from None
 
 
 def _vcards(file: InputFile) -> Iterator[Record]:
