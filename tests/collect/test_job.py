@@ -163,3 +163,50 @@ def test_ctrl_c_keeps_what_was_committed_and_says_how_to_resume(tmp_path):
         resumed = run_cli(*args, "--json", db=db)
     assert resumed.returncode == 0 and json.loads(resumed.stdout)["status"] == "done"
     assert counts(db)["ties"] == 48 + 48 * 6
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from salon.collect.lock import hold
+with hold(Path(sys.argv[1]), "job"):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_jobs_tell_a_running_job_from_one_a_gone_process_left_running(tmp_path):
+    db = tmp_path / "s.db"
+    with Replay() as replay:
+        serve_market(replay)
+        args = (*ARGS, "--base-url", replay.url, "--rate", "0", "--max-requests", "1")
+        stopped = run_cli(*args, db=db)
+    assert stopped.returncode == 0, stopped.stderr
+    with salon.open_store(str(db)) as store:
+        (folder,) = (collect_dir(store) / "jobs").iterdir()
+    state = json.loads((folder / "job.json").read_text())
+    assert state["status"] == "stopped" and state["command"].startswith("salon collect bluesky")
+    # a run killed mid-way: its saved status still says running
+    (folder / "job.json").write_text(json.dumps({**state, "status": "running"}))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(folder / "lock")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        (live,) = json.loads(run_cli("collect", "jobs", "--json", db=db).stdout)
+        assert (live["status"], live["pid"], live["resume"]) == ("running", holder.pid, None)
+        shown = run_cli("collect", "jobs", db=db).stdout
+        assert f"running (process {holder.pid})" in shown and "To resume" not in shown
+        again = run_cli(*args, db=db)
+        assert again.returncode == 1
+        assert f"is already running (process {holder.pid})" in " ".join(again.stderr.split())
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    (gone,) = json.loads(run_cli("collect", "jobs", "--json", db=db).stdout)
+    resume = "salon " + " ".join(args)
+    assert (gone["status"], gone["pid"], gone["resume"]) == ("interrupted", None, resume)
+    shown = run_cli("collect", "jobs", db=db).stdout
+    assert "interrupted" in shown and "running" not in shown
+    assert f"To resume {folder.name} (interrupted): {resume}" in shown

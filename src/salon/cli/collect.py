@@ -99,6 +99,14 @@ def _bar() -> Iterator[Callable[[int, int, int], None]]:
         yield progress
 
 
+def _command() -> str:
+    """This command line as a user types it again to resume the job (without --restart)."""
+    import shlex
+    import sys
+
+    return shlex.join(["salon", *(a for a in sys.argv[1:] if a != "--restart")])
+
+
 def _run(
     source: str,
     seeds: list[dict[str, Any]],
@@ -132,6 +140,7 @@ def _run(
                 restart=restart,
                 progress=progress,
                 lake=lake,
+                command=_command(),
             )
         except KeyboardInterrupt:
             errors.print(
@@ -454,7 +463,15 @@ def jobs(json_out: JsonOption = False) -> None:
         _print_json(found)
         return
     rows = [
-        (j["job"], j["source"], j["status"], f"{j['tasks_left']:,}", f"{j['requests']:,}")
+        (
+            j["job"],
+            j["source"],
+            f"running (process {j['pid']})"
+            if j["status"] == "running" and j["pid"]
+            else j["status"],
+            f"{j['tasks_left']:,}",
+            f"{j['requests']:,}",
+        )
         for j in found
     ]
     _section(
@@ -463,3 +480,10 @@ def jobs(json_out: JsonOption = False) -> None:
         rows,
         empty="No collection jobs yet: 'salon collect SOURCE SEEDS…' starts one.",
     )
+    for j in found:
+        if j["resume"]:
+            console.print(
+                f"To resume {j['job']} ({j['status']}): {j['resume']}",
+                highlight=False,
+                soft_wrap=True,
+            )

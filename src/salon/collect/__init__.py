@@ -56,6 +56,7 @@ def collect(
     restart: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
     lake: bool | None = None,
+    command: str | None = None,
 ) -> Any:
     """Run (or resume) a collection job and name its accounts as a segment; returns the
     :class:`~salon.collect.job.CollectReport`.
@@ -64,6 +65,8 @@ def collect(
     ``{"followers_of": ["@ana.bsky.social"], "depth": 1}``), or the tasks it made.
     ``lake``: the follows collected go to the market lake, not the store (``None``: when the
     job is a market crawl, ``depth`` 2 or more; see :mod:`salon.collect.lake`).
+    ``command``: the command line that resumes the job, which :func:`jobs` shows for one
+    that was interrupted.
 
     Examples
     --------
@@ -88,7 +91,9 @@ def collect(
     options = dict(options or {})
     if market_crawl(options) if lake is None else lake:
         options["lake"] = True
-    runner = Job(store, module, tasks, options=options, base_url=base_url, name=job)
+    runner = Job(
+        store, module, tasks, options=options, base_url=base_url, name=job, command=command
+    )
     report = runner.run(
         max_requests=max_requests,
         concurrency=concurrency,
@@ -125,6 +130,10 @@ def name_segment(store: Store, members: list[str], name: str, folder: Path) -> A
 def jobs(store: Store) -> list[dict[str, Any]]:
     """The store's collection jobs: name, source, status, tasks, requests, last update.
 
+    ``status`` is ``running`` only while a process runs the job (``pid``); a job whose run
+    was interrupted (Ctrl-C, a kill) is ``interrupted``. ``resume``: the command that goes
+    on with a job that is not done and not running (the one that started it, where known).
+
     Examples
     --------
     >>> import salon
@@ -134,22 +143,35 @@ def jobs(store: Store) -> list[dict[str, Any]]:
     import json
 
     from salon.collect.job import collect_dir
+    from salon.collect.lock import running
 
     found = []
     for path in sorted((collect_dir(store) / "jobs").glob("*/job.json")):
         state = json.loads(path.read_text(encoding="utf-8"))
+        status = state.get("status")
+        pid = running(path.parent)
+        if status == "running" and pid is None:
+            status = "interrupted"
+        resume = None
+        if status in ("interrupted", "stopped", "failed"):
+            resume = state.get("command") or (
+                f"the command that started it, again (salon collect {state.get('source')} "
+                f"… --job {path.parent.name})"
+            )
         found.append(
             {
                 "job": path.parent.name,
                 "source": state.get("source"),
                 "base_url": state.get("base_url"),
-                "status": state.get("status"),
+                "status": status,
+                "pid": pid,
                 "tasks": state.get("tasks"),
                 "tasks_left": state.get("tasks", 0)
                 - state.get("next", 0)
                 + len(state.get("active", {})),
                 "requests": state.get("requests"),
                 "updated_at": state.get("updated_at"),
+                "resume": resume,
                 "state": str(path),
             }
         )

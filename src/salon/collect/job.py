@@ -11,6 +11,9 @@ A job lives in a folder under :func:`collect_dir` (``jobs/NAME/``):
                   dropped when the job resumes
 ``members.txt``   the identity values of the accounts collected (``--as-segment``)
 ``lake/``         with ``--lake``: what is bound for the market lake (:mod:`salon.collect.lake`)
+``lock``          the pid of the process running the job, which holds a lock on the file
+                  while it runs (a job whose status says ``running`` but whose lock nobody
+                  holds was interrupted: Ctrl-C, a kill; see :func:`running`)
 
 A wave fetches up to ``4 × concurrency`` tasks' next pages at once, writes their records
 through the store's :class:`~salon.store.writer.Writer` in one transaction (one import row a
@@ -39,6 +42,7 @@ from typing import Any
 from salon.collect.cache import HttpCache
 from salon.collect.http import Answer, BudgetSpent, CollectError, Fetcher
 from salon.collect.lake import LakeSpool
+from salon.collect.lock import hold
 from salon.model import Record
 from salon.private import open_private, private_dir
 from salon.store import Store
@@ -145,8 +149,10 @@ class Job:
         options: dict[str, Any] | None = None,
         base_url: str | None = None,
         name: str | None = None,
+        command: str | None = None,
     ):
         self.store = store
+        self.command = command  # the command line that resumes the job (the one that ran it)
         self.source = source
         self.options = options or {}
         self.base = (base_url or source.DEFAULT_BASE).rstrip("/")
@@ -192,6 +198,8 @@ class Job:
             "status": "running",
             "created_at": int(time.time()),
         }
+        if self.command:
+            self.state["command"] = self.command
         self.tasks, self.seen = [], set()
         with open_private(self.tasks_path, "w", encoding="utf-8"):
             pass
@@ -278,8 +286,34 @@ class Job:
         merge: bool = True,
     ) -> CollectReport:
         """Run (or resume) the job until its queue is empty or ``max_requests`` are spent."""
+        with hold(self.dir / "lock", self.name):
+            return self._run(
+                max_requests=max_requests,
+                concurrency=concurrency,
+                rate=rate,
+                max_age=max_age,
+                backoff=backoff,
+                restart=restart,
+                progress=progress,
+                merge=merge,
+            )
+
+    def _run(
+        self,
+        *,
+        max_requests: int | None,
+        concurrency: int,
+        rate: float | None,
+        max_age: float,
+        backoff: float,
+        restart: bool,
+        progress: Progress | None,
+        merge: bool,
+    ) -> CollectReport:
         started = time.time()
         resumed = self._load(restart)
+        if self.command and self.state.get("command") is None:
+            self.state["command"] = self.command
         report = CollectReport(self.name, self.source.NAME, state=str(self.dir))
         cache = HttpCache(self.root.parent / "http-cache.sqlite")
         try:
