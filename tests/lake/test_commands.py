@@ -47,3 +47,35 @@ def test_lake_commands(tmp_path):
 def test_engine_must_be_known(tmp_path):
     done = salon("--engine", "hadoop", "stats", db=tmp_path / "s.db")
     assert done.returncode == 2 and "use local or spark" in done.stderr
+
+
+def test_repair_says_what_it_removed_and_what_to_import_again(tmp_path):
+    db = tmp_path / "s.db"
+    edges = tmp_path / "market.txt"
+    edges.write_text("1 2\n2 3\n")
+    assert salon("import", "--lake", "--namespace", "m", str(edges), db=db).returncode == 0
+    folder = Path(json.loads(salon("lake", "--json", db=db).stdout)["folder"])
+    # import 1 was interrupted after its partition moved into place, before the manifest named
+    # it; another import, never stored, was interrupted while it was writing
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "partitions": []}))
+    staging = folder / ".staging-1-2" / "edges" / "import=9"
+    staging.mkdir(parents=True)
+    (staging / "part-0.parquet").write_bytes(b"PAR1")
+    done = salon("lake", "check", "--repair", db=db)
+    lines = done.stdout.splitlines()
+    said = [line.removeprefix("Removed: ") for line in lines if line.startswith("Removed: ")]
+    assert said == [
+        f"{folder / '.staging-1-2'}: a partition an import was writing when it was interrupted "
+        "(never stored). Nothing to remove from the store: run that import again",
+        *(
+            f"{folder / table / 'import=1'}: import 1's partition, which the lake's manifest "
+            "does not name (the import was interrupted). Import again: salon imports remove 1, "
+            f"then salon import --lake --force '{edges}' (with the --namespace it had)"
+            for table in ("edges", "nodes")
+        ),
+    ]
+    assert not (folder / ".staging-1-2").exists() and not (folder / "edges" / "import=1").exists()
+    assert done.returncode == 1  # the store still claims import 1's edges: that is for the user
+    again = salon("lake", "check", "--repair", "--json", db=db)
+    assert json.loads(again.stdout)["removed"] == []

@@ -64,7 +64,9 @@ def check(
     repair: Annotated[
         bool,
         typer.Option(
-            "--repair", help="Delete what interrupted imports left (never a named partition)."
+            "--repair",
+            help="Delete what interrupted imports left (never a named partition), and say "
+            "what each was and what to import again.",
         ),
     ] = False,
     quick: Annotated[
@@ -78,11 +80,21 @@ def check(
 
     Example: salon lake check
     """
+    from salon.lake import repair_leftovers
+
     with _store() as store:
-        problems = salon.lake_check(store, repair=repair, full=not quick)
+        removed = repair_leftovers(store) if repair else []
+        problems = salon.lake_check(store, full=not quick)
     if as_json:
-        _print_json([p.to_dict() for p in problems])
+        found = [p.to_dict() for p in problems]
+        _print_json(
+            {"removed": [r.to_dict() for r in removed], "problems": found} if repair else found
+        )
     else:
+        for gone in removed:
+            console.print(f"[yellow]Removed:[/] {gone}", highlight=False, soft_wrap=True)
+        if repair and not removed:
+            console.print("Nothing to remove: no import left a partition behind.")
         for problem in problems:
             console.print(f"[red]Problem:[/] {problem}", highlight=False, soft_wrap=True)
         if not problems:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from salon.lake.layout import (
     LakeError,
     Problem,
+    Removed,
     check_lake,
     lake_dir,
     read_manifest,
@@ -38,6 +39,7 @@ __all__ = [
     "LakeError",
     "LakeSummary",
     "Problem",
+    "Removed",
     "check",
     "export_lake",
     "lake_dir",
@@ -124,8 +126,8 @@ def check(store: Store, *, repair: bool = False, full: bool = True) -> list[Prob
     from salon.store.schema import imports
 
     folder = lake_dir(store)
-    if repair and folder.exists():
-        remove_leftovers(folder)
+    if repair:
+        repair_leftovers(store)
     problems = check_lake(folder, full=full) if folder.exists() else []
     manifest = read_manifest(folder)
     named = {p.import_id for p in manifest.partitions}
@@ -144,6 +146,54 @@ def check(store: Store, *, repair: bool = False, full: bool = True) -> list[Prob
                     )
                 )
     return problems
+
+
+def repair_leftovers(store: Store) -> list[Removed]:
+    """Delete what interrupted imports left in the lake (staging folders, partitions no
+    import names; never a named partition): each removed path, what it was and what to
+    import again. ``check(store, repair=True)`` does this first."""
+    from sqlalchemy import select
+
+    from salon.store.schema import imports
+
+    folder = lake_dir(store)
+    if not folder.exists():
+        return []
+    gone = remove_leftovers(folder)
+    named = {p.import_id for p in read_manifest(folder).partitions}
+    with store.engine.connect() as c:
+        stored = dict(
+            c.execute(
+                select(imports.c.id, imports.c.paths).where(
+                    imports.c.id.in_({n for _, n in gone if n is not None})
+                )
+            ).all()
+        )
+    removed = []
+    for path, import_id in gone:
+        staged = path.name.startswith(".staging-")
+        if import_id is None or import_id not in stored:
+            what = "a partition an import was writing when it was interrupted (never stored)"
+            again = "Nothing to remove from the store: run that import again"
+        elif import_id in named:
+            what = f"a stray file beside import {import_id}'s partition"
+            again = f"Nothing to import again: import {import_id} is whole in the lake"
+        else:
+            what = (
+                f"the partition import {import_id} was writing when it was interrupted"
+                if staged
+                else f"import {import_id}'s partition, which the lake's manifest does not name "
+                "(the import was interrupted)"
+            )
+            read = json.loads(stored[import_id] or "[]")
+            if read and all(p.startswith("salon ") for p in read):  # a collect job
+                redo = "run again: " + "; ".join(read)
+            else:
+                files = " ".join(f"'{p}'" for p in read)
+                redo = f"salon import --lake --force {files} (with the --namespace it had)"
+            again = f"Import again: salon imports remove {import_id}, then {redo}"
+        removed.append(Removed(str(path), what, again))
+    return removed
 
 
 def _store_import(store: Store, label: str, sha: str, build) -> tuple[int | None, Any]:  # type: ignore[no-untyped-def]

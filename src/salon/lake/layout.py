@@ -336,20 +336,49 @@ def check_lake(folder: Path, *, full: bool = True) -> list[Problem]:
     return problems
 
 
-def remove_leftovers(folder: Path) -> int:
-    """Delete staging folders and partitions no import names; how many were removed."""
+def remove_leftovers(folder: Path) -> list[tuple[Path, int | None]]:
+    """Delete staging folders and partitions no import names: each removed folder, with the
+    import it was written for (None when a staging folder holds no partition yet)."""
     manifest = read_manifest(folder)
     named = {name for p in manifest.partitions for name in p.files}
-    removed = 0
-    for path in folder.glob(".staging-*"):
+    removed: list[tuple[Path, int | None]] = []
+    for path in sorted(folder.glob(".staging-*")):
+        ids = sorted({_import_of(p) for p in path.glob("*/import=*")} - {None})
         shutil.rmtree(path, ignore_errors=True)
-        removed += 1
+        removed.append((path, ids[0] if ids else None))
     for table in TABLES:
-        for path in (folder / table).glob("import=*/*.parquet"):
-            if path.relative_to(folder).as_posix() not in named:
-                shutil.rmtree(path.parent, ignore_errors=True)
-                removed += 1
+        for path in sorted((folder / table).glob("import=*/*.parquet")):
+            if path.relative_to(folder).as_posix() in named:
+                continue
+            partition = path.parent
+            if any(p.relative_to(folder).as_posix() in named for p in partition.iterdir()):
+                path.unlink(missing_ok=True)  # a stray file beside a named partition's own
+                removed.append((path, _import_of(partition)))
+            elif partition.exists():
+                shutil.rmtree(partition, ignore_errors=True)
+                removed.append((partition, _import_of(partition)))
     return removed
+
+
+def _import_of(path: Path) -> int | None:
+    """``…/import=7`` → 7."""
+    number = path.name.removeprefix("import=")
+    return int(number) if number.isdigit() else None
+
+
+@dataclass
+class Removed:
+    """What ``salon lake check --repair`` deleted, and what to import again."""
+
+    path: str
+    what: str
+    reimport: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.what}. {self.reimport}"
 
 
 def require_intact(folder: Path, manifest: Manifest) -> None:
