@@ -1,5 +1,7 @@
 """`salon imports remove ID` takes back exactly what one import added."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -62,3 +64,27 @@ def test_cli_lists_and_removes(tmp_path):
     assert removed.stdout.startswith("Import 1 removed: ")
     assert "No imports yet" in run_cli("imports", db=db).stdout
     assert "No import 7" in run_cli("imports", "remove", "7", db=db).stderr
+
+
+def test_removing_a_lake_import_says_how_many_lake_edges_nodes_and_posts_went(tmp_path):
+    db = tmp_path / "s.db"
+    edges = tmp_path / "market.txt"
+    edges.write_text("1 2\n2 3\n3 1\n4 1\n")
+    assert run_cli("import", "--lake", "--namespace", "m", str(edges), db=db).returncode == 0
+    done = run_cli("imports", "remove", "1", "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    removed = json.loads(done.stdout)["removed"]
+    assert (removed["lake edges"], removed["lake nodes"]) == (4, 4)
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(
+        '{"id": "p1", "author": "a", "time": "2024-01-01", "text": "hi #x"}\n'
+        '{"id": "p2", "author": "b", "time": "2024-01-02", "text": "yo", "reply_to": "p1"}\n'
+    )
+    assert run_cli("import", "--lake", "--namespace", "q", str(posts), db=db).returncode == 0
+    (last,) = json.loads(run_cli("imports", "--json", db=db).stdout)
+    done = run_cli("imports", "remove", str(last["id"]), db=db)
+    assert done.returncode == 0, done.stderr
+    assert " ".join(done.stdout.split()) == (
+        f"Import {last['id']} removed: files 1; from the market lake, its partition: 1 edge, "
+        "2 nodes, 2 posts."
+    )

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 import salon
-from salon.cli.app import CsvOption, JsonOption, _print_json, _section, _store, app, console
+from salon.cli.app import (
+    CsvOption,
+    JsonOption,
+    _print_json,
+    _section,
+    _store,
+    app,
+    console,
+    plural,
+)
 
 imports_app = typer.Typer(help="The imports the store holds; remove one exactly.")
 app.add_typer(imports_app, name="imports")
@@ -58,5 +67,9 @@ def imports_remove(
     if as_json:
         _print_json(result.to_dict())
         return
-    shown = ", ".join(f"{k} {v:,}" for k, v in removed.items()) or "nothing"
+    stored = {k: v for k, v in removed.items() if not k.startswith("lake ")}
+    lake = [plural(v, k.removeprefix("lake ")[:-1]) for k, v in removed.items() if k[:5] == "lake "]
+    shown = ", ".join(f"{k} {v:,}" for k, v in stored.items()) or "nothing from the store"
+    if lake:
+        shown += f"; from the market lake, its partition: {', '.join(lake)}"
     console.print(f"Import {import_id} removed: {shown}.")

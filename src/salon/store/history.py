@@ -247,7 +247,8 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
         from salon.lake.layout import drop_import, read_manifest
 
         folder = lake_dir(store, connection)
-        posts = sum(p.posts for p in read_manifest(folder).partitions if p.import_id == import_id)
+        mine = [p for p in read_manifest(folder).partitions if p.import_id == import_id]
         removed["lake edges"] = drop_import(folder, import_id)
-        removed["lake posts"] = posts
+        removed["lake nodes"] = sum(p.nodes for p in mine)
+        removed["lake posts"] = sum(p.posts for p in mine)
         return {k: v for k, v in removed.items() if v}
