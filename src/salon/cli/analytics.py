@@ -322,6 +322,9 @@ def components(
         f"{plural(result['edges'], 'edge')}; the largest holds {result['largest_share']:.0%}."
     )
     _notes(result)
+    if as_csv:
+        _components_csv(result, segment is not None)
+        return
     columns = ("#", "size", "share", *(("segment",) if segment else ()), "who", "edges inside")
     rows = [
         (
@@ -336,6 +339,32 @@ def components(
     ]
     empty = "No components: the store holds no interactions yet (run 'salon import PATH')."
     _section("Components", columns, rows, empty=None if result["kinds"] else empty)
+
+
+def _components_csv(result: dict, segment: bool) -> None:  # type: ignore[type-arg]
+    """The components as CSV: raw numbers (no separators, share a fraction), the names in one
+    cell, and a column of edges inside for each kind."""
+    kinds = sorted({k for r in result["shown"] for k in r["edges"]})
+    columns = (
+        "#",
+        "size",
+        "share",
+        *(("segment",) if segment else ()),
+        "who",
+        *(f"edges {k}" for k in kinds),
+    )
+    rows = [
+        (
+            str(r["component"]),
+            str(r["size"]),
+            repr(r["share"]),
+            *((str(r["segment_members"]),) if segment else ()),
+            "; ".join(_who(m["name"], m["id"]) for m in r["top_members"]),
+            *(str(r["edges"].get(k, 0)) for k in kinds),
+        )
+        for r in result["shown"]
+    ]
+    _section("Components", columns, rows)
 
 
 @contextmanager
