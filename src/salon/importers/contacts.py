@@ -9,10 +9,8 @@ included, are decoded). An individual's card gives a person (identities from ``U
 private note on that person (the ``notes`` table, field ``note``), which the leak guard keeps
 out of public posts; it is never part of a person's facts or of the card's key.
 
-Google Contacts CSV comes in two layouts (``Name, Given Name, … E-mail 1 - Type`` until 2022,
-``First Name, Middle Name, … E-mail 1 - Label`` since); several values in one cell are
-separated by `` ::: ``, and groups (``Group Membership`` / ``Labels``) become affiliations.
-``Notes`` becomes a private note on the person, as a vCard's ``NOTE`` does.
+Google Contacts CSV (both layouts) and Outlook CSV are read by :mod:`salon.importers.contacts_csv`
+into the records a vCard of the same person gives.
 
 Every card or row is a record, even one with no e-mail, personal phone or link (a name, an
 organisation, a short code such as ``121``): it is keyed by :func:`record_key`, a digest of
@@ -30,8 +28,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from salon.errors import ExportFormatError
-from salon.importers.base import ImportOptions, cell
-from salon.importers.files import InputFile, csv_rows, read_bytes, read_document
+from salon.importers.base import ImportOptions
+from salon.importers.files import InputFile, read_bytes, read_document
 from salon.model import (
     SELF,
     Affiliation,
@@ -47,22 +45,12 @@ from salon.model import (
 )
 
 NAME = "contacts"
-DESCRIPTION = "Address books: vCard 2.1/3.0/4.0 (.vcf) and Google Contacts CSV"
-FILES = "*.vcf, contacts.csv (Google, both layouts)"
+DESCRIPTION = "Address books: vCard 2.1/3.0/4.0 (.vcf), Google Contacts CSV and Outlook CSV"
+FILES = "*.vcf, contacts.csv (Google, both layouts; Outlook)"
 
-_GOOGLE_OLD = ("name", "given name", "family name", "e-mail 1 - value")
-_GOOGLE_NEW = ("first name", "last name", "e-mail 1 - value")
-_MULTI = " ::: "
 _SYSTEM_GROUPS = {"mycontacts", "starred", "other contacts"}
 # Social profile types (iOS ``X-SOCIALPROFILE;type=…``) whose platform has another name here.
 _PLATFORMS = {"twitter": "x", "bsky": "bluesky"}
-# Google CSV columns that say what a contact is, for record_key (not notes, photos or labels).
-_GOOGLE_FACTS = re.compile(
-    r"name|given name|additional name|family name|first name|middle name|last name"
-    r"|name prefix|name suffix|nickname|birthday|organization( \d+ -)? (name|title|department)"
-    r"|(e-mail|phone|website|relation|event) \d+ - value"
-    r"|address \d+ - (formatted|street|city|po box|region|postal code|country)"
-)
 
 
 @functools.cache
@@ -95,11 +83,9 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
     base = file.basename.lower()
     if base.endswith((".vcf", ".vcard")):
         return forced or b"BEGIN:VCARD" in file.head(4096).upper()
-    if base.endswith(".csv"):
-        header = file.head(8192).split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-        names = {c.strip() for c in header.lstrip("\ufeff").split(",")}
-        return all(c in names for c in _GOOGLE_OLD) or all(c in names for c in _GOOGLE_NEW)
-    return False
+    from salon.importers import contacts_csv
+
+    return contacts_csv.layout(file) is not None
 
 
 def phone_key(number: str) -> IdentityKey | None:
@@ -175,7 +161,9 @@ def _social_keys(prop: Any) -> tuple[IdentityKey, ...]:
 
 def parse(file: InputFile, options: ImportOptions) -> Iterator[Record]:
     if file.basename.lower().endswith(".csv"):
-        yield from _google(file)
+        from salon.importers import contacts_csv
+
+        yield from contacts_csv.parse(file)
     else:
         yield from _vcards(file)
 
@@ -345,67 +333,3 @@ def _geo(card: Any) -> tuple[float, float] | None:
         if len(numbers) >= 2:
             return float(numbers[0]), float(numbers[1])
     return None
-
-
-def _google(file: InputFile) -> Iterator[Record]:
-    rows = csv_rows(file)
-    _, header = next(rows, (1, []))
-    index = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
-    for line, row in rows:
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise file.error(
-                f"line {line}",
-                f"expected {len(header)} columns, found {len(row)}",
-                "The file looks truncated; export the contacts again.",
-            )
-        yield from _google_row(row, index, line)
-
-
-def _multi(row: list[str], index: dict[str, int], pattern: str) -> list[str]:
-    values = []
-    for column, i in index.items():
-        if re.fullmatch(pattern, column) and i < len(row):
-            values += [v.strip() for v in row[i].split(_MULTI) if v.strip()]
-    return values
-
-
-def _google_row(row: list[str], index: dict[str, int], line: int) -> Iterator[Record]:
-    name = cell(row, index, "name") or " ".join(
-        p
-        for p in (
-            cell(row, index, "name prefix"),
-            cell(row, index, "first name") or cell(row, index, "given name"),
-            cell(row, index, "middle name") or cell(row, index, "additional name"),
-            cell(row, index, "last name") or cell(row, index, "family name"),
-            cell(row, index, "name suffix"),
-        )
-        if p
-    )
-    name = " ".join(name.split()) or " ".join(cell(row, index, "nickname").split())
-    org = cell(row, index, "organization name") or cell(row, index, "organization 1 - name")
-    title = cell(row, index, "organization title") or cell(row, index, "organization 1 - title")
-    keys: list[IdentityKey] = [
-        identity("", "email", e) for e in _multi(row, index, r"e-mail \d+ - value")
-    ]
-    keys += [k for p in _multi(row, index, r"phone \d+ - value") if (k := phone_key(p))]
-    keys += [k for u in _multi(row, index, r"website \d+ - value") for k in _url_keys(u)]
-    if not keys:
-        facts = [row[i] for c, i in index.items() if _GOOGLE_FACTS.fullmatch(c) and i < len(row)]
-        if not any(f.strip() for f in facts):
-            return
-        keys = [record_key(name, org, facts)]
-    person = PersonRef(tuple(dict.fromkeys(keys)), name or None)
-    location = cell(row, index, "address 1 - city")
-    yield Person(person, name or None, title or None, location or None, line)
-    if org:
-        yield Affiliation(person, org, title or None, "work", line=line)
-    groups = cell(row, index, "labels") or cell(row, index, "group membership")
-    for group in groups.split(_MULTI):
-        if _is_group(group):
-            yield Affiliation(person, group.strip().lstrip("* "), None, "group", line=line)
-    yield Tie(SELF, person, "contact", line=line)
-    note = cell(row, index, "notes")
-    if note.strip():
-        yield Note(person, note.strip(), line=line)
