@@ -118,6 +118,21 @@ def test_no_java_says_what_to_install(monkeypatch):  # type: ignore[no-untyped-d
         engine.session("local[1]")
 
 
+def test_a_java_home_without_java_says_so(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    pytest.importorskip("pyspark")
+    from salon.lake import spark as engine
+
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))  # a folder, but no bin/java in it
+    with pytest.raises(engine.SparkUnavailable) as error:
+        engine.session("local[1]")
+    said = str(error.value)
+    assert said.startswith(f"JAVA_HOME is set to '{tmp_path}', which has no bin/java")
+    assert said.endswith("or unset JAVA_HOME to use the java on the PATH.")
+    monkeypatch.setattr("glob.glob", lambda pattern: [])
+    with pytest.raises(engine.SparkUnavailable, match="sudo apt-get install openjdk-17"):
+        engine.session("local[1]")
+
+
 def test_graphx_components_equal_local(spark, market, monkeypatch):  # type: ignore[no-untyped-def]
     from salon.lake import graphx
     from salon.lake import spark as engine

@@ -69,6 +69,10 @@ def session(master: str | None = None) -> SparkSession:
             "The Spark engine needs PySpark: pip install 'salon[spark]' (or make install)."
         ) from None
     java_home = os.environ.get("JAVA_HOME")
+    if java_home and not os.path.isfile(os.path.join(java_home, "bin", "java")):
+        # Spark's launcher runs $JAVA_HOME/bin/java whenever JAVA_HOME is set, whatever the
+        # PATH holds: it would fail with a bare "Java gateway process exited".
+        raise SparkUnavailable(_bad_java_home(java_home))
     java = shutil.which("java") or (java_home and os.path.join(java_home, "bin", "java"))
     if not java or not os.path.exists(java):
         raise SparkUnavailable(
@@ -102,6 +106,27 @@ def session(master: str | None = None) -> SparkSession:
     spark.sparkContext.setLogLevel("ERROR")
     _sessions[master] = spark
     return spark
+
+
+def _bad_java_home(java_home: str) -> str:
+    """What to do when JAVA_HOME names a folder without ``bin/java``."""
+    import glob
+
+    found = sorted(
+        os.path.dirname(os.path.dirname(java))
+        for java in glob.glob("/usr/lib/jvm/*17*/bin/java")
+        if not os.path.islink(os.path.dirname(os.path.dirname(java)))
+    )
+    fix = (
+        f"set JAVA_HOME={found[0]} (a Java 17 runtime here)"
+        if found
+        else "install Java 17 (sudo apt-get install openjdk-17-jre-headless) and set JAVA_HOME "
+        "to its folder (/usr/lib/jvm/java-17-openjdk-amd64 on Debian/Ubuntu)"
+    )
+    return (
+        f"JAVA_HOME is set to '{java_home}', which has no bin/java, and Spark runs the Java "
+        f"of JAVA_HOME: {fix}, or unset JAVA_HOME to use the java on the PATH."
+    )
 
 
 def stop() -> None:
