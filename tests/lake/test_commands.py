@@ -79,3 +79,19 @@ def test_repair_says_what_it_removed_and_what_to_import_again(tmp_path):
     assert done.returncode == 1  # the store still claims import 1's edges: that is for the user
     again = salon("lake", "check", "--repair", "--json", db=db)
     assert json.loads(again.stdout)["removed"] == []
+
+
+def test_repair_removes_a_stray_file_not_the_named_partition_beside_it(tmp_path):
+    db = tmp_path / "s.db"
+    edges = tmp_path / "market.txt"
+    edges.write_text("1 2\n2 3\n")
+    assert salon("import", "--lake", "--namespace", "m", str(edges), db=db).returncode == 0
+    folder = Path(json.loads(salon("lake", "--json", db=db).stdout)["folder"])
+    (part,) = (folder / "edges" / "import=1").glob("*.parquet")
+    stray = part.with_name("part-9.parquet")
+    stray.write_bytes(part.read_bytes())
+    done = salon("lake", "check", "--repair", "--json", db=db)
+    assert done.returncode == 0, done.stdout
+    (removed,) = json.loads(done.stdout)["removed"]
+    assert removed["path"] == str(stray) and "stray file beside import 1" in removed["what"]
+    assert part.exists() and not stray.exists()
