@@ -180,3 +180,16 @@ def test_bcc_recipients_of_sent_mail_are_written_to(fresh_store, tmp_path):
     assert report.added["interactions"] == 2
     with fresh_store.engine.connect() as c:
         assert "Björn" in set(c.execute(select(people.c.name)).scalars())
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"\r\n\r\n", b" \n\t\n"])
+def test_an_mbox_that_starts_with_blank_lines_is_read(fresh_store, tmp_path, blank):
+    """Some tools write a blank line before the first 'From ' line: the file is still mbox."""
+    path = tmp_path / "Inbox.mbox"
+    path.write_bytes(blank + MBOX.read_bytes())
+    report = salon.import_paths(fresh_store, [path])
+    assert [f.importer for f in report.files] == ["mail"]
+    assert report.added["interactions"] == 6
+    packed = tmp_path / "mbox.gz"
+    packed.write_bytes(gzip.compress(blank + MBOX.read_bytes()))
+    assert salon.import_paths(fresh_store, [packed], source="mail").files[0].importer == "mail"

@@ -52,14 +52,22 @@ _PERIOD = re.compile(r"^\d{4}")  # 2024-January, 2024q1, 20240101, 2024-January-
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"}
 
 
+#: An mbox file's start: its first ``From `` line, after any blank lines (some tools write one).
+_MBOX_START = re.compile(rb"(?:[ \t]*\r?\n)*From ")
+
+
+def _is_mbox(head: bytes) -> bool:
+    return _MBOX_START.match(head) is not None
+
+
 def _is_archive(head: bytes) -> bool:
-    return head.startswith(b"From ") and _ARCHIVE_HEAD.search(head) is not None
+    return _is_mbox(head) and _ARCHIVE_HEAD.search(head) is not None
 
 
 def detect(file: InputFile, *, forced: bool = False) -> bool:
     base = file.basename.lower()
     if base.endswith(".mbox") or base == "mbox" or forced:
-        return file.head(5) == b"From "
+        return _is_mbox(file.head(4096))
     if base.endswith(".txt"):
         return _is_archive(file.head(8192))
     return False
@@ -67,7 +75,7 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
 
 def why_not(file: InputFile) -> str | None:
     """Why :func:`detect` refuses ``file`` even when forced (``None``: it does not)."""
-    if file.head(5) != b"From ":
+    if not _is_mbox(file.head(4096)):
         return "it does not start with 'From ' as every mbox file does"
     return None
 
