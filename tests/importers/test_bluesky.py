@@ -129,3 +129,31 @@ def test_no_interaction_with_the_owner_at_both_ends(fresh_store, tmp_path):
         assert c.execute(select(func.count()).where(ties.c.dst_id == me_id)).scalar() == 0
         loops = select(func.count()).where(interactions.c.src_id == interactions.c.dst_id)
         assert c.execute(loops).scalar() == 0
+
+
+def test_a_truncated_car_file_says_so(fresh_store, tmp_path):
+    """A repository cut short (a download that did not finish) is named truncated, with the
+    byte where the block that runs past the end starts; it is no 'not a CAR file'."""
+    data = (shared(CARS) / "greenground.repo.car").read_bytes()
+    header_end = 1 + data[0]  # a one-byte varint, then the header
+    cut = tmp_path / "repo.car"
+    cut.write_bytes(data[: len(data) - 5])
+    with pytest.raises(salon.ExportFormatError) as error:
+        salon.import_paths(fresh_store, [cut])
+    message = str(error.value)
+    assert message.startswith(f"Could not read '{cut}': the CAR file is truncated: the block at ")
+    assert f"runs past its end ({len(data) - 5:,} bytes)" in message
+    assert "not a CAR file" not in message
+    offset = int(message.split("the block at byte ")[1].split(" ")[0].replace(",", ""))
+    assert header_end <= offset < len(data) - 5
+    # cut inside its header, it is not (yet) a CAR file
+    cut.write_bytes(data[:3])
+    with pytest.raises(salon.ExportFormatError, match="not a CAR file"):
+        salon.import_paths(fresh_store, [cut])
+    # every block whole but one damaged inside: damaged, not truncated
+    (file,) = input_files(_car(tmp_path))
+    whole = file.path.read_bytes()
+    start = 1 + whole[0]  # past the header: the first block's CID made unreadable
+    file.path.write_bytes(whole[:start] + whole[start:].replace(b"\x01\x71", b"\x09\x09", 1))
+    with pytest.raises(salon.ExportFormatError, match="the CAR file is damaged"):
+        salon.import_paths(fresh_store, [file.path])

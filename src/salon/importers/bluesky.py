@@ -46,12 +46,11 @@ def _records(file: InputFile) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """The repository's owner DID and its records as ``(collection/rkey, record)``."""
     import libipld  # here, not at the top: only a Bluesky import pays for it
 
+    data = read_bytes(file)
     try:
-        header, blocks = libipld.decode_car(read_bytes(file))
+        header, blocks = libipld.decode_car(data)
     except (ValueError, TypeError, KeyError) as exc:
-        raise file.error(
-            None, f"not a CAR file ({exc})", "Export the repository again from Bluesky's settings."
-        ) from exc
+        raise _broken(file, data, exc) from exc
     roots = header.get("roots") if isinstance(header, dict) else None
     commit = blocks.get(roots[0]) if roots else None
     if not isinstance(commit, dict) or "did" not in commit or "data" not in commit:
@@ -73,6 +72,67 @@ def _records(file: InputFile) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     if not isinstance(commit["did"], str):
         raise file.error(None, "the repository's commit names no DID")
     return commit["did"], out
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int] | None:
+    """An unsigned LEB128 varint at ``pos``: ``(value, position after it)``, or ``None`` when
+    the data ends inside it."""
+    value = shift = 0
+    while pos < len(data):
+        byte = data[pos]
+        value |= (byte & 0x7F) << shift
+        pos += 1
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+    return None
+
+
+def _header_end(data: bytes) -> int | None:
+    """Where a CAR v1 header (a varint length, then DAG-CBOR ``{version: 1, roots}``) ends;
+    ``None`` when the data does not start with one."""
+    import libipld
+
+    found = _varint(data, 0)
+    if found is None or found[1] + found[0] > len(data):
+        return None
+    length, pos = found
+    try:
+        header = libipld.decode_dag_cbor(data[pos : pos + length])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(header, dict) or header.get("version") != 1 or "roots" not in header:
+        return None
+    return pos + length
+
+
+def _cut_block(data: bytes, pos: int) -> int | None:
+    """The offset of the first block (a varint length, then that many bytes) that runs past
+    the end of the data, ``None`` when every block ends within it."""
+    while pos < len(data):
+        found = _varint(data, pos)
+        if found is None or found[1] + found[0] > len(data):
+            return pos
+        pos = found[1] + found[0]
+    return None
+
+
+def _broken(file: InputFile, data: bytes, exc: Exception) -> Exception:
+    """The error for a file libipld cannot read: not a CAR file, or a CAR file (its header is
+    valid) that is cut short or damaged, naming the byte where it breaks."""
+    again = "Export the repository again from Bluesky's settings."
+    start = _header_end(data)
+    if start is None:
+        return file.error(None, f"not a CAR file ({exc})", again)
+    cut = _cut_block(data, start)
+    if cut is not None:
+        return file.error(
+            None,
+            f"the CAR file is truncated: the block at byte {cut:,} runs past its end "
+            f"({len(data):,} bytes); the download or copy did not finish",
+            again,
+        )
+    return file.error(None, f"the CAR file is damaged ({exc})", again)
 
 
 def _text(value: Any) -> str | None:
