@@ -11,13 +11,20 @@ from salon.dates import epoch_text, from_epoch, iso, parse_time
         ("2018-06-01", "2018-06-01T00:00:00Z"),
         ("1341100972", "2012-07-01T00:02:52Z"),
         ("22 Dec 2025", "2025-12-22T00:00:00Z"),
+        # LinkedIn's month-first "M/D/YY, h:mm AM", and the same with a four-digit year
+        ("1/8/18, 6:14 PM", "2018-01-08T18:14:00Z"),
+        ("11/4/2018, 9:05 PM", "2018-11-04T21:05:00Z"),
+        ("1/8/2018, 6:14 AM", "2018-01-08T06:14:00Z"),
     ],
 )
 def test_dates_and_epochs(text, expected):
     assert iso(parse_time(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e30", "9" * 50, "tomorrow"])
+# "12-Mar-24" (Excel's d-mmm-yy display) is written by none of the exports read here
+@pytest.mark.parametrize(
+    "text", ["inf", "-inf", "nan", "1e30", "9" * 50, "tomorrow", "12-Mar-24", "13/4/2018, 9:05 PM"]
+)
 def test_what_is_not_a_time_is_a_value_error(text):
     with pytest.raises(ValueError):
         parse_time(text)

@@ -13,7 +13,8 @@ FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y/%m/%d %H:%M:%S %Z",  # LinkedIn 2018 Shares: 2017/06/08 08:15:44 UTC
     "%a %b %d %H:%M:%S %z %Y",  # X: Tue Jan 31 09:01:52 +0000 2017
-    "%m/%d/%y, %I:%M %p",  # LinkedIn 2018: 1/8/18, 6:14 PM
+    "%m/%d/%y, %I:%M %p",  # LinkedIn 2018, Invitations.csv today: 1/8/18, 6:14 PM
+    "%m/%d/%Y, %I:%M %p",  # the same with the full year (11/4/2018, 9:05 PM): month first too
     "%d %b %Y",  # LinkedIn today: 22 Dec 2025
     "%b %d, %Y",  # Sep 23, 1997
     "%Y-%m-%d",
