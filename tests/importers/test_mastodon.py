@@ -234,3 +234,51 @@ def test_a_follow_row_without_an_address_names_its_line(fresh_store, tmp_path):
         salon.import_paths(fresh_store, [path])
     assert str(path) in str(error.value)
     assert not any(data_counts(fresh_store).values())
+
+
+def test_outbox_boosts_of_embedded_statuses_and_creates_of_urls(fresh_store, tmp_path):
+    """An Announce whose object is the status itself (not its URL) is a boost of that status;
+    a Create whose object is only a URL is a post of yours without text; what names no
+    status, or is neither Create nor Announce, is counted in the warnings, not dropped."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    actor = json.loads((LAYOUTS["4.4"][0] / "actor.json").read_text())
+    (folder / "actor.json").write_text(json.dumps(actor))
+    me = actor["id"]
+    bo = "https://other.example/users/bo/statuses/7"
+    items = [
+        {
+            "id": f"{me}/statuses/201/activity",
+            "type": "Announce",
+            "actor": me,
+            "published": "2024-02-01T10:00:00Z",
+            "object": {"id": bo, "type": "Note", "attributedTo": "https://other.example/users/bo"},
+        },
+        {
+            "id": f"{me}/statuses/202/activity",
+            "type": "Create",
+            "actor": me,
+            "published": "2024-02-02T10:00:00Z",
+            "object": f"{me}/statuses/202",
+        },
+        {"type": "Announce", "actor": me, "published": "2024-02-03T10:00:00Z", "object": {}},
+        {"type": "Like", "actor": me, "published": "2024-02-04T10:00:00Z", "object": bo},
+        {"type": "Like", "actor": me, "published": "2024-02-05T10:00:00Z", "object": bo},
+    ]
+    (folder / "outbox.json").write_text(
+        json.dumps({"type": "OrderedCollection", "orderedItems": items})
+    )
+    records = _parsed(folder / "outbox.json")
+    reposts = [r for r in records if isinstance(r, Interaction)]
+    assert [(r.kind, r.dst.keys, r.ref) for r in reposts] == [
+        ("repost", (("mastodon", "handle", "bo@other.example"),), bo)
+    ]
+    created = [r for r in records if isinstance(r, Post) and r.key == f"{me}/statuses/202"]
+    assert [(r.author.is_self, r.text, r.at) for r in created] == [(True, None, 1706868000)]
+    report = salon.import_paths(fresh_store, [folder])
+    unread = [w for w in report.warnings if "not read" in w]
+    assert unread == [
+        f"'{folder / 'outbox.json'}': 1 activity Announce naming no status (record 3) was not "
+        "read.",
+        f"'{folder / 'outbox.json'}': 2 activities of type 'Like' (record 4, 5) were not read.",
+    ]

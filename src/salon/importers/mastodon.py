@@ -2,9 +2,11 @@
 
 Read: ``actor.json`` (you; the links on your profile become your identities),
 ``outbox.json`` (ActivityStreams ``Create`` of Notes — your posts, with replies, mentions and
-hashtags — and ``Announce``, your boosts), ``likes.json``, ``bookmarks.json``, and the CSVs of
-*Import and export*: ``following_accounts.csv`` (with or without its header row) and
-``lists.csv``.
+hashtags; a ``Create`` of a bare URL is a post of yours without text — and ``Announce``, your
+boosts, of a status URL or of an embedded status, by its ``id``; activities of other types, or
+naming no status, are counted in the import's warnings), ``likes.json``, ``bookmarks.json``,
+and the CSVs of *Import and export*: ``following_accounts.csv`` (with or without its header
+row) and ``lists.csv``.
 
 People are known by their handle ``user@instance``, derived from their actor or status URL;
 from Mastodon 4.4 an actor URL may be numeric (``https://host/ap/users/ID``): such a person is
@@ -27,7 +29,18 @@ from urllib.parse import urlparse
 from salon.dates import parse_time
 from salon.importers.base import ImportOptions, header_index
 from salon.importers.files import InputFile, csv_rows, parse_json, read_document
-from salon.model import SELF, Interaction, Person, PersonRef, Post, Record, Tie, identity, url_keys
+from salon.model import (
+    SELF,
+    Interaction,
+    Notice,
+    Person,
+    PersonRef,
+    Post,
+    Record,
+    Tie,
+    identity,
+    url_keys,
+)
 
 NAME = "mastodon"
 DESCRIPTION = "Mastodon archive (.tar.gz or folder) and following/lists CSV exports"
@@ -247,25 +260,49 @@ def _actor(file: InputFile) -> Iterator[Record]:
     yield Person(owner.ref, owner.ref.name, summary or None, line=1)
 
 
+def _status_url(target: Any) -> str | None:
+    """The status an activity's ``object`` names: its URL, or an embedded object's ``id``
+    (else its ``url``)."""
+    if isinstance(target, dict):
+        target = _text_of(target.get("id")) or _text_of(target.get("url"))
+    return target if isinstance(target, str) and target.strip() else None
+
+
 def _outbox(file: InputFile, items: list[Any], owner: Owner) -> Iterator[Record]:
     me = owner.ref
+    unread: dict[str, list[int]] = {}
     for i, activity in enumerate(items, start=1):
         if not isinstance(activity, dict):
             raise file.error(f"record {i}", "expected an activity object")
         at = _time(file, i, activity.get("published"))
         kind = activity.get("type")
         target = activity.get("object")
-        if kind == "Announce" and isinstance(target, str):
-            mine = owner.owns(target)
-            author = me if mine else _person(target)
-            host = urlparse(target).hostname
-            yield Post("mastodon", target, author, None, channel=host, url=target, line=i)
-            key = _text_of(activity.get("id")) or target
-            yield Post("mastodon", key, me, at, None, "mastodon", repost_of=target, line=i)
-            if not mine:
-                yield Interaction(me, author, "repost", at, channel="mastodon", ref=target, line=i)
-        elif kind == "Create" and isinstance(target, dict):
+        if kind == "Create" and isinstance(target, dict):
             yield from _note(file, i, target, at, owner)
+        elif kind not in ("Announce", "Create"):
+            unread.setdefault(f"of type {str(kind)[:40]!r}", []).append(i)
+        elif (url := _status_url(target)) is None:
+            unread.setdefault(f"{kind} naming no status", []).append(i)
+        elif kind == "Create":  # a post of yours known only by its URL: no text, no tags
+            yield Post("mastodon", url, me, at, None, "mastodon", url=url, line=i)
+        else:
+            mine = owner.owns(url)
+            author = me if mine else _person(url)
+            if author is None and isinstance(target, dict):
+                author = _person(str(target.get("attributedTo") or ""))
+            host = urlparse(url).hostname
+            yield Post("mastodon", url, author, None, channel=host, url=url, line=i)
+            key = _text_of(activity.get("id")) or url
+            yield Post("mastodon", key, me, at, None, "mastodon", repost_of=url, line=i)
+            if not mine:
+                yield Interaction(me, author, "repost", at, channel="mastodon", ref=url, line=i)
+    for what, records in unread.items():
+        shown = ", ".join(map(str, records[:5])) + (", …" if len(records) > 5 else "")
+        one = len(records) == 1
+        yield Notice(
+            f"'{file.display}': {len(records)} activit{'y' if one else 'ies'} {what} "
+            f"(record {shown}) {'was' if one else 'were'} not read."
+        )
 
 
 def _time(file: InputFile, i: int, value: Any) -> int | None:
