@@ -88,3 +88,32 @@ def test_removing_a_lake_import_says_how_many_lake_edges_nodes_and_posts_went(tm
         f"Import {last['id']} removed: files 1; from the market lake, its partition: 1 edge, "
         "2 nodes, 2 posts."
     )
+
+
+def test_an_import_after_a_removal_never_takes_the_removed_ones_id(tmp_path, monkeypatch):
+    """SQLite gave the next import the id of the last one removed; the snapshot cache (keyed
+    by the last import's id) then served the removed import's graph for the new one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = {}
+    for name, text in {
+        "a.txt": "a b\nb c\nc a\n",
+        "b.txt": "x y\ny z\nz x\nx z\n",
+        "c.txt": "p q\nq r\nr p\nq p\nr q\n",
+    }.items():
+        files[name] = tmp_path / name
+        files[name].write_text(text)
+    store = salon.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    salon.import_paths(store, [files["a.txt"]])
+    salon.import_paths(store, [files["b.txt"]])
+    assert salon.components(store).edges == 7  # the snapshot is built and cached
+    remove_import(store, 2)
+    third = salon.import_paths(store, [files["c.txt"]])
+    assert third.import_id == 3
+    assert [i["id"] for i in list_imports(store)] == [1, 3]
+    assert salon.components(store).edges == 3 + 5
+    # The id survives a reopening (it is kept in the store, not in memory).
+    remove_import(store, 3)
+    store.close()
+    store = salon.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    assert salon.import_paths(store, [files["c.txt"]]).import_id == 4
+    store.close()

@@ -460,7 +460,7 @@ class Job:
         merge duplicates, the run's end); one import row a run."""
         from sqlalchemy import select
 
-        from salon import __version__
+        from salon.store.history import new_import
         from salon.store.merges import auto_merge
         from salon.store.names import link_names
         from salon.store.resolve import allocate_ids
@@ -476,13 +476,7 @@ class Job:
             with connection.begin():
                 if report.import_id is None:
                     paths = [f"salon collect {self.source.NAME} {self.base} (job {self.name})"]
-                    report.import_id = connection.execute(
-                        imports.insert().values(
-                            started_at=int(time.time()),
-                            salon_version=__version__,
-                            paths=json.dumps(paths),
-                        )
-                    ).inserted_primary_key[0]
+                    report.import_id = new_import(connection, paths, started_at=int(time.time()))
                 if writer is None:
                     writer = Writer(connection, report.import_id)
                 else:

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from salon import __version__
 from salon.errors import SalonError, UnknownExportError
 from salon.importers import (
     bluesky,
@@ -34,6 +33,7 @@ from salon.importers.base import LAKE_THRESHOLD, ImportOptions
 from salon.importers.files import InputFile, input_files
 from salon.model import InteractionBatch
 from salon.store import Store
+from salon.store.history import new_import
 from salon.store.merges import auto_merge
 from salon.store.names import link_names
 from salon.store.schema import DATA_TABLES, imports, people
@@ -263,13 +263,7 @@ def import_paths(
         _discarded_on_error(lambda: lake),
     ):
         before = _counts(connection)
-        import_id = connection.execute(
-            imports.insert().values(
-                started_at=int(started),
-                salon_version=__version__,
-                paths=json.dumps([str(p) for p in paths]),
-            )
-        ).inserted_primary_key[0]
+        import_id = new_import(connection, [str(p) for p in paths], started_at=int(started))
         writer = Writer(connection, import_id, mine=options.mine)
         export = None
         for file, module, number in chosen:

@@ -199,16 +199,12 @@ def repair_leftovers(store: Store) -> list[Removed]:
 def _store_import(store: Store, label: str, sha: str, build) -> tuple[int | None, Any]:  # type: ignore[no-untyped-def]
     """One store import around ``build(connection, import_id, writer, file_id)``; committed
     when it added something (build returns ``(added, result, lake)``), else rolled back."""
-    from salon import __version__
+    from salon.store.history import new_import
     from salon.store.schema import files, imports
     from salon.store.writer import Writer
 
     with store.engine.connect() as connection, connection.begin() as transaction:
-        import_id = connection.execute(
-            imports.insert().values(
-                started_at=int(time.time()), salon_version=__version__, paths=json.dumps([label])
-            )
-        ).inserted_primary_key[0]
+        import_id = new_import(connection, [label], started_at=int(time.time()))
         writer = Writer(connection, import_id)
         writer.begin_export(label)
         file_row = {

@@ -33,6 +33,7 @@ from salon.store.schema import (
     posts,
     snapshots,
     stakeholders,
+    store_meta,
     ties,
 )
 
@@ -61,6 +62,39 @@ _PERSON_COLUMNS = (
     (meetings, "organizer_id"),
     (notes, "person_id"),
 )
+
+
+def new_import(connection: Connection, paths: list[str], *, started_at: int) -> int:
+    """Add an import's row and give its id: never the id of an import removed before, so that
+    what names an import (the snapshot cache's key, the lake's partitions, a command printed
+    earlier) cannot mean another. PostgreSQL's sequence never reuses one; SQLite would give
+    the largest again once it is removed, so the last id given is kept in ``store_meta``."""
+    from salon import __version__
+
+    values: dict[str, Any] = {
+        "started_at": started_at,
+        "salon_version": __version__,
+        "paths": json.dumps(paths),
+    }
+    if connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+
+        last = connection.execute(
+            select(store_meta.c.value).where(store_meta.c.key == LAST_IMPORT)
+        ).scalar()
+        top = connection.execute(select(func.max(imports.c.id))).scalar() or 0
+        values["id"] = max(top, int(last or 0)) + 1
+        given = insert(store_meta).values(key=LAST_IMPORT, value=str(values["id"]))
+        connection.execute(
+            given.on_conflict_do_update(
+                index_elements=["key"], set_={"value": given.excluded.value}
+            )
+        )
+    return int(connection.execute(imports.insert().values(**values)).inserted_primary_key[0])
+
+
+#: ``store_meta``'s key for the last import id given (SQLite).
+LAST_IMPORT = "last_import"
 
 
 def list_imports(store: Store) -> list[dict[str, Any]]:
