@@ -90,6 +90,10 @@ def test_repair_removes_a_stray_file_not_the_named_partition_beside_it(tmp_path)
     (part,) = (folder / "edges" / "import=1").glob("*.parquet")
     stray = part.with_name("part-9.parquet")
     stray.write_bytes(part.read_bytes())
+    checked = salon("lake", "check", "--json", db=db)
+    (problem,) = json.loads(checked.stdout)
+    # The hint deletes the stray file, not the folder that holds the named partition too.
+    assert problem["repair"].endswith(f"rm '{stray}'"), problem
     done = salon("lake", "check", "--repair", "--json", db=db)
     assert done.returncode == 0, done.stdout
     (removed,) = json.loads(done.stdout)["removed"]

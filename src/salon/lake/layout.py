@@ -322,7 +322,7 @@ def check_lake(folder: Path, *, full: bool = True) -> list[Problem]:
                     Problem(
                         str(path),
                         "no import names this partition (an import was interrupted)",
-                        f"salon lake check --repair (deletes it), or rm -r '{path.parent}'",
+                        f"salon lake check --repair (deletes it), or rm '{path}'",
                     )
                 )
     for path in sorted(folder.glob(".staging-*")):
