@@ -60,6 +60,17 @@ def _is_mbox(head: bytes) -> bool:
     return _MBOX_START.match(head) is not None
 
 
+def _starts_as_mbox(file: InputFile) -> bool:
+    """Whether the file starts as mbox does; blank lines are looked past only when there are
+    some (a larger head of a damaged ``.gz`` may read as nothing)."""
+    head = file.head(5)
+    if head == b"From ":
+        return True
+    if not head or head[:1] not in b" \t\r\n":
+        return False
+    return _is_mbox(file.head(4096) or file.head(256))
+
+
 def _is_archive(head: bytes) -> bool:
     return _is_mbox(head) and _ARCHIVE_HEAD.search(head) is not None
 
@@ -67,7 +78,7 @@ def _is_archive(head: bytes) -> bool:
 def detect(file: InputFile, *, forced: bool = False) -> bool:
     base = file.basename.lower()
     if base.endswith(".mbox") or base == "mbox" or forced:
-        return _is_mbox(file.head(4096))
+        return _starts_as_mbox(file)
     if base.endswith(".txt"):
         return _is_archive(file.head(8192))
     return False
@@ -75,7 +86,7 @@ def detect(file: InputFile, *, forced: bool = False) -> bool:
 
 def why_not(file: InputFile) -> str | None:
     """Why :func:`detect` refuses ``file`` even when forced (``None``: it does not)."""
-    if not _is_mbox(file.head(4096)):
+    if not _starts_as_mbox(file):
         return "it does not start with 'From ' as every mbox file does"
     return None
 
