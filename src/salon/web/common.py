@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from salon.errors import SalonError
 
@@ -52,6 +52,13 @@ class WebState:
     collects: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Writes made through the app: part of the store's state as the cache sees it.
     writes: int = 0
+    #: Held by the one thread reading the store's state (the others keep the last one).
+    stamp_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Finished answers (JSON or pages, bytes) per store state: see :mod:`salon.web.answers`.
+    bodies: OrderedDict[Any, bytes] = field(default_factory=OrderedDict)
+    body_bytes: int = 0
+    #: The event loop and its limit on threads for per-request reads (answers.limiter).
+    limiter: tuple[Any, Any] | None = None
 
 
 def state(request: Request) -> WebState:
@@ -82,11 +89,18 @@ STAMP_SECONDS = 1.0
 
 
 def current_stamp(web: WebState) -> str:
+    """The store's state as the cache sees it. When a read is due, one thread reads it; the
+    others go on with the last one meanwhile (at most a read's time older), unless there is
+    none (at the start, or after a change made through the app): then they wait for it."""
     stamp, at = web.stamp
-    now = time.monotonic()
-    if now - at > STAMP_SECONDS:
-        stamp = store_stamp(web.store)
-        web.stamp = (stamp, now)
+    if time.monotonic() - at > STAMP_SECONDS and web.stamp_lock.acquire(blocking=not stamp):
+        try:
+            stamp, at = web.stamp
+            if time.monotonic() - at > STAMP_SECONDS:
+                stamp = store_stamp(web.store)
+                web.stamp = (stamp, time.monotonic())
+        finally:
+            web.stamp_lock.release()
     return f"{stamp}#{web.writes}"
 
 
@@ -112,11 +126,14 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -
         with web.lock:
             if full in web.cache:
                 return web.cache[full]
+        started = time.perf_counter()
         try:
             value = compute()
         finally:
             with web.lock:
                 web.pending.pop(full, None)
+        if time.perf_counter() - started > LONG_SECONDS:
+            settle()
         with web.lock:
             web.cache[full] = value
             while len(web.cache) > web.cache_size:
@@ -124,12 +141,18 @@ def cached(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -
     return value
 
 
-def peek(request: Request, key: tuple[Any, ...]) -> Any | None:
-    """The answer kept for ``key`` while the store stays as it is, or None: never computes."""
-    web = state(request)
-    full = (current_stamp(web), *key)
-    with web.lock:
-        return web.cache.get(full)
+#: An answer that took this long is large: :func:`settle` after it.
+LONG_SECONDS = 0.25
+
+
+def settle() -> None:
+    """Collect the garbage, then leave what lives on (the kept answers: often a million
+    objects) out of the collector's later full passes (``gc.freeze``): each pass over them
+    took 0.3-0.4 s, and stopped every request meanwhile."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def heavy(request: Request, compute: Callable[[], Any]) -> Any:
@@ -178,12 +201,6 @@ def call(compute: Callable[[], Any]) -> Any:
         raise salon_error(exc) from exc
     except ValueError as exc:
         raise salon_error(SalonError(str(exc))) from exc
-
-
-def fast_json(data: Any) -> JSONResponse:
-    """A JSON answer sent as it is (FastAPI's encoder walks every value first: slow for
-    long lists of plain data)."""
-    return JSONResponse(data)
 
 
 def wants_json(request: Request) -> bool:

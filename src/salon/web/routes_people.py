@@ -8,19 +8,15 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 
 import salon
 from salon.errors import SalonError
-from salon.web import derived
+from salon.web import answers, derived
 from salon.web.common import (
     bad_request,
     cached,
-    fast_json,
     heavy,
-    peek,
-    render,
     salon_error,
     state,
 )
@@ -133,18 +129,18 @@ async def api_people(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    if not (segment or stage or community is not None) and peek(request, ("people", q or None)):
-        # Kept already: answered on the event loop, without a thread's round trip.
-        data = people_data(request, q, None, None, None, offset, limit)
-    else:
-        data = await run_in_threadpool(
-            people_data, request, q, segment, stage, community, offset, limit
-        )
-    return fast_json(data)  # type: ignore[return-value]
+    def build() -> bytes:
+        data = people_data(request, q, segment, stage, community, offset, limit)
+        return answers.plain_json_bytes(data)
+
+    key = ("people", q, segment, stage, community, offset, limit)
+    # A page of the kept list, unfiltered: sliced on the event loop, without a thread.
+    quick = None if segment or stage or community is not None else ("people", q or None)
+    return await answers.kept_json(request, key, build, quick=quick)  # type: ignore[return-value]
 
 
 @router.get("/people", response_class=HTMLResponse, include_in_schema=False)
-def page_people(
+async def page_people(
     request: Request,
     q: Q = None,
     segment: Segment = None,
@@ -152,7 +148,21 @@ def page_people(
     community: Community = None,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> HTMLResponse:
+) -> Response:
+    return await answers.kept_page(
+        request, lambda r: _people_page(r, q, segment, stage, community, offset, limit)
+    )
+
+
+def _people_page(
+    request: Request,
+    q: str | None,
+    segment: str | None,
+    stage: str | None,
+    community: int | None,
+    offset: int,
+    limit: int,
+) -> bytes:
     data = people_data(request, q, segment or None, stage or None, community, offset, limit)
     store = state(request).store
     segments = cached(request, ("segments",), lambda: salon.segments(store))
@@ -162,7 +172,7 @@ def page_people(
     def page_url(at: int) -> str:
         return "/people?" + urlencode({**kept, "offset": max(at, 0), "limit": limit})
 
-    return render(
+    return answers.page_bytes(
         request,
         "people.html",
         result=data,
@@ -190,22 +200,39 @@ def person_data(request: Request, pid: int) -> dict[str, Any]:
     scores: dict[str, Any] = {"stage": stages.get(pid), "tie": None, "agenda_setter": []}
     if not profile["is_self"]:
         scores["tie"] = _your_tie(request, pid)
-    web = state(request)
-    with web.lock:  # only answers already computed: a person's page never waits on PageRank
-        ready = [(key, value) for key, value in web.cache.items() if key[1] == "influencers"]
-    with web.lock:
-        plans = [(key, value) for key, value in web.cache.items() if key[1] == "plan"]
-    for key, value in ready:
-        for row in value.to_dict()["influencers"]:
-            if row["person"] == pid:
-                scores["agenda_setter"].append({"segment": key[2], **row})
-    for key, value in plans:
-        section = value.to_dict()["agenda_setters"]
-        for row in section.get("known_by", []):
-            if row["person"] == pid:
-                segment = value.to_dict()["segment"]["name"]
-                scores["agenda_setter"].append({"segment": segment, "goal": key[2], **row})
+    scores["agenda_setter"] = list(_agenda_setters(request).get(pid, []))
     return {**profile, "scores": scores, "private_notes": _notes_on(request, profile)}
+
+
+def _ready(request: Request) -> tuple[Any, ...]:
+    """The agenda-setter answers computed so far (a person's page shows only those: it never
+    waits on PageRank): part of what a kept person's answer depends on."""
+    web = state(request)
+    with web.lock:
+        return tuple(key for key in web.cache if key[1] in ("influencers", "plan"))
+
+
+def _agenda_setters(request: Request) -> dict[int, list[dict[str, Any]]]:
+    """Each person's rows in the agenda-setter answers computed so far, by person id."""
+    web = state(request)
+    with web.lock:
+        ready = [(key, web.cache[key]) for key in web.cache if key[1] == "influencers"]
+        plans = [(key, web.cache[key]) for key in web.cache if key[1] == "plan"]
+
+    def index() -> dict[int, list[dict[str, Any]]]:
+        found: dict[int, list[dict[str, Any]]] = {}
+        for key, value in ready:
+            for row in value.to_dict()["influencers"]:
+                found.setdefault(row["person"], []).append({"segment": key[2], **row})
+        for key, value in plans:
+            plan = value.to_dict()
+            for row in plan["agenda_setters"].get("known_by", []):
+                entry = {"segment": plan["segment"]["name"], "goal": key[2], **row}
+                found.setdefault(row["person"], []).append(entry)
+        return found
+
+    keys = tuple(key for key, _ in ready) + tuple(key for key, _ in plans)
+    return cached(request, ("agenda-setters", keys), index)  # type: ignore[no-any-return]
 
 
 def _notes_on(request: Request, profile: dict[str, Any]) -> list[dict[str, Any]]:
@@ -213,8 +240,14 @@ def _notes_on(request: Request, profile: dict[str, Any]) -> list[dict[str, Any]]
     page shows them, marked private."""
     store = state(request).store
     ids = {profile["id"], *profile["merged_people"]}
-    found = cached(request, ("intelligence",), lambda: salon.intelligence(store))
-    return [n for n in found.to_dict()["notes"] if n.get("person_id") in ids]
+    found = cached(
+        request,
+        ("intelligence-notes",),
+        lambda: cached(request, ("intelligence",), lambda: salon.intelligence(store)).to_dict()[
+            "notes"
+        ],
+    )
+    return [n for n in found if n.get("person_id") in ids]
 
 
 def _your_tie(request: Request, pid: int) -> dict[str, Any] | None:
@@ -233,11 +266,20 @@ def _your_tie(request: Request, pid: int) -> dict[str, Any] | None:
 
 
 @router.get("/api/v1/people/{pid}", tags=["people"], summary="One person across every source")
-def api_person(request: Request, pid: int) -> dict[str, Any]:
-    return fast_json(person_data(request, pid))  # type: ignore[return-value]
+async def api_person(request: Request, pid: int) -> dict[str, Any]:
+    web = state(request)
+    return await answers.kept_json(  # type: ignore[return-value]
+        request,
+        ("person", pid, _ready(request)),
+        lambda: answers.plain_json_bytes(person_data(request, pid)),
+        answers.limiter(web),
+    )
 
 
 @router.get("/people/{pid}", response_class=HTMLResponse, include_in_schema=False)
-def page_person(request: Request, pid: int) -> HTMLResponse:
-    data = person_data(request, pid)
-    return render(request, "person.html", p=data, api=f"/api/v1/people/{pid}")
+async def page_person(request: Request, pid: int) -> Response:
+    def build(r: Request) -> bytes:
+        data = person_data(r, pid)
+        return answers.page_bytes(r, "person.html", p=data, api=f"/api/v1/people/{pid}")
+
+    return await answers.kept_page(request, build, (_ready(request),))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 import salon
+from salon.web import answers
 from salon.web.common import cached, call, changed, csrf_protect, heavy, render, state
 
 router = APIRouter()
@@ -123,14 +124,19 @@ def plan_data(request: Request, goal: str) -> dict[str, Any]:
     tags=["plan"],
     summary="A goal's plan: each section with its evidence (accounts are private)",
 )
-def api_plan(request: Request, goal: GoalName) -> dict[str, Any]:
-    return plan_data(request, goal)
+async def api_plan(request: Request, goal: GoalName) -> dict[str, Any]:
+    return await answers.kept_json(  # type: ignore[return-value]
+        request, ("plan", goal), lambda: answers.json_bytes(plan_data(request, goal))
+    )
 
 
 @router.get("/plan/{goal}", response_class=HTMLResponse, include_in_schema=False)
-def page_plan(request: Request, goal: GoalName) -> HTMLResponse:
-    data = plan_data(request, goal)
-    return render(request, "plan.html", plan=data, api=f"/api/v1/plan/{goal}")
+async def page_plan(request: Request, goal: GoalName) -> Response:
+    def build(r: Request) -> bytes:
+        data = plan_data(r, goal)
+        return answers.page_bytes(r, "plan.html", plan=data, api=f"/api/v1/plan/{goal}")
+
+    return await answers.kept_page(request, build)
 
 
 def _progress(request: Request, goal: str) -> dict[str, Any]:
