@@ -4,8 +4,8 @@ A store of N people (default 100,000) is generated as bench_meet.py generates it
 Contacts CSV of N people in GeoNames cities, a calendar of your meetings with some of them)
 plus the shipped Q&A community's posts, a segment and a goal; `salon serve`'s app runs in
 its own process (uvicorn, one worker, 127.0.0.1 on a free port) and this process sends it
-requests from C concurrent clients (httpx, asyncio) for S seconds per endpoint, bounded in
-count and time, and stops:
+requests from C concurrent clients (asyncio, one kept-alive HTTP/1.1 connection each) for S
+seconds per endpoint, bounded in count and time, and stops:
 
 - the people list (``/api/v1/people?limit=50``, pages at random offsets),
 - a person's page (``/api/v1/people/ID``, a different person each request),
@@ -13,8 +13,9 @@ count and time, and stops:
 
 It reports requests/s and p50/p95/p99 latency per endpoint (target p95 under 100 ms for the
 first two), the first (cold) request of each, the same answers from the public function
-called in-process (they must agree) and its time as the ratio, and the plan page's weight
-(HTML, CSS and scripts, raw and gzipped).
+called in-process (they must agree) and its time as the ratio, the CPU each request cost the
+server and the load generator (they share the cores), and the plan page's weight (HTML, CSS
+and scripts, raw and gzipped).
 
 Usage: nice -n 10 python bench/bench_web.py [--people 100000] [--clients 50] [--seconds 30]
        [--store DIR]
@@ -110,36 +111,76 @@ async def load(
     base: str, make_path, clients: int, seconds: float, cap: int = 200_000
 ) -> tuple[list[float], int, int]:
     """``clients`` concurrent clients asking ``make_path()`` until ``seconds`` pass (or
-    ``cap`` requests): the latencies (s), the requests that failed, the requests sent."""
-    import httpx
+    ``cap`` requests): the latencies (s), the requests that failed, the requests sent.
 
+    Each client keeps one HTTP/1.1 connection and reads each answer whole (a minimal client
+    on asyncio streams): httpx spent about 2 ms of CPU a request, so with 50 clients the
+    load generator took a whole core and its own queue was most of the latency measured."""
+    host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
     failed = 0
     sent = 0
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as c:
 
-        async def client() -> None:
-            nonlocal failed, sent
-            while time.perf_counter() < stop and sent < cap:
-                sent += 1
-                t = time.perf_counter()
-                try:
-                    response = await c.get(make_path())
-                    ok = response.status_code == 200
-                    why = f"{response.status_code}: {response.text[:160]}"
-                except httpx.HTTPError as exc:
-                    ok = False
-                    why = f"{type(exc).__name__}: {exc}"
-                if not ok:
-                    FAILURES[why] = FAILURES.get(why, 0) + 1
-                latencies.append(time.perf_counter() - t)
-                failed += not ok
+    async def client() -> None:
+        nonlocal failed, sent
+        connection = None
+        while time.perf_counter() < stop and sent < cap:
+            sent += 1
+            t = time.perf_counter()
+            try:
+                if connection is None:
+                    connection = await asyncio.open_connection(host, int(port))
+                status, body = await fetch(*connection, f"{host}:{port}", make_path())
+                ok = status == 200
+                why = f"{status}: {body[:160].decode(errors='replace')}"
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                ok, why = False, f"{type(exc).__name__}: {exc}"
+                if connection is not None:
+                    connection[1].close()
+                connection = None
+            if not ok:
+                FAILURES[why] = FAILURES.get(why, 0) + 1
+            latencies.append(time.perf_counter() - t)
+            failed += not ok
+        if connection is not None:
+            connection[1].close()
 
-        await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, failed, sent
+
+
+async def fetch(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str
+) -> tuple[int, bytes]:
+    """GET ``path`` on a kept-alive connection: the status and the body."""
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\n"
+        "Accept: */*\r\n\r\n".encode()
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    fields = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        fields[name.strip().lower()] = value.strip()
+    if b"content-length" in fields:
+        return status, await reader.readexactly(int(fields[b"content-length"]))
+    if fields.get(b"transfer-encoding", b"").lower() != b"chunked":
+        raise ValueError(f"an answer without its length: {head[:200]!r}")
+    body = bytearray()
+    while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+        body += await reader.readexactly(size)
+        await reader.readexactly(2)
+    await reader.readuntil(b"\r\n")  # the empty trailer
+    return status, bytes(body)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def quantiles(values: list[float]) -> tuple[float, float, float]:
@@ -181,13 +222,15 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            run(base, db, args, headers)
+            run(base, db, args, headers, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def run(base: str, db: Path, args: argparse.Namespace, headers: dict[str, str]) -> None:
+def run(
+    base: str, db: Path, args: argparse.Namespace, headers: dict[str, str], server: int
+) -> None:
     import httpx
 
     with salon.open_store(str(db)) as store:
@@ -220,12 +263,16 @@ def run(base: str, db: Path, args: argparse.Namespace, headers: dict[str, str]) 
         f"{'p95 ms':>8} {'p99 ms':>8}"
     )
     p50s = {}
+    work: list[tuple[str, int, tuple[float, float], int]] = []
     for clients, seconds in ((args.clients, args.seconds), (1, min(args.seconds, 10.0))):
         print(f"{clients} client{'s' if clients > 1 else ''}, {seconds:.0f} s each:")
         for name, make in endpoints.items():
             started = time.perf_counter()
+            cpu = cpu_seconds(os.getpid()), cpu_seconds(server)
             latencies, failed, sent = asyncio.run(load(base, make, clients, seconds))
             elapsed = time.perf_counter() - started
+            used = cpu_seconds(os.getpid()) - cpu[0], cpu_seconds(server) - cpu[1]
+            work.append((name, clients, used, sent))
             p50, p95, p99 = quantiles(latencies)
             p50s.setdefault(name, p50)
             target = " (target p95 < 100 ms: " + ("met" if p95 < 100 else "MISSED") + ")"
@@ -233,6 +280,12 @@ def run(base: str, db: Path, args: argparse.Namespace, headers: dict[str, str]) 
                 f"{name:<12} {sent:>9,} {failed:>7,} {sent / elapsed:>8.1f} {p50:>8.1f} "
                 f"{p95:>8.1f} {p99:>8.1f}{target if name != 'plan' else ''}"
             )
+    print("CPU a request (ms), the server's and the load generator's:")
+    for name, clients, (client_s, server_s), sent in work:
+        print(
+            f"  {name:<12} {clients:>2} client{'s' if clients > 1 else ' '}: server "
+            f"{server_s / sent * 1000:5.2f}, clients {client_s / sent * 1000:5.2f}"
+        )
     for why, count in FAILURES.items():
         print(f"failed {count}×: {why}")
     print(
