@@ -6,8 +6,8 @@ Sections, in order: the plan's one sentence of advice; whom to be known by and t
 win; channels now and forecast 6–12 months ahead with 90 % intervals; the segment's attention
 map; the weekly time budget; meetings; the funnel; milestones; and, only with
 ``include_private``, the account intelligence to gather first. Charts: :mod:`.charts` (pure
-functions, reusable); sections from the plan's JSON: :mod:`.sections`; the page:
-:mod:`.render`; the PDF: :mod:`.pdf`.
+functions, reusable); sections from the plan's JSON: :mod:`.sections` (the channels
+section: :mod:`.channels`); the page: :mod:`.render`; the PDF: :mod:`.pdf`.
 """
 
 from __future__ import annotations
@@ -62,10 +62,11 @@ def build_sections(
 
     The accounts section is there only when the plan has one (``include_private``)."""
     from salon.reports import sections as s
+    from salon.reports.channels import channels
 
     agenda = plan.get("agenda_setters") or {}
     segment = plan.get("segment") or {}
-    out = [s.known_by(agenda, segment), s.to_win(agenda), s.channels(plan.get("channels") or {})]
+    out = [s.known_by(agenda, segment), s.to_win(agenda), channels(plan.get("channels") or {})]
     if attention is not None:
         out.append(s.attention_map(attention, segment=str(segment.get("name", ""))))
     out.append(s.budget(plan.get("budget") or {}))
