@@ -292,3 +292,32 @@ def test_a_lake_moved_away_is_an_error_not_an_empty_market(tmp_path, monkeypatch
             salon.influencers(store, "namespace:n", include_members=True)
         monkeypatch.setenv("SALON_LAKE", str(moved))  # told where it went: all is there
         assert build_snapshot(store, use_cache=False).edges == 2
+
+
+def test_a_file_forced_into_the_other_home_is_said_to_count_twice(tmp_path):
+    edges = tmp_path / "m.txt"
+    edges.write_text("1 2\n2 3\n3 1\n")
+    force = {"namespace": "m", "force": True}
+    with salon.open_store(str(tmp_path / "s.db")) as store:
+        salon.import_paths(store, [edges], options=salon.ImportOptions(namespace="m"))
+        into_lake = salon.import_paths(
+            store, [edges], options=salon.ImportOptions(lake=True, **force)
+        )
+        assert into_lake.added["lake edges"] == 3
+        # Landed, not rolled back because the store itself gained no row (it was, silently).
+        assert into_lake.import_id == 2
+        assert [p.import_id for p in read_manifest(lake_dir(store)).partitions] == [2]
+        (warning,) = into_lake.warnings
+        assert (
+            "'" + str(edges) + "' was imported into the store before and now goes to the lake"
+            in warning
+        )
+        # The lake again, or the store again: the same home, no warning.
+        lake_again = salon.import_paths(
+            store, [edges], options=salon.ImportOptions(lake=True, **force)
+        )
+        assert lake_again.warnings == []
+        store_again = salon.import_paths(
+            store, [edges], options=salon.ImportOptions(lake=False, **force)
+        )
+        assert "imported into the lake before and now goes to the store" in store_again.warnings[0]

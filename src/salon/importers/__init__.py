@@ -279,7 +279,10 @@ def import_paths(
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
             shown = 0
-            if module in (edges, posts) and _to_lake(file, options):
+            to_lake = module in (edges, posts) and _to_lake(file, options)
+            if seen and (twice := _in_both_homes(store, connection, file, sha, to_lake)):
+                report.warnings.append(twice)
+            if to_lake:
                 from salon.lake.route import LakeImport
 
                 lake = lake or LakeImport(store, connection, import_id)
@@ -319,7 +322,7 @@ def import_paths(
             )
         report.owners = writer.owners
         report.seconds = round(time.time() - started, 3)
-        if (after == before or not any(report.added.values())) and not report.updated:
+        if not any(report.added.values()) and not report.updated:
             transaction.rollback()
             if lake is not None:
                 lake.discard()
@@ -363,6 +366,24 @@ def read_as(
         for file in input_files(path)
         if hasattr(modules.get(file.display), "describe")
     }
+
+
+def _in_both_homes(
+    store: Store, connection: Connection, file: InputFile, sha: str, to_lake: bool
+) -> str | None:
+    """A warning when a file read again (``--force``) goes to the other home than before: its
+    edges or posts then count twice, once in the store and once in the lake."""
+    from salon.lake.layout import lake_dir, read_manifest
+
+    partitions = read_manifest(lake_dir(store, connection)).partitions
+    in_lake = any(s.get("sha256") == sha for p in partitions for s in p.sources)
+    if in_lake == to_lake:
+        return None
+    before, now = ("the lake", "the store") if in_lake else ("the store", "the lake")
+    return (
+        f"'{file.display}' was imported into {before} before and now goes to {now} too: its "
+        "edges and posts count twice. Remove the earlier import ('salon imports') to keep one."
+    )
 
 
 def _to_lake(file: InputFile, options: ImportOptions) -> bool:
