@@ -33,7 +33,7 @@ from salon.store import memo
 from salon.store.database import Store
 from salon.store.facts import display_names, self_ids
 from salon.store.goals import get_goal
-from salon.strategy import advice, channels, meetings, milestones
+from salon.strategy import advice, channels, meetings, milestones, plan_advice
 from salon.strategy.accounts import account_section
 from salon.strategy.budget import weekly_budget
 from salon.strategy.goals import as_goal
@@ -155,12 +155,15 @@ def _plan(
         "leave": leave,
         "notes": [n for n in notes if n.startswith(("Channels", "No forecast", "The data of"))],
     }
-    section2["advice"] = advice.channels(section2, record.segment)
+    section2["advice"] = plan_advice.channels(section2, record.segment)
     with clock.stage("budget"):
         section3 = _budget(record, section2, section1, offline)
     offline["advice"] = meetings.meetings_advice(offline, record.segment, known=me is not None)
     section4 = {"advice": offline.pop("advice"), **offline}
-    section6 = {"advice": advice.milestones(measured, record.horizon_months), "items": measured}
+    section6 = {
+        "advice": plan_advice.milestones(measured, record.horizon_months),
+        "items": measured,
+    }
     section6["history"] = past
     goal_dict = as_goal(record).to_dict()
     if record.accounts and not include_private:
@@ -172,7 +175,7 @@ def _plan(
         )
     return Plan(
         goal=goal_dict,
-        advice=advice.plan(goal_dict, section1, section2, section3, section4),
+        advice=plan_advice.plan(goal_dict, section1, section2, section3, section4),
         you=you_info,
         segment={
             **known.segment,
@@ -255,7 +258,7 @@ def _agenda(
         "your_seed": yours,
         "notes": known["notes"],
     }
-    section["advice"] = advice.agenda(section, known["segment"]["name"])
+    section["advice"] = plan_advice.agenda(section, known["segment"]["name"])
     return section
 
 
@@ -303,4 +306,4 @@ def _budget(
     found = weekly_budget(
         record.hours_per_week, record.objective, channels=weights, people=talk[:5], offline=meet
     )
-    return {"advice": advice.budget(found), **found}
+    return {"advice": plan_advice.budget(found), **found}
