@@ -262,12 +262,12 @@ def spark_vs_local(work: Path, sizes: list[int]) -> None:
     from salon.graph.components import local_components
     from salon.graph.influence import pagerank
     from salon.graph.snapshot import build_snapshot
-    from salon.lake import graphx
+    from salon.lake import graphx, spark_session
     from salon.lake import spark as engine
 
     print("\n3. Spark local[2] against the local engine (snapshot build + PageRank, tol 1e-8)")
     print(f"{'edges':>12} {'local s':>9} {'spark s':>9} {'spark/local':>11} {'max |diff|':>11}")
-    spark = engine.session("local[2]")
+    spark = spark_session.session("local[2]")
     try:
         for edges in sizes:
             path = work / f"spark-{edges}.txt"
@@ -311,7 +311,7 @@ def spark_vs_local(work: Path, sizes: list[int]) -> None:
                 f"{frames_s:.1f} s (GraphX {frames_s / graphx_s:.1f}x faster)"
             )
     finally:
-        engine.stop()
+        spark_session.stop()
 
 
 def _load() -> str:

@@ -34,11 +34,11 @@ def spark():  # type: ignore[no-untyped-def]
         if strict:
             pytest.fail("Java 17 is missing (openjdk-17-jre-headless)")
         pytest.skip("Java is not installed")
-    from salon.lake import spark as engine
+    from salon.lake import spark_session
 
     os.environ.setdefault("SALON_SPARK_PARTITIONS", "2")
-    yield engine.session("local[2]")
-    engine.stop()
+    yield spark_session.session("local[2]")
+    spark_session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -106,31 +106,6 @@ def test_pagerank_ppr_components_and_adoption_agree(spark, market):  # type: ign
     local_times = adoption_times(market, "channel:higgs")
     assert engine.adoption_times(spark, market, "channel:higgs") == local_times
     assert len(local_times) > 3_000
-
-
-def test_no_java_says_what_to_install(monkeypatch):  # type: ignore[no-untyped-def]
-    pytest.importorskip("pyspark")
-    from salon.lake import spark as engine
-
-    monkeypatch.setattr(engine.shutil, "which", lambda name: None)
-    monkeypatch.delenv("JAVA_HOME", raising=False)
-    with pytest.raises(engine.SparkUnavailable, match="openjdk-17-jre-headless"):
-        engine.session("local[1]")
-
-
-def test_a_java_home_without_java_says_so(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
-    pytest.importorskip("pyspark")
-    from salon.lake import spark as engine
-
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path))  # a folder, but no bin/java in it
-    with pytest.raises(engine.SparkUnavailable) as error:
-        engine.session("local[1]")
-    said = str(error.value)
-    assert said.startswith(f"JAVA_HOME is set to '{tmp_path}', which has no bin/java")
-    assert said.endswith("or unset JAVA_HOME to use the java on the PATH.")
-    monkeypatch.setattr("glob.glob", lambda pattern: [])
-    with pytest.raises(engine.SparkUnavailable, match="sudo apt-get install openjdk-17"):
-        engine.session("local[1]")
 
 
 def test_graphx_components_equal_local(spark, market, monkeypatch):  # type: ignore[no-untyped-def]

@@ -377,8 +377,9 @@ def build_snapshot(
             return _load(path)
         if os.environ.get("SALON_ENGINE") == "spark":  # salon --engine spark: built on Spark
             from salon.lake import spark
+            from salon.lake.spark_session import session
 
-            snapshot = spark.snapshot(spark.session(), store, spec)
+            snapshot = spark.snapshot(session(), store, spec)
             if use_cache:
                 _save(snapshot, path)
             return snapshot

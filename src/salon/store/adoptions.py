@@ -77,8 +77,9 @@ def _adoption_times(store: Store, innovation: str, lake: bool) -> dict[int, floa
     kind, _, value = innovation.partition(":")
     if lake and kind in ("channel", "platform") and os.environ.get("SALON_ENGINE") == "spark":
         from salon.lake import spark
+        from salon.lake.spark_session import session
 
-        return spark.adoption_times(spark.session(), store, innovation)
+        return spark.adoption_times(session(), store, innovation)
     if kind not in KINDS or not value:
         raise SalonError(
             f"'{innovation}' is not an innovation. Use KIND:VALUE with KIND one of "
