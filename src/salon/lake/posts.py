@@ -3,9 +3,10 @@ edges the posts imply.
 
 A post dump (:mod:`salon.importers.posts`) or what a collector brings is read by the posts
 importer's own parser (so the checks, times, tags and mentions are the store's), gathered into
-columns, then handed to DuckDB: posts are de-duplicated by ``(namespace, id)`` against every
-partition of the lake (an anti-join), written as ``posts/import=N/part-K.parquet``, and each
-new post's interactions land as lake edges of the kinds the store uses:
+columns (:mod:`salon.lake.post_columns`), then handed to DuckDB: posts are de-duplicated by
+``(namespace, id)`` against every partition of the lake (an anti-join), written as
+``posts/import=N/part-K.parquet``, and each new post's interactions land as lake edges of the
+kinds the store uses:
 
 - ``reply`` / ``repost``: from the post's author to the author of the post it answers or
   reposts, when that post is in the batch or already in the lake; else to the parent author
@@ -19,26 +20,31 @@ Self-replies and self-mentions are posts, not edges. Authors are market nodes
 
 Columns of ``posts``: ``namespace``, ``id`` (the post's id), ``author`` (node code),
 ``author_handle``, ``at`` (Unix seconds), ``channel``, ``tags`` (list), ``reply_to``,
-``repost_of``, ``url``, ``text`` (first :data:`MAX_TEXT` characters), and the provenance
-``import``, ``file_sha256``, ``line``.
+``repost_of``, ``url``, ``text`` (first :data:`~salon.lake.post_columns.MAX_TEXT`
+characters), and the provenance ``import``, ``file_sha256``, ``line``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from salon.lake.ingest import LakeWriter, interrupted_as_ctrl_c
 from salon.lake.layout import sql_path
-from salon.model import Interaction, Post
+from salon.lake.post_columns import (
+    PostColumns,
+    from_records,
+    raw_links_schema,
+    raw_posts_schema,
+    records_of,
+    rows_of,
+)
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-#: Characters of a post's text the lake keeps (topics and ``salon where`` read the text).
-MAX_TEXT = 4000
 POSTS = (
     'namespace VARCHAR, id VARCHAR, author BIGINT, author_handle VARCHAR, "at" BIGINT, '
     "channel VARCHAR, tags VARCHAR[], reply_to VARCHAR, repost_of VARCHAR, url VARCHAR, "
@@ -47,109 +53,6 @@ POSTS = (
 _PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
 #: The tables one file's posts use in the writer's DuckDB (dropped when they have landed).
 _SCRATCH = ("batch_posts", "batch_links", "new_posts", "parents", "handles", "post_edges")
-
-
-def raw_posts_schema() -> pa.Schema:
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("namespace", pa.string()),
-            ("id", pa.string()),
-            ("author", pa.string()),
-            ("author_handle", pa.string()),
-            ("at", pa.int64()),
-            ("channel", pa.string()),
-            ("tags", pa.list_(pa.string())),
-            ("reply_to", pa.string()),
-            ("repost_of", pa.string()),
-            ("url", pa.string()),
-            ("text", pa.string()),
-            ("line", pa.int64()),
-        ]
-    )
-
-
-def raw_links_schema() -> pa.Schema:
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("namespace", pa.string()),
-            ("ref", pa.string()),  # the post's id
-            ("kind", pa.string()),
-            ("dst_kind", pa.string()),  # id or handle
-            ("dst", pa.string()),
-        ]
-    )
-
-
-@dataclass
-class PostColumns:
-    """Posts and the interactions the posts importer read with them, as Arrow tables."""
-
-    posts: pa.Table
-    links: pa.Table
-
-
-def column_chunks(
-    records: Iterable[Any], *, chunk: int = 65_536
-) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Columns of the posts importer's records (:class:`~salon.model.Post` and the
-    :class:`~salon.model.Interaction` rows it yields; anything else is ignored), as
-    ``(posts, links)`` Arrow tables of about ``chunk`` posts each, so that a big dump never
-    sits in Python lists (the links of a post may come in a later chunk: orphans come last)."""
-    import pyarrow as pa
-
-    post_schema, link_schema = raw_posts_schema(), raw_links_schema()
-    posts: dict[str, list[Any]] = {name: [] for name in post_schema.names}
-    links: dict[str, list[Any]] = {name: [] for name in link_schema.names}
-
-    def flush() -> tuple[pa.Table, pa.Table]:
-        out = pa.table(posts, schema=post_schema), pa.table(links, schema=link_schema)
-        for column in (*posts.values(), *links.values()):
-            column.clear()
-        return out
-
-    for record in records:
-        if isinstance(record, Post):
-            keys = record.author.keys if record.author is not None else ()
-            author = next((v for _, k, v in keys if k == "id"), None)
-            if author is None:
-                continue
-            posts["namespace"].append(record.platform)
-            posts["id"].append(record.key)
-            posts["author"].append(author)
-            posts["author_handle"].append(next((v for _, k, v in keys if k == "handle"), None))
-            posts["at"].append(record.at)
-            posts["channel"].append(record.channel)
-            posts["tags"].append(list(record.tags))
-            posts["reply_to"].append(record.reply_to)
-            posts["repost_of"].append(record.repost_of)
-            posts["url"].append(record.url)
-            posts["text"].append(record.text[:MAX_TEXT] if record.text else None)
-            posts["line"].append(record.line)
-            if len(posts["id"]) >= chunk:
-                yield flush()
-        elif isinstance(record, Interaction) and record.dst is not None and record.ref:
-            platform, kind, value = record.dst.keys[0]
-            links["namespace"].append(platform)
-            links["ref"].append(record.ref)
-            links["kind"].append(record.kind)
-            links["dst_kind"].append(kind)
-            links["dst"].append(value)
-    yield flush()
-
-
-def from_records(records: Iterable[Any], *, chunk: int = 65_536) -> PostColumns:
-    """:func:`column_chunks` gathered into two tables (for a collector's batch)."""
-    import pyarrow as pa
-
-    chunks = list(column_chunks(records, chunk=chunk))
-    return PostColumns(
-        pa.concat_tables(p for p, _ in chunks).combine_chunks(),
-        pa.concat_tables(links for _, links in chunks).combine_chunks(),
-    )
 
 
 @dataclass
@@ -413,53 +316,6 @@ class PostsResult:
         return dict(self.__dict__)
 
 
-class _Source:
-    """Stands for a file in the posts importer's messages: ``source, record N: problem``."""
-
-    def __init__(self, name: str) -> None:
-        self.display = name
-
-    def error(self, where: str | None, problem: str, hint: str | None = None) -> Exception:
-        from salon.errors import ExportFormatError
-
-        return ExportFormatError(self.display, where, problem, hint)
-
-
-def _rows(posts: Any, source: str) -> Iterable[Any]:
-    import pyarrow as pa
-
-    from salon.lake.layout import LakeError
-
-    if isinstance(posts, pa.Table):
-        return posts.to_pylist()
-    if isinstance(posts, dict):
-        sizes = {len(v) for v in posts.values() if not isinstance(v, str | int | None)}
-        if len(sizes) > 1:
-            raise LakeError(f"The collected posts from {source} have columns of unequal length.")
-        n = sizes.pop() if sizes else 0
-        full = {k: [v] * n if isinstance(v, str | int | None) else v for k, v in posts.items()}
-        return [dict(zip(full, values, strict=True)) for values in zip(*full.values(), strict=True)]
-    return posts
-
-
-def records_of(rows: Iterable[Any], namespace: str, source: str) -> Iterable[Any]:
-    """The posts importer's records of ``rows`` (dicts with the posts file's fields, ``at``
-    taken as ``time``); model records pass through."""
-    from salon.importers.posts import _Reader
-
-    reader = _Reader(_Source(source), namespace)  # type: ignore[arg-type]
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            yield row
-            continue
-        item = dict(row)
-        if "time" not in item and "at" in item:
-            item["time"] = item.pop("at")
-        line = int(item.pop("line", None) or number)
-        yield from reader.records(f"record {line}", line, item)
-    yield from reader.orphans()
-
-
 def land_posts(
     store: Any, namespace: str, posts: Any, *, source: str, known: Iterable[str] | None = None
 ) -> PostsResult:
@@ -496,7 +352,7 @@ def land_posts(
     from salon.lake.route import known_ids
     from salon.model import Person, PersonRef, identity
 
-    columns = from_records(records_of(_rows(posts, source), namespace, source))
+    columns = from_records(records_of(rows_of(posts, source), namespace, source))
     sink = pa.BufferOutputStream()
     for table in (columns.posts, columns.links):
         with pa.ipc.new_stream(sink, table.schema) as out:

@@ -84,7 +84,8 @@ class LakeImport:
         """Stage one post dump (:mod:`salon.lake.posts`); yields the people rows the
         promotion rule asks for."""
         from salon.importers import posts
-        from salon.lake.posts import column_chunks, land_columns
+        from salon.lake.post_columns import column_chunks
+        from salon.lake.posts import land_columns
 
         def chunks() -> Iterator[tuple[Any, Any]]:
             for chunk in column_chunks(posts.parse(file, options)):
