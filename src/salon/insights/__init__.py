@@ -21,22 +21,20 @@ PERIODS = {"day": 86400.0, "week": 7 * 86400.0, "month": 30.4375 * 86400.0}
 if TYPE_CHECKING:
     from salon.insights.accounts import (
         account,
-        account_gaps,
         accounts,
         add_account,
         add_note,
         add_stakeholder,
         import_account,
         intelligence,
-        intro,
         remove_account,
         remove_stakeholder,
-        signals,
     )
     from salon.insights.adoption import adoption, forecast, innovators, lead_lag, win
     from salon.insights.components import components
     from salon.insights.conversation import me, topics, where
     from salon.insights.meetings import meet
+    from salon.insights.outreach import account_gaps, intro, signals
     from salon.insights.records import (
         add_segment,
         duplicates,
@@ -67,22 +65,20 @@ if TYPE_CHECKING:
 _MODULES = {
     "accounts": (
         "account",
-        "account_gaps",
         "accounts",
         "add_account",
         "add_note",
         "add_stakeholder",
         "import_account",
         "intelligence",
-        "intro",
         "remove_account",
         "remove_stakeholder",
-        "signals",
     ),
     "adoption": ("adoption", "forecast", "innovators", "lead_lag", "win"),
     "components": ("components",),
     "conversation": ("me", "topics", "where"),
     "meetings": ("meet",),
+    "outreach": ("account_gaps", "intro", "signals"),
     "records": (
         "add_segment",
         "duplicates",

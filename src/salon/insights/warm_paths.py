@@ -1,4 +1,4 @@
-"""Warm introductions for :mod:`salon.insights.accounts`: your network as a graph of tie
+"""Warm introductions for :mod:`salon.insights.outreach`: your network as a graph of tie
 strengths with each pair's relationship stage (step 10), the best paths to a person
 (:mod:`salon.intel.paths`), their names and a suggested message that quotes no private note."""
 
