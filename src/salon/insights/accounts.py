@@ -27,6 +27,7 @@ from salon.insights.account_results import (
 )
 from salon.insights.warm_paths import network, stage_with
 from salon.intel.plan import read_plan, stale_at, when
+from salon.store import account_reads
 from salon.store import accounts as db
 from salon.store.database import Store
 from salon.store.facts import self_ids
@@ -68,7 +69,7 @@ def account(store: Store, name: str, *, now: str | int | None = None) -> Account
     ('Quantum Labs', [('issues', 'private', False)])
     """
     at = as_of(store, now)
-    found = db.read_account(store, name)
+    found = account_reads.read_account(store, name)
     you = your_id(store)
     graph = network(store, at) if found["stakeholders"] and you is not None else None
     people = []
@@ -125,7 +126,7 @@ def accounts(store: Store) -> Accounts:
     >>> [a["name"] for a in salon.accounts(store).accounts]
     ['Quantum Labs']
     """
-    return Accounts(accounts=db.list_accounts(store))
+    return Accounts(accounts=account_reads.list_accounts(store))
 
 
 def add_account(
@@ -301,7 +302,7 @@ def intelligence(store: Store, *, levels: tuple[str, ...] = ("private", "team"))
     >>> [(n["account"], n["text"]) for n in salon.intelligence(store).notes]
     [('Quantum Labs', 'Budget frozen')]
     """
-    found = db.intelligence(store, levels=levels)
+    found = account_reads.intelligence(store, levels=levels)
     for note in found["notes"]:
         note["observed_at"] = iso(note["observed_at"])
         note["created_at"] = iso(note["created_at"])

@@ -20,7 +20,7 @@ from salon.intel.paths import MAX_HOPS
 from salon.intel.plan import field_gaps, role_gaps, when
 from salon.intel.signals import find_signals
 from salon.offline.stages import STAGES
-from salon.store import accounts as db
+from salon.store import account_reads
 from salon.store import signals as happenings
 from salon.store.database import Store
 from salon.store.facts import display_names
@@ -62,7 +62,7 @@ def intro(
     plan = None
     if isinstance(who, str) and not who.isdigit():
         try:
-            plan = db.read_account(store, who)
+            plan = account_reads.read_account(store, who)
         except SalonError:
             plan = None
     notes: list[str] = []
@@ -121,7 +121,7 @@ def account_gaps(
     (7, ['decision_maker', 'champion'])
     """
     at = as_of(store, now)
-    plan = db.read_account(store, name)
+    plan = account_reads.read_account(store, name)
     notes: list[str] = []
     you = your_id(store)
     unmet = []
@@ -192,7 +192,7 @@ def signals(
     start = when(since, "--since") if isinstance(since, str) else since
     if start is None:
         start = latest - 30 * 86400
-    names_wanted = [account] if account else [a["name"] for a in db.list_accounts(store)]
+    names_wanted = [account] if account else [a["name"] for a in account_reads.list_accounts(store)]
     notes: list[str] = []
     if not names_wanted:
         notes.append("No accounts yet: add one with 'salon account add NAME'.")
@@ -202,7 +202,7 @@ def signals(
     found: list[dict[str, Any]] = []
     terms: dict[str, dict[str, float]] = {}
     for name in names_wanted:
-        plan = db.read_account(store, name)
+        plan = account_reads.read_account(store, name)
         plan["stakeholders"] = [dict(s) for s in plan["stakeholders"]]
         at_account = happenings.organization_people(
             store, [plan["name"], *([plan["organization"]] if plan["organization"] else [])]

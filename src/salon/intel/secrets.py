@@ -98,7 +98,7 @@ def gather(
     """
     from sqlalchemy import func, select
 
-    from salon.store.accounts import intelligence
+    from salon.store.account_reads import intelligence
     from salon.store.merges import canonical_map
     from salon.store.schema import interactions, meetings, people
 

@@ -1,5 +1,6 @@
-"""Account intelligence in the store: accounts, their stakeholders and notes (account-plan
-entries and private notes about people), and the activity that signals read.
+"""Account intelligence in the store: writing accounts, their stakeholders and notes
+(account-plan entries and private notes about people); reading them back:
+:mod:`salon.store.account_reads`.
 
 Person ids are kept as written and read through :func:`~salon.store.merges.canonical_map`, so
 a merge or an unmerge of people needs no change here. Every write runs in one transaction;
@@ -9,7 +10,6 @@ notes are keyed by a digest (:func:`note_key`), so writing the same note twice a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from salon.errors import SalonError
 from salon.store.bulk import dialect_insert, digest
 from salon.store.database import Store
-from salon.store.merges import canonical_map, groups
+from salon.store.merges import canonical_map
 from salon.store.profiles import resolve_person
 from salon.store.schema import (
     BUYING_ROLES,
@@ -26,7 +26,6 @@ from salon.store.schema import (
     accounts,
     notes,
     organizations,
-    people,
     stakeholders,
 )
 from salon.store.writer import organization_key
@@ -72,7 +71,9 @@ def note_key(*parts: object) -> bytes:
     return digest("note", *parts)
 
 
-def _account_row(connection: Connection, name: str) -> dict[str, Any]:
+def account_row(connection: Connection, name: str) -> dict[str, Any]:
+    """The row of the account ``name`` (any case); a :class:`SalonError` listing the accounts
+    when there is none."""
     row = (
         connection.execute(select(accounts).where(func.lower(accounts.c.name) == name.lower()))
         .mappings()
@@ -87,7 +88,8 @@ def _account_row(connection: Connection, name: str) -> dict[str, Any]:
     return dict(row)
 
 
-def _organization(connection: Connection, name: str) -> int | None:
+def organization_of(connection: Connection, name: str) -> int | None:
+    """The id of the organisation named ``name``, else None."""
     return connection.execute(
         select(organizations.c.id).where(organizations.c.key == organization_key(name))
     ).scalar()
@@ -124,7 +126,7 @@ def _add_account(
     values = {
         "name": name,
         "domain": domain.lower().strip() if domain else None,
-        "organization_id": _organization(c, name),
+        "organization_id": organization_of(c, name),
         "level": level,
         "created_at": int(time.time()) if now is None else int(now),
     }
@@ -196,7 +198,7 @@ def _add_note(
         raise SalonError("A note is about an account or a person: give one.")
     if stale_after_days is not None and stale_after_days < 1:
         raise SalonError(f"The staleness rule must be 1 day or more, not {stale_after_days}.")
-    account_id = _account_row(c, account)["id"] if account is not None else None
+    account_id = account_row(c, account)["id"] if account is not None else None
     row = {
         "account_id": account_id,
         "person_id": person,
@@ -260,7 +262,7 @@ def _add_stakeholder(
         person, person
     ):
         raise SalonError("A stakeholder cannot report to themselves.")
-    account_id = _account_row(c, account)["id"]
+    account_id = account_row(c, account)["id"]
     current = {
         mapping.get(p, p): sid
         for sid, p in c.execute(
@@ -296,7 +298,7 @@ def remove_stakeholder(store: Store, account: str, person: int) -> int:
     """Take ``person`` (and anyone merged with them) off ``account``'s stakeholders, and out of
     its reporting lines; the rows removed (a SalonError when they were not one)."""
     with store.engine.begin() as c:
-        account_id = _account_row(c, account)["id"]
+        account_id = account_row(c, account)["id"]
         mapping = canonical_map(c)
         who = mapping.get(person, person)
         rows = c.execute(
@@ -319,7 +321,7 @@ def remove_stakeholder(store: Store, account: str, person: int) -> int:
 def remove_account(store: Store, name: str) -> dict[str, int]:
     """Delete an account with its stakeholders and notes (people stay); rows removed."""
     with store.engine.begin() as c:
-        account_id = _account_row(c, name)["id"]
+        account_id = account_row(c, name)["id"]
         removed = {}
         for table in (stakeholders, notes):
             result = c.execute(delete(table).where(table.c.account_id == account_id))
@@ -376,138 +378,3 @@ def import_plan(store: Store, plan: dict[str, Any]) -> dict[str, int]:
             except SalonError as exc:
                 raise SalonError(f"{item['where']}: {exc}") from exc
     return added
-
-
-def _names(c: Connection, ids: Iterable[int], mapping: dict[int, int]) -> dict[int, str]:
-    wanted = set(ids)
-    everyone = [m for group in groups(mapping, wanted).values() for m in group]
-    out: dict[int, str] = {}
-    for pid, name in c.execute(select(people.c.id, people.c.name).where(people.c.id.in_(everyone))):
-        if name:
-            out.setdefault(mapping.get(pid, pid), name)
-    return out
-
-
-def _note_rows(c: Connection, query: Any, mapping: dict[int, int]) -> list[dict[str, Any]]:
-    out = []
-    for row in c.execute(query.order_by(notes.c.id)).mappings():
-        note = {k: v for k, v in dict(row).items() if k not in ("key", "file_id")}
-        if note["person_id"] is not None:
-            note["person_id"] = mapping.get(note["person_id"], note["person_id"])
-        out.append(note)
-    return out
-
-
-def read_account(store: Store, name: str) -> dict[str, Any]:
-    """An account as plain data: its row, organisation name, stakeholders (canonical people,
-    with names, role, title and whom they report to) and notes, oldest first."""
-    with store.engine.connect() as c:
-        account = _account_row(c, name)
-        mapping = canonical_map(c)
-        org_id = account["organization_id"] or _organization(c, account["name"])
-        account["organization"] = (
-            c.execute(select(organizations.c.name).where(organizations.c.id == org_id)).scalar()
-            if org_id
-            else None
-        )
-        account["organization_id"] = org_id
-        rows = c.execute(
-            select(stakeholders)
-            .where(stakeholders.c.account_id == account["id"])
-            .order_by(stakeholders.c.id)
-        ).mappings()
-        people_rows: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            pid = mapping.get(row["person_id"], row["person_id"])
-            boss = row["reports_to"]
-            entry = people_rows.setdefault(pid, {"person": pid})
-            for key in ("role", "title", "source", "observed_at", "level"):
-                if entry.get(key) is None:
-                    entry[key] = row[key]
-            if boss is not None and entry.get("reports_to") is None:
-                entry["reports_to"] = mapping.get(boss, boss)
-        ids = set(people_rows) | {
-            e["reports_to"] for e in people_rows.values() if e.get("reports_to")
-        }
-        names = _names(c, ids, mapping)
-        listed = []
-        for entry in people_rows.values():
-            entry.setdefault("reports_to", None)
-            entry["name"] = names.get(entry["person"])
-            entry["reports_to_name"] = (
-                names.get(entry["reports_to"]) if entry["reports_to"] else None
-            )
-            listed.append(entry)
-        account["stakeholders"] = listed
-        account["notes"] = _note_rows(
-            c, select(notes).where(notes.c.account_id == account["id"]), mapping
-        )
-        return account
-
-
-def list_accounts(store: Store) -> list[dict[str, Any]]:
-    """Every account with its number of stakeholders and notes, by name."""
-    with store.engine.connect() as c:
-        counts = {}
-        for table in (stakeholders, notes):
-            counts[table.name] = dict(
-                c.execute(
-                    select(table.c.account_id, func.count())
-                    .where(table.c.account_id.is_not(None))
-                    .group_by(table.c.account_id)
-                ).all()
-            )
-        return [
-            {
-                "name": row.name,
-                "domain": row.domain,
-                "level": row.level,
-                "stakeholders": counts["stakeholders"].get(row.id, 0),
-                "notes": counts["notes"].get(row.id, 0),
-            }
-            for row in c.execute(select(accounts).order_by(accounts.c.name))
-        ]
-
-
-def intelligence(
-    store: Store, *, levels: Iterable[str] = ("private", "team")
-) -> dict[str, list[dict[str, Any]]]:
-    """Everything kept at ``levels``, for the leak guard and for reports: ``notes`` (each with
-    its account's and person's names), ``accounts`` (name, domain) and ``stakeholders`` (name,
-    title, account) — the names and words that must not appear in a public post."""
-    wanted = [check_level(level) for level in levels]
-    with store.engine.connect() as c:
-        mapping = canonical_map(c)
-        account_names = dict(c.execute(select(accounts.c.id, accounts.c.name)).all())
-        rows = _note_rows(c, select(notes).where(notes.c.level.in_(wanted)), mapping)
-        found = c.execute(
-            select(
-                stakeholders.c.person_id,
-                stakeholders.c.title,
-                stakeholders.c.account_id,
-                stakeholders.c.role,
-            ).where(stakeholders.c.level.in_(wanted))
-        ).all()
-        ids = {r["person_id"] for r in rows if r["person_id"] is not None}
-        ids |= {mapping.get(p, p) for p, *_ in found}
-        names = _names(c, ids, mapping)
-        for row in rows:
-            row["account"] = account_names.get(row["account_id"])
-            row["person"] = names.get(row["person_id"]) if row["person_id"] else None
-        return {
-            "notes": rows,
-            "accounts": [
-                {"name": r.name, "domain": r.domain}
-                for r in c.execute(select(accounts).where(accounts.c.level.in_(wanted)))
-            ],
-            "stakeholders": [
-                {
-                    "person_id": mapping.get(p, p),
-                    "name": names.get(mapping.get(p, p)),
-                    "title": title,
-                    "role": role,
-                    "account": account_names.get(a),
-                }
-                for p, title, a, role in found
-            ],
-        }
