@@ -16,24 +16,22 @@ A job lives in a folder under :func:`collect_dir` (``jobs/NAME/``):
                   holds was interrupted: Ctrl-C, a kill; see :func:`running`)
 
 A wave fetches up to ``4 × concurrency`` tasks' next pages at once, writes their records
-through the store's :class:`~salon.store.writer.Writer` in one transaction (one import row a
-run; each page a ``files`` row named by its URL and fetch time, keyed by its content hash;
-``line`` the record's index in the page), commits, and only then saves the cursors. A job
-killed at any moment resumes from its last saved wave; a page written twice changes nothing
-(rows are upserted on stable keys).
+through the store's :class:`~salon.store.writer.Writer` in one transaction
+(:mod:`salon.collect.page_writer`: one import row a run; each page a ``files`` row named by
+its URL and fetch time, keyed by its content hash; ``line`` the record's index in the page),
+commits, and only then saves the cursors. A job killed at any moment resumes from its last
+saved wave; a page written twice changes nothing (rows are upserted on stable keys).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -43,6 +41,7 @@ from salon.collect.cache import HttpCache
 from salon.collect.http import Answer, BudgetSpent, CollectError, Fetcher
 from salon.collect.lake import LakeSpool
 from salon.collect.lock import hold
+from salon.collect.page_writer import page_writer
 from salon.model import Record
 from salon.private import open_private, private_dir
 from salon.store import Store
@@ -167,9 +166,10 @@ class Job:
         self.seen: set[str] = set()
         self.state: dict[str, Any] = {}
         self.lake: LakeSpool | None = None
+        #: What the job's import rows (and lake imports) are named.
+        self.label = f"salon collect {source.NAME} {self.base} (job {self.name})"
         if self.options.get("lake"):
-            label = f"salon collect {source.NAME} {self.base} (job {self.name})"
-            self.lake = LakeSpool(store, self.dir / "lake", source.NAME, label)
+            self.lake = LakeSpool(store, self.dir / "lake", source.NAME, self.label)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -325,7 +325,15 @@ class Job:
                 max_age=max_age,
                 backoff=backoff,
             )
-            with self._writing(report, resumed) as write:
+            writing = page_writer(
+                self.store,
+                report,
+                source=self.source.NAME,
+                label=self.label,
+                lake=self.lake,
+                resumed=resumed,
+            )
+            with writing as write:
                 executor = ThreadPoolExecutor(1, thread_name_prefix="salon-collect-writer")
                 try:
                     asyncio.run(self._loop(fetcher, write, concurrency, report, progress, executor))
@@ -451,84 +459,3 @@ class Job:
         if page.cursor is not None and page.cursor == cursor:
             page.cursor = None  # a server repeating its cursor would loop forever
         return answer, page
-
-    @contextmanager
-    def _writing(
-        self, report: CollectReport, resumed: bool
-    ) -> Iterator[Callable[[list[tuple[Answer, Page]] | None], None]]:
-        """A function that writes pages in one committed transaction (``None``: link names and
-        merge duplicates, the run's end); one import row a run."""
-        from sqlalchemy import select
-
-        from salon.store.history import new_import
-        from salon.store.merges import auto_merge
-        from salon.store.names import link_names
-        from salon.store.resolve import allocate_ids
-        from salon.store.schema import files, identities, imports, organizations, people, places
-        from salon.store.writer import Writer
-
-        connection = self.store.engine.connect()
-        writer: Writer | None = None
-        importer = f"collect:{self.source.NAME}"[:32]
-
-        def write(pages: list[tuple[Answer, Page]] | None) -> None:
-            nonlocal writer
-            with connection.begin():
-                if report.import_id is None:
-                    paths = [f"salon collect {self.source.NAME} {self.base} (job {self.name})"]
-                    report.import_id = new_import(connection, paths, started_at=int(time.time()))
-                if writer is None:
-                    writer = Writer(connection, report.import_id)
-                else:
-                    writer.connection = connection
-                    if connection.dialect.name == "postgresql":
-                        from sqlalchemy import text
-
-                        connection.execute(text("SELECT pg_advisory_xact_lock(7357001)"))
-                    writer._next_id = allocate_ids(
-                        connection, (people, identities, organizations, places)
-                    )
-                if pages is None:
-                    link_names(connection, import_id=report.import_id)
-                    auto_merge(connection, import_id=report.import_id)
-                    return
-                for answer, page in pages:
-                    sha = hashlib.sha256(answer.body).hexdigest()
-                    file_id = connection.execute(
-                        select(files.c.id).where(files.c.sha256 == sha)
-                    ).scalar()
-                    if file_id is None:
-                        when = datetime.datetime.fromtimestamp(answer.fetched_at, datetime.UTC)
-                        row = {
-                            "sha256": sha,
-                            "name": f"{answer.url} (fetched {when:%Y-%m-%dT%H:%M:%SZ})",
-                            "size": len(answer.body),
-                            "importer": importer,
-                            "import_id": report.import_id,
-                        }
-                        file_id = connection.execute(
-                            files.insert().values(row)
-                        ).inserted_primary_key[0]
-                    records = page.records if self.lake is None else self.lake.split(page.records)
-                    for record in records:
-                        writer.add(record, file_id)
-                writer.flush()
-            if self.lake is not None and pages is not None:
-                self.lake.commit()
-                if self.lake.full():
-                    self.lake.land()
-
-        try:
-            yield write
-        finally:
-            if report.import_id is not None:
-                with connection.begin():
-                    connection.execute(
-                        imports.update()
-                        .where(imports.c.id == report.import_id)
-                        .values(
-                            finished_at=int(time.time()),
-                            report=json.dumps({**report.to_dict(), "resumed": resumed}),
-                        )
-                    )
-            connection.close()
