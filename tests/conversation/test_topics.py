@@ -40,6 +40,23 @@ def test_tag_keywords_and_similarity():
     assert similarity([], "x").shape == (0,)
 
 
+def test_similarity_of_repeated_texts_is_a_fit_on_every_text():
+    # Fitted on the distinct texts weighted by their copies: the scores of a fit on every
+    # text, bit for bit (the document frequencies count each copy).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["quantum error correction", "error codes", "", None, "lunch", "error codes"] * 3
+    texts += ["quantum lunch", "surface code error correction"]
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, min_df=1, ngram_range=(1, 2), dtype=np.float32
+    )
+    matrix = vectorizer.fit_transform([t or "" for t in texts])
+    query = vectorizer.transform(["quantum error correction"])
+    expected = np.asarray((matrix @ query.T).todense()).ravel()
+    got = similarity(texts, "quantum error correction")
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
 def test_channels_rank_with_parts_and_evidence():
     posts = _posts()
     on_topic, _, _ = topic_matches(posts, "#qec")

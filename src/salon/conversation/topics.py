@@ -71,14 +71,33 @@ def similarity(texts: Sequence[str], description: str) -> np.ndarray:
 
 
 def _similarity(texts: Sequence[str], description: str) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """TF-IDF fitted on the distinct texts, each weighted by how often it occurs: the same
+    vocabulary, document frequencies and rows as a fit on every text (a repeated text gives
+    the same row each time), without analysing a text twice."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, min_df=1, ngram_range=(1, 2), dtype=np.float32
+    distinct: dict[str, int] = {}
+    codes = np.fromiter(
+        (distinct.setdefault(t or "", len(distinct)) for t in texts), np.int64, len(texts)
     )
-    matrix = vectorizer.fit_transform([t or "" for t in texts])
-    query = vectorizer.transform([description])
-    return np.asarray((matrix @ query.T).todense()).ravel()
+    counter = CountVectorizer(stop_words="english", min_df=1, ngram_range=(1, 2), dtype=np.float32)
+    counts = counter.fit_transform(list(distinct))
+    weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
+    # Document frequency over every text (as TfidfTransformer.fit computes it, smoothed).
+    copies = np.bincount(codes, minlength=len(distinct))
+    df = np.bincount(
+        counts.indices, weights=np.repeat(copies, np.diff(counts.indptr)), minlength=counts.shape[1]
+    ).astype(np.int64)
+    df = df.astype(counts.dtype)
+    df += 1.0
+    idf = np.full_like(df, fill_value=len(texts) + 1, dtype=counts.dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    weighting.idf_ = idf
+    matrix = weighting.transform(counts, copy=False)
+    query = weighting.transform(counter.transform([description]), copy=False)
+    return np.asarray((matrix @ query.T).todense()).ravel()[codes]
 
 
 def embedding_similarity(texts: Sequence[str], description: str, *, batch: int = 256) -> np.ndarray:
