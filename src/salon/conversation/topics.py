@@ -54,10 +54,11 @@ def topic_matches(
         scores = similarity(posts.texts, topic)
         threshold = THRESHOLD if threshold is None else threshold
     words = set(_normalise(topic).split())
-    tagged = np.array(
-        [any(set(tag.replace("-", " ").split()) <= words and tag for tag in t) for t in posts.tags],
-        dtype=bool,
-    )
+    named = {  # each distinct tag list decided once
+        t: any(set(tag.replace("-", " ").split()) <= words and tag for tag in t)
+        for t in set(posts.tags)
+    }
+    tagged = np.fromiter((named[t] for t in posts.tags), dtype=bool, count=posts.n)
     mask = (scores >= threshold) | tagged
     return _inherit(posts, mask), scores, "embeddings" if embeddings else "similarity"
 
