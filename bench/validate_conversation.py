@@ -15,7 +15,9 @@ from the raw files) and ``salon.where``, the function ``salon where`` calls.
    characters) with new authors, times and channels, imported, then ``salon where`` end to
    end (topic matching, the segment, agenda-setters, Leiden, channel ranking).
 
-Usage: python bench/validate_conversation.py [--posts 1000000]
+Usage: python bench/validate_conversation.py [--posts 1000000] [--only million]
+(``--only``: one section: ``precision`` 1, ``replies`` 2 or ``million`` 3, printed but not
+written to bench/results; all of them, and written, by default)
 """
 
 from __future__ import annotations
@@ -185,13 +187,27 @@ def benchmark(total: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument(
+        "--only", choices=SECTIONS, help="run one section (all by default)", default=None
+    )
     args = parser.parse_args()
-    with recorded(__file__):
-        run(args.posts)
+    with recorded(__file__, save=args.only is None):
+        run(args.posts, only=args.only)
 
 
-def run(count: int) -> None:
-    precision_recall()
+SECTIONS = ("precision", "replies", "million")
+
+
+def run(count: int, *, only: str | None = None) -> None:
+    if only in (None, "precision"):
+        precision_recall()
+    if only in (None, "replies"):
+        _replies()
+    if only in (None, "million"):
+        benchmark(count)
+
+
+def _replies() -> None:
     digg = np.loadtxt(
         DATA / "digg_reply_konect/out.munmun_digg_reply", comments="%", dtype=np.int64
     )
@@ -200,7 +216,6 @@ def run(count: int) -> None:
         rows = [line.split() for line in f]
     higgs = np.array([[int(a), int(b), int(t)] for a, b, t, k in rows if k == "RE"])
     reply_threads("Higgs replies", higgs)
-    benchmark(count)
 
 
 if __name__ == "__main__":
