@@ -67,6 +67,13 @@ Lake = Annotated[
         show_default=False,
     ),
 ]
+FollowersOf = Annotated[
+    list[str] | None,
+    typer.Option("--followers-of", help="Collect the followers of this account."),
+]
+Follows = Annotated[
+    bool, typer.Option("--follows/--no-follows", help="Collect whom each account follows.")
+]
 
 
 def _since(value: str | None) -> int | None:
@@ -181,15 +188,18 @@ def _run(
         console.print("The budget is spent: run the same command again to continue the job.")
 
 
+def _account_options(depth: int, follows: bool, posts: bool, since: str | None) -> dict[str, Any]:
+    """A social network's job options (Bluesky, Mastodon): how far to expand from the seeds,
+    whether to collect whom each account follows and its posts, and from when."""
+    return {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
+
+
 @collect_app.command("bluesky")
 def bluesky(
     actors: Annotated[
         list[str] | None, typer.Argument(help="Handles or DIDs: collect these accounts.")
     ] = None,
-    followers_of: Annotated[
-        list[str] | None,
-        typer.Option("--followers-of", help="Collect the followers of this account."),
-    ] = None,
+    followers_of: FollowersOf = None,
     follows_of: Annotated[
         list[str] | None,
         typer.Option("--follows-of", help="Collect the accounts this account follows."),
@@ -201,9 +211,7 @@ def bluesky(
         list[str] | None, typer.Option("--thread", help="Collect a post's thread (at:// URI).")
     ] = None,
     depth: Depth = 0,
-    follows: Annotated[
-        bool, typer.Option("--follows/--no-follows", help="Collect whom each account follows.")
-    ] = True,
+    follows: Follows = True,
     posts: Annotated[
         bool, typer.Option("--posts/--no-posts", help="Collect each account's posts.")
     ] = True,
@@ -238,11 +246,10 @@ def bluesky(
         "follows": follows,
         "posts": posts,
     }
-    options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
     _run(
         "bluesky",
         seeds,
-        options,
+        _account_options(depth, follows, posts, since),
         base_url=base_url,
         max_requests=max_requests,
         as_segment=as_segment,
@@ -261,10 +268,7 @@ def mastodon(
     accounts: Annotated[
         list[str] | None, typer.Argument(help="Accounts (user@host): collect these.")
     ] = None,
-    followers_of: Annotated[
-        list[str] | None,
-        typer.Option("--followers-of", help="Collect the followers of this account."),
-    ] = None,
+    followers_of: FollowersOf = None,
     following_of: Annotated[
         list[str] | None,
         typer.Option("--following-of", help="Collect the accounts this account follows."),
@@ -273,9 +277,7 @@ def mastodon(
         list[str] | None, typer.Option("--tag", help="Collect a hashtag's public timeline.")
     ] = None,
     depth: Depth = 0,
-    follows: Annotated[
-        bool, typer.Option("--follows/--no-follows", help="Collect whom each account follows.")
-    ] = True,
+    follows: Follows = True,
     posts: Annotated[
         bool, typer.Option("--posts/--no-posts", help="Collect each account's statuses.")
     ] = True,
@@ -305,11 +307,10 @@ def mastodon(
         "following_of": following_of or [],
         "tags": tag or [],
     }
-    options = {"depth": depth, "follows": follows, "posts": posts, "since": _since(since)}
     _run(
         "mastodon",
         seeds,
-        options,
+        _account_options(depth, follows, posts, since),
         base_url=base_url,
         max_requests=max_requests,
         as_segment=as_segment,
