@@ -52,3 +52,32 @@ def test_growth_rates():
     assert growth(np.array([0.0, 10, 20, 70, 80, 90]), (0.0, 90.0)) == 3 / (3 / 2)
     assert growth(np.array([0.0, 1, 2]), (0.0, 90.0)) == 0.0
     assert growth(np.array([5.0]), None) == 1.0
+
+
+def test_evidence_counts_threads_pairs_and_people():
+    # Threads: 0 <- 1 <- 2 (1 and 2 answer each other), 0 <- 3 (unknown author); 4 <- 5
+    # (answering oneself); 6 <- 7. The two threads of 2 posts tie: the lower root first.
+    u = np.iinfo(np.int64).min
+    posts = PostTable(
+        ids=np.arange(8),
+        keys=[f"p:{i}" for i in range(8)],
+        authors=np.array([1, 2, 1, u, 3, 3, 4, 5]),
+        times=np.arange(8) * DAY,
+        texts=[f"post {i}" for i in range(8)],
+        tags=[()] * 8,
+        channels=["forum"] * 8,
+        parents=np.array([-1, 0, 1, 0, -1, 4, -1, 6]),
+        is_reply=np.array([False, True, True, True, False, True, False, True]),
+    )
+    (forum,) = rank_channels(
+        posts, np.ones(8, dtype=bool), segment={1, 3}, agenda_setters={5, 99}, min_posts=1
+    )
+    e = forum.evidence
+    assert (e["posts"], e["segment_posts"], e["agenda_setter_posts"]) == (8, 4, 1)
+    assert (e["thread_length"], e["back_and_forth"], e["participants"]) == (2.67, 1, 5)
+    assert forum.agenda_setters == [5]
+    assert [(t["post"], t["posts"], t["participants"]) for t in forum.threads] == [
+        ("p:0", 4, 3),
+        ("p:4", 2, 1),
+        ("p:6", 2, 2),
+    ]

@@ -133,42 +133,48 @@ def _measure(
     communities: dict[int, int],
     span: tuple[float, float] | None = None,
 ) -> None:
-    idx = np.array(channel.posts)
+    idx = np.array(channel.posts, dtype=np.int64)
     authors = posts.authors[idx]
     replies = posts.is_reply[idx]
-    threads: dict[int, list[int]] = defaultdict(list)
-    for i in idx:
-        threads[int(roots[i])].append(int(i))
-    answered = set()
-    for i in idx[posts.parents[idx] >= 0]:
-        a, b = int(posts.authors[i]), int(posts.authors[posts.parents[i]])
-        if a != b and a != UNKNOWN and b != UNKNOWN:
-            answered.add((a, b))
+    # Threads (by root), biggest first, ties by root; lengths are whole counts.
+    thread_roots, sizes = np.unique(roots[idx], return_counts=True)
+    answering = idx[posts.parents[idx] >= 0]
+    a, b = posts.authors[answering], posts.authors[posts.parents[answering]]
+    keep = (a != b) & (a != UNKNOWN) & (b != UNKNOWN)
+    answered = set(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
     mutual = {frozenset(p) for p in answered if (p[1], p[0]) in answered}
     rising = growth(posts.times[idx], span)
-    people = {int(a) for a in authors if a != UNKNOWN}
+    people = set(authors[authors != UNKNOWN].tolist())
     channel.evidence = {
         "posts": len(idx),
-        "segment_posts": int(sum(a in segment for a in authors)),
-        "agenda_setter_posts": int(sum(a in setters for a in authors)),
+        "segment_posts": _among(authors, segment),
+        "agenda_setter_posts": _among(authors, setters),
         "reply_share": round(float(replies.mean()), 3),
-        "thread_length": round(float(np.mean([len(t) for t in threads.values()])), 2),
+        "thread_length": round(float(np.mean(sizes)), 2),
         "back_and_forth": len(mutual),
         "participants": len(people),
         "communities": len({communities[p] for p in people if p in communities}),
         "growth": round(rising, 3),
     }
     channel.agenda_setters = sorted(people & setters)
-    biggest = sorted(threads.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]
-    channel.threads = [
-        {
-            "post": posts.keys[root],
-            "text": posts.texts[root][:140],
-            "posts": len(members),
-            "participants": len({int(posts.authors[m]) for m in members}),
-        }
-        for root, members in biggest
-    ]
+    biggest = np.lexsort((thread_roots, -sizes))[:3]
+    channel.threads = []
+    for j in biggest.tolist():
+        root = int(thread_roots[j])
+        members = idx[roots[idx] == root]
+        channel.threads.append(
+            {
+                "post": posts.keys[root],
+                "text": posts.texts[root][:140],
+                "posts": len(members),
+                "participants": len(np.unique(posts.authors[members])),
+            }
+        )
+
+
+def _among(authors: np.ndarray, people: set[int]) -> int:
+    """How many of ``authors`` (one per post) are in ``people``."""
+    return int(np.isin(authors, np.fromiter(people, np.int64, len(people))).sum())
 
 
 def conversation_health(posts: PostTable, person: int) -> list[dict[str, object]]:
