@@ -60,6 +60,7 @@ PUBLIC = [
     "intro",
     "lake_check",
     "lake_pin",
+    "lake_repair",
     "lake_summary",
     "land",
     "land_posts",

@@ -88,6 +88,7 @@ if TYPE_CHECKING:
     from salon.lake import check as lake_check
     from salon.lake import land
     from salon.lake import pin as lake_pin
+    from salon.lake import repair_leftovers as lake_repair
     from salon.lake import summary as lake_summary
     from salon.lake.posts import land_posts
     from salon.reports import report
@@ -179,6 +180,7 @@ _LAZY = {
     "leak_secrets": ("salon.intel.secrets", "gather"),
     "lake_check": ("salon.lake", "check"),
     "lake_pin": ("salon.lake", "pin"),
+    "lake_repair": ("salon.lake", "repair_leftovers"),
     "lake_summary": ("salon.lake", "summary"),
     "land": ("salon.lake", "land"),
     "land_posts": ("salon.lake.posts", "land_posts"),
@@ -248,6 +250,7 @@ __all__ = [
     "intro",
     "lake_check",
     "lake_pin",
+    "lake_repair",
     "lake_summary",
     "land",
     "land_posts",

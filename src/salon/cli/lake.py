@@ -80,10 +80,8 @@ def check(
 
     Example: salon lake check
     """
-    from salon.lake import repair_leftovers
-
     with _store() as store:
-        removed = repair_leftovers(store) if repair else []
+        removed = salon.lake_repair(store) if repair else []
         problems = salon.lake_check(store, full=not quick)
     if as_json:
         found = [p.to_dict() for p in problems]

@@ -151,7 +151,15 @@ def check(store: Store, *, repair: bool = False, full: bool = True) -> list[Prob
 def repair_leftovers(store: Store) -> list[Removed]:
     """Delete what interrupted imports left in the lake (staging folders, partitions no
     import names; never a named partition): each removed path, what it was and what to
-    import again. ``check(store, repair=True)`` does this first."""
+    import again. ``check(store, repair=True)`` does this first.
+
+    Examples
+    --------
+    >>> import salon, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, salon.open_store(f"{tmp}/s.db") as store:
+    ...     salon.lake_repair(store)
+    []
+    """
     from sqlalchemy import select
 
     from salon.store.schema import imports
