@@ -174,7 +174,7 @@ def find_signals(
     you: int | None,
     background: list[str],
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
-    """The account's signals in ``activity`` (:func:`salon.store.accounts.activity`), best
+    """The account's signals in ``activity`` (:func:`salon.store.signals.activity`), best
     first, and the distinctive terms. ``at_account``: people affiliated with the account's
     organisation; ``names``: display names; ``background``: every text of the store (posts,
     meeting titles, message subjects) that terms are weighed against."""
