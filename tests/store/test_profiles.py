@@ -4,6 +4,7 @@ from sqlalchemy import event, select
 import salon
 from salon.errors import SalonError
 from salon.store.profiles import person_profile, resolve_person
+from salon.store.segments import segment_members, segment_rule
 from salon.store.schema import people, ties
 
 
@@ -82,3 +83,28 @@ def test_a_profile_costs_a_fixed_number_of_statements(store):
         assert profile["ties"]
         assert len(seen) <= 11, seen
     event.remove(store.engine, "before_cursor_execute", count)
+
+
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+FN:PHẠM ĐỨC THỊNH
+ORG:SOCIÉTÉ GÉNÉRALE
+TITLE:DIRECTEUR GÉNÉRAL
+ADR:;;;ÉVRY;;;FRANCE
+EMAIL:thinh@example.com
+END:VCARD
+"""
+
+
+def test_names_and_rules_match_whatever_the_script(any_store, tmp_path):
+    """SQLite's lower() changes only ASCII letters: 'phạm đức thịnh' did not find 'PHẠM ĐỨC
+    THỊNH', nor org:société the people of 'SOCIÉTÉ GÉNÉRALE'."""
+    card = tmp_path / "card.vcf"
+    card.write_text(VCARD, encoding="utf-8")
+    salon.import_paths(any_store, [card])
+    with any_store.engine.connect() as c:
+        pid = resolve_person(c, "phạm đức thịnh")  # exact, another case
+        assert resolve_person(c, "Đức Thịnh") == pid  # partial
+    assert [p.id for p in salon.people(any_store, query="đức")] == [pid]
+    for rule in ("org:société", "title:général", "location:évry"):
+        assert segment_members(any_store, segment_rule(any_store, rule)) == {pid}, rule

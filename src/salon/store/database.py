@@ -7,10 +7,13 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Text, create_engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from salon.errors import SalonError, SchemaVersionError, StoreError
 from salon.private import create_private_file, exposed_mode, private_dir
@@ -67,9 +70,34 @@ class Store:
         self.close()
 
 
+class folded(FunctionElement[str]):
+    """``lower(text)`` for every script: SQLite's own ``lower`` changes only ASCII letters, so
+    "PHẠM ĐỨC" or "ÉCOLE" never matched what a user typed; on SQLite it is Python's
+    ``str.lower`` (registered as ``salon_lower`` on each connection), elsewhere ``lower``."""
+
+    type = Text()
+    name = "lower"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"salon_lower({compiler.process(element.clauses, **kw)})"
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # Salon emits BEGIN itself (see _sqlite_begin), so the driver must not.
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("salon_lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

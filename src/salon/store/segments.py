@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, func, or_, select
+from sqlalchemy import Connection, delete, or_, select
 
 from salon.errors import SalonError
 from salon.model import identity
 from salon.reporting import notice
 from salon.store import memo
-from salon.store.database import Store
+from salon.store.database import Store, folded
 from salon.store.merges import canonical_map, groups
 from salon.store.profiles import resolve_person
 from salon.store.schema import (
@@ -315,21 +315,21 @@ def _store_match(c: Connection, kind: str, value: str) -> set[int]:
         stmt = (
             select(affiliations.c.person_id)
             .join(organizations, organizations.c.id == affiliations.c.organization_id)
-            .where(func.lower(organizations.c.name).like(_like(value)))
+            .where(folded(organizations.c.name).like(_like(value)))
         )
     elif kind == "title":
         stmt = (
             select(affiliations.c.person_id)
-            .where(func.lower(affiliations.c.title).like(_like(value)))
-            .union(select(people.c.id).where(func.lower(people.c.headline).like(_like(value))))
+            .where(folded(affiliations.c.title).like(_like(value)))
+            .union(select(people.c.id).where(folded(people.c.headline).like(_like(value))))
         )
     elif kind == "location":
         stmt = (
             select(people.c.id)
-            .where(func.lower(people.c.location).like(_like(value)))
+            .where(folded(people.c.location).like(_like(value)))
             .union(
                 select(affiliations.c.person_id).where(
-                    func.lower(affiliations.c.location).like(_like(value))
+                    folded(affiliations.c.location).like(_like(value))
                 )
             )
         )
