@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 #: The newest migration (``migrations/versions``): a store at it needs no Alembic at start-up.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 
 metadata = MetaData(
     naming_convention={
@@ -222,7 +222,7 @@ meeting_attendees = Table(
     "meeting_attendees",
     metadata,
     Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), primary_key=True, index=True),
     Column("status", String(16)),
     *_provenance(),
 )
@@ -231,8 +231,8 @@ merges = Table(
     "merges",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("kept_id", Integer, ForeignKey("people.id"), nullable=False),
-    Column("merged_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("kept_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("merged_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
     Column("reason", String(16), nullable=False),
     Column("score", Float),
     Column("evidence", Text, nullable=False),

@@ -1,4 +1,4 @@
--- salon schema 0008 (python -m salon.store.fresh: the migrations' schema)
+-- salon schema 0009 (python -m salon.store.fresh: the migrations' schema)
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -362,4 +362,10 @@ CREATE TABLE goal_progress (
 );
 
 CREATE INDEX ix_goal_progress_goal_id ON goal_progress (goal_id);
+
+CREATE INDEX ix_meeting_attendees_person_id ON meeting_attendees (person_id);
+
+CREATE INDEX ix_merges_kept_id ON merges (kept_id);
+
+CREATE INDEX ix_merges_merged_id ON merges (merged_id);
 
