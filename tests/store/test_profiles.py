@@ -4,8 +4,8 @@ from sqlalchemy import event, select
 import salon
 from salon.errors import SalonError
 from salon.store.profiles import person_profile, resolve_person
-from salon.store.segments import segment_members, segment_rule
 from salon.store.schema import people, ties
+from salon.store.segments import segment_members, segment_rule
 
 
 @pytest.fixture
