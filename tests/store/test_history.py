@@ -117,3 +117,25 @@ def test_an_import_after_a_removal_never_takes_the_removed_ones_id(tmp_path, mon
     store = salon.open_store(f"sqlite:///{tmp_path / 's.db'}")
     assert salon.import_paths(store, [files["c.txt"]]).import_id == 4
     store.close()
+
+
+def test_people_added_after_a_removal_never_take_the_removed_ids(any_store, tmp_path):
+    """Ids are allocated by the writer (max + 1) on both databases: the people of a removed
+    import lent their ids to the next import's, so a goal's recorded evidence or a page's
+    address named someone else."""
+    first, second = tmp_path / "b.txt", tmp_path / "c.txt"
+    first.write_text("x y\ny z\n")
+    second.write_text("p q\nq r\n")
+    salon.import_paths(any_store, [shared(VCARDS)])
+    added = salon.import_paths(any_store, [first])
+    with any_store.engine.connect() as c:
+        removed_ids = set(
+            c.execute(select(people.c.id).where(people.c.import_id == added.import_id)).scalars()
+        )
+    remove_import(any_store, added.import_id)
+    again = salon.import_paths(any_store, [second])
+    with any_store.engine.connect() as c:
+        new_ids = set(
+            c.execute(select(people.c.id).where(people.c.import_id == again.import_id)).scalars()
+        )
+    assert len(new_ids) == 3 and min(new_ids) > max(removed_ids)

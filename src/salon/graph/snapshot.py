@@ -43,7 +43,6 @@ from salon.store.schema import (
     meetings,
     merges,
     posts,
-    store_meta,
     ties,
 )
 
@@ -200,10 +199,9 @@ def store_state(connection: Connection) -> str:
 
 def store_identity(connection: Connection) -> str:
     """The UUID written when the store was created (or migrated to schema 0005)."""
-    found = connection.execute(
-        select(store_meta.c.value).where(store_meta.c.key == "identity")
-    ).scalar()
-    return found or ""
+    from salon.store.meta import IDENTITY, meta_value
+
+    return meta_value(connection, IDENTITY) or ""
 
 
 def _store_key(store: Store, connection: Connection) -> str:

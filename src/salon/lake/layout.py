@@ -26,12 +26,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from salon.errors import SalonError
 from salon.private import open_private, private_dir
 from salon.store.database import Store
-from salon.store.schema import store_meta
+from salon.store.meta import IDENTITY, meta_value
 
 MANIFEST = "manifest.json"
 TABLES = ("edges", "nodes", "posts")
@@ -113,10 +113,7 @@ class Manifest:
 
 
 def store_uuid(connection: Connection) -> str:
-    found = connection.execute(
-        select(store_meta.c.value).where(store_meta.c.key == "identity")
-    ).scalar()
-    return found or "no-identity"
+    return meta_value(connection, IDENTITY) or "no-identity"
 
 
 def lake_base(store: Store) -> Path:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, delete, func, or_, select, update
 from salon.dates import iso
 from salon.errors import SalonError
 from salon.store.database import Store
+from salon.store.meta import keep_given_ids, next_ids, set_meta
 from salon.store.schema import (
     accounts,
     affiliations,
@@ -33,7 +34,6 @@ from salon.store.schema import (
     posts,
     snapshots,
     stakeholders,
-    store_meta,
     ties,
 )
 
@@ -77,24 +77,9 @@ def new_import(connection: Connection, paths: list[str], *, started_at: int) -> 
         "paths": json.dumps(paths),
     }
     if connection.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-
-        last = connection.execute(
-            select(store_meta.c.value).where(store_meta.c.key == LAST_IMPORT)
-        ).scalar()
-        top = connection.execute(select(func.max(imports.c.id))).scalar() or 0
-        values["id"] = max(top, int(last or 0)) + 1
-        given = insert(store_meta).values(key=LAST_IMPORT, value=str(values["id"]))
-        connection.execute(
-            given.on_conflict_do_update(
-                index_elements=["key"], set_={"value": given.excluded.value}
-            )
-        )
+        values["id"] = next_ids(connection, [imports])["imports"]
+        set_meta(connection, "next_id:imports", str(values["id"] + 1))
     return int(connection.execute(imports.insert().values(**values)).inserted_primary_key[0])
-
-
-#: ``store_meta``'s key for the last import id given (SQLite).
-LAST_IMPORT = "last_import"
 
 
 def list_imports(store: Store) -> list[dict[str, Any]]:
@@ -251,6 +236,7 @@ def remove_import(store: Store, import_id: int) -> dict[str, int]:
                 "then this one."
             )
         _check_intelligence(connection, import_id, pids)
+        keep_given_ids(connection, (people, identities, organizations, places))
         removed: dict[str, int] = {}
         removed["merges"] = _undo_merges(connection, import_id, set(pids))
         removed["meetings restored"] = _restore_meetings(connection, import_id)

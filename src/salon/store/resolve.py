@@ -327,7 +327,8 @@ def record_refs(record: Record) -> Iterable[PersonRef]:
 
 
 def allocate_ids(connection: Connection, tables: Iterable[Table]) -> dict[str, int]:
-    """The next free id of each table (one import writes a store at a time)."""
-    return {
-        t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1 for t in tables
-    }
+    """The next free id of each table (one import writes a store at a time), never one a
+    removed import's rows had (:func:`salon.store.meta.next_ids`)."""
+    from salon.store.meta import next_ids
+
+    return next_ids(connection, tables)
