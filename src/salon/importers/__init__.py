@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,7 @@ from salon.importers import (
     calendar,
     contacts,
     edges,
+    graphfiles,
     linkedin,
     mail,
     mastodon,
@@ -50,6 +52,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     calendar,
     mail,
     posts,
+    graphfiles,
     edges,
 )
 
@@ -59,7 +62,7 @@ _FIRST = {"profile.csv", "account.js", "manifest.js", "actor.json"}
 #: do not read are listed as not used, never handed to the generic importers.
 EXPORTS = (linkedin, twitter, mastodon)
 #: Importers of general formats that any file with the right header or content may hold.
-GENERIC = (posts, edges)
+GENERIC = (posts, graphfiles, edges)
 
 #: ``progress(bytes_done, bytes_total, file_being_read)``
 Progress = Callable[[int, int, str], None]
@@ -279,14 +282,15 @@ def import_paths(
             entry = FileReport(file.display, module.NAME)
             report.files.append(entry)
             shown = 0
-            to_lake = module in (edges, posts) and _to_lake(file, options)
+            to_lake = module in (edges, posts, graphfiles) and _to_lake(file, options)
             if seen and (twice := _in_both_homes(store, connection, file, sha, to_lake)):
                 report.warnings.append(twice)
             if to_lake:
                 from salon.lake.route import LakeImport
 
                 lake = lake or LakeImport(store, connection, import_id)
-                add = lake.add_file if module is edges else lake.add_posts
+                add = {edges: lake.add_file, posts: lake.add_posts}.get(module)
+                add = add or partial(graphfiles.to_lake, lake)
                 for record in add(file, options, sha, progress, done, total):
                     writer.add(record, file_id)
                 entry.records = lake.read
