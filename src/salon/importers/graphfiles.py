@@ -66,6 +66,7 @@ _GML = re.compile(r"^(?:\s*(?:#[^\n]*|[A-Za-z]\w*\s+(?:\"[^\"]*\"|[^\s\[\]]+)))*
 _PAJEK = re.compile(r"^(?:\s*(?:%[^\n]*|\*network\b[^\n]*))*\s*\*vertices\b", re.I)
 _IGRAPH_ERROR = re.compile(r"^Error at [^:]+:\d+: |\s*-- [^-]*$")
 _LINE = re.compile(r",?\s*\b[Ll]ine (\d+)\b:?")
+_BAD_VERTEX = re.compile(r"Invalid vertex ID \((\d+)\) in Pajek")
 _LOCATION = re.compile(r"\.?\s*Location: .*$")
 #: How each file of the latest imports was read, for :func:`describe`.
 _READ_AS: dict[str, str] = {}
@@ -203,15 +204,15 @@ def _read_igraph(file: InputFile, kind: str) -> GraphData:
             try:
                 graph = reader(str(path))
             except (igraph.InternalError, UnicodeDecodeError, OSError, ValueError) as exc:
-                raise _broken(file, kind, exc) from None
+                raise _broken(file, kind, exc, _pajek_line(file, str(exc))) from None
         for warning in said:
             if (
                 "entity" in (said_text := str(warning.message)).lower()
             ):  # &name; the file never defined
                 raise file.error(
                     None,
-                    f"an XML entity the file does not define ({_LOCATION.sub('', said_text)})",
-                    "Remove the document type declaration and its entities, or export again.",
+                    f"an XML entity igraph does not expand ({_LOCATION.sub('', said_text)})",
+                    "Write the text in place of the entity, or export the file again.",
                 )
         try:
             return _from_igraph(graph, kind)
@@ -219,13 +220,30 @@ def _read_igraph(file: InputFile, kind: str) -> GraphData:
             raise _broken(file, kind, exc) from None
 
 
-def _broken(file: InputFile, kind: str, exc: Exception) -> SalonError:
+def _pajek_line(file: InputFile, message: str) -> int | None:
+    """The line of the first arc or edge naming the vertex igraph calls invalid (igraph says
+    which vertex, not where)."""
+    found = _BAD_VERTEX.search(message)
+    if found is None:
+        return None
+    edges = False
+    for number, line in text_lines(file):
+        words = line.split()
+        if line.startswith("*"):
+            edges = words[0].lower().startswith(("*arcs", "*edges"))
+        elif edges and found.group(1) in words[:2]:
+            return number
+    return None
+
+
+def _broken(file: InputFile, kind: str, exc: Exception, line: int | None = None) -> SalonError:
     message = _IGRAPH_ERROR.sub("", str(exc)).strip().rstrip(".")
     found = _LINE.search(message)
     if found:
         message = _LINE.sub("", message, count=1).strip(" :.,") or message
+        line = int(found.group(1))
     return file.error(
-        f"line {found.group(1)}" if found else None,
+        f"line {line}" if line else None,
         f"broken {kind} ({message})",
         "The file looks truncated or edited; export it again.",
     )
