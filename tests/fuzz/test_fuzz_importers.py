@@ -145,6 +145,26 @@ def _head(source: Path, lines: int, name: str) -> Path:
     return path
 
 
+def _graph_file(name: str) -> Path:
+    """email-Eu-core's first 200 edges in a graph format (by ``name``'s extension), as
+    networkx writes it, with a weight and a time on each edge."""
+    import networkx as nx
+
+    path = _FIXTURES / name
+    if not path.exists():
+        words = (SHARED / "email_eu_core" / "email-Eu-core.txt").read_text().split()
+        graph = nx.DiGraph()
+        for n, (s, d) in enumerate(zip(words[0:400:2], words[1:400:2], strict=True)):
+            graph.add_edge(s, d, weight=1 + n % 3, time=1_300_000_000 + n)
+        write = {
+            ".graphml": nx.generate_graphml,
+            ".gml": nx.generate_gml,
+            ".gexf": nx.generate_gexf,
+        }[Path(name).suffix]
+        _write_once(path, "\n".join(write(graph)).encode() + b"\n")
+    return path
+
+
 LINKEDIN = EXPORTS / "linkedin_export_2018_pseudonymised"
 X_LARS = EXPORTS / "twitter_archive_larsbrinkhoff" / "2023-08-20"
 DOGSHEEP = EXPORTS / "twitter_archive_dogsheep_fixtures"
@@ -208,6 +228,11 @@ FIXTURES: dict[str, list[Any]] = {
         lambda: _head(
             SHARED / "digg_reply_konect" / "out.munmun_digg_reply", 200, "out.munmun_digg_reply"
         ),
+    ],
+    "graphs": [
+        lambda: _graph_file("email-eu-core.graphml"),
+        lambda: _graph_file("email-eu-core.gml"),
+        lambda: _graph_file("email-eu-core.gexf"),
     ],
 }
 #: Imported into every example's store first, so that "unchanged" means something.
