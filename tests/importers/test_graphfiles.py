@@ -219,6 +219,14 @@ def test_formats_are_known_by_their_content(fresh_store, tmp_path, name, text):
     assert report.added["ties"] == 1
 
 
+def test_lonely_nodes_are_counted_in_the_lake_too(fresh_store, tmp_path):
+    path = tmp_path / "net.graphml"
+    path.write_text(GRAPHML)
+    report = salon.import_paths(fresh_store, [path], options=salon.ImportOptions(lake=True))
+    assert report.added["lake edges"] == 2 and report.added["people"] == 0
+    assert any("1 node(s) without edges" in w for w in report.warnings)
+
+
 def test_a_gzipped_graph_is_read(fresh_store, tmp_path):
     path = tmp_path / "g.graphml.gz"
     path.write_bytes(gzip.compress(GRAPHML.encode()))

@@ -387,9 +387,12 @@ def _time(file: InputFile, where: str, text: str) -> int | None:
 # -- the market lake ----------------------------------------------------------------------------
 
 
-def lake_tables(file: InputFile, options: ImportOptions) -> Iterator[pa.Table]:
+def lake_tables(
+    file: InputFile, options: ImportOptions, notices: list[Notice] | None = None
+) -> Iterator[pa.Table]:
     """The edges as the lake's Arrow columns (src, dst, kind, at, weight, line): what
-    :func:`parse` gives, without names (the lake holds ids only)."""
+    :func:`parse` gives, without names (the lake holds ids only); its notices are added to
+    ``notices``."""
     import pyarrow as pa
 
     from salon.lake.edgefiles import _schema
@@ -409,6 +412,8 @@ def lake_tables(file: InputFile, options: ImportOptions) -> Iterator[pa.Table]:
                 },
                 schema=_schema(),
             )
+        elif isinstance(record, Notice) and notices is not None:
+            notices.append(record)
         elif isinstance(record, Tie):
             ties["src"].append(record.src.keys[0][2])
             ties["dst"].append(record.dst.keys[0][2])
@@ -428,16 +433,17 @@ def to_lake(
     progress: Progress | None = None,
     done: int = 0,
     total: int = 1,
-) -> Iterator[Person]:
+) -> Iterator[Person | Notice]:
     """Stage a graph file's edges in the import's lake partition, as
     :meth:`~salon.lake.route.LakeImport.add_file` stages an edge list; yields the people the
-    promotion rule asks for."""
+    promotion rule asks for, and the file's notices."""
     from salon.lake.route import known_ids
     from salon.model import PersonRef, identity
 
     namespace = options.namespace or namespace_of(file)
+    notices: list[Notice] = []
     landed = lake.writer.land(
-        lake_tables(file, options),
+        lake_tables(file, options, notices),
         name=file.display,
         sha256=sha256,
         namespace=namespace,
@@ -448,3 +454,4 @@ def to_lake(
     lake.read = landed.read
     for node in landed.promoted:
         yield Person(PersonRef((identity(namespace, "id", node),)))
+    yield from notices
