@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -225,6 +226,15 @@ def test_lonely_nodes_are_counted_in_the_lake_too(fresh_store, tmp_path):
     report = salon.import_paths(fresh_store, [path], options=salon.ImportOptions(lake=True))
     assert report.added["lake edges"] == 2 and report.added["people"] == 0
     assert any("1 node(s) without edges" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("text", ["abc defgh " * 8, "%" * 26 + "\n1 2\n"])
+def test_sniffing_a_file_of_words_takes_no_time(tmp_path, text):
+    path = tmp_path / "words.txt"
+    path.write_text(text)
+    started = time.perf_counter()
+    assert graphfiles.format_of(input_files(path)[0]) is None
+    assert time.perf_counter() - started < 0.5  # backtracking took 5 s and more
 
 
 def test_a_gzipped_graph_is_read(fresh_store, tmp_path):

@@ -62,8 +62,12 @@ _EXTENSIONS = (".graphml", ".gml", ".net", ".paj", ".pajek", ".gexf", ".xml")
 _TIME_NAMES = (*_ALIASES["at"], "start")
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _SKIPPED = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.S)
-_GML = re.compile(r"^(?:\s*(?:#[^\n]*|[A-Za-z]\w*\s+(?:\"[^\"]*\"|[^\s\[\]]+)))*\s*graph\s*\[")
-_PAJEK = re.compile(r"^(?:\s*(?:%[^\n]*|\*network\b[^\n]*))*\s*\*vertices\b", re.I)
+# Possessive quantifiers: a head of words that never reaches ``graph [`` fails in linear time
+# (with backtracking, ``abc defgh`` eight times took 5 s, each more word four times longer).
+_GML = re.compile(
+    r"^(?:\s*+(?:#[^\n]*+|[A-Za-z]\w*+\s++(?:\"[^\"]*+\"|[^\s\[\]]++)))*+\s*+graph\s*\["
+)
+_PAJEK = re.compile(r"^(?:\s*+(?:%[^\n]*+|\*network\b[^\n]*+))*+\s*+\*vertices\b", re.I)
 _IGRAPH_ERROR = re.compile(r"^Error at [^:]+:\d+: |\s*-- [^-]*$")
 _LINE = re.compile(r",?\s*\b[Ll]ine (\d+)\b:?")
 _BAD_VERTEX = re.compile(r"Invalid vertex ID \((\d+)\) in Pajek")
