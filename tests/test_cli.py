@@ -84,6 +84,7 @@ def test_sources_lists_every_importer():
         "calendar",
         "mail",
         "posts",
+        "graphs",
         "edges",
     ]
 
