@@ -22,7 +22,8 @@ def test_lake_import_says_which_files_went_to_the_store(tmp_path):
     said = " ".join(done.stderr.split())
     assert said == (
         "Notice: 'friends.vcf' (contacts), 'google_calendar_pseudonymised.ics' (calendar) went "
-        "to the store, not the lake: the lake takes only edge lists and post dumps; --lake "
+        "to the store, not the lake: the lake takes only edge lists, graph files and post "
+        "dumps; --lake "
         "leaves contacts, calendars, mail and exports in the store."
     )
     added = json.loads(done.stdout)["added"]
@@ -34,3 +35,14 @@ def test_lake_import_of_edges_alone_has_no_notice(tmp_path):
     edges.write_text("1 2\n2 3\n")
     done = run_cli("import", "--lake", str(edges), db=tmp_path / "s.db")
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_a_graph_file_sent_to_the_lake_has_no_notice(tmp_path):
+    graph = tmp_path / "market.gml"
+    graph.write_text(
+        'graph [\n directed 1\n node [ id 0 label "a" ]\n node [ id 1 label "b" ]\n'
+        " edge [ source 0 target 1 ]\n]\n"
+    )
+    done = run_cli("import", "--lake", "--json", str(graph), db=tmp_path / "s.db")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["added"]["lake edges"] == 1

@@ -159,7 +159,7 @@ def import_(
 
 
 #: The importers whose files ``--lake`` sends to the market lake; the others feed the store.
-LAKE_IMPORTERS = frozenset({"edges", "posts"})
+LAKE_IMPORTERS = frozenset({"edges", "graphs", "posts"})
 
 
 def _notice_store_bound(report: ImportReport, lake: bool | None) -> None:
@@ -177,7 +177,7 @@ def _notice_store_bound(report: ImportReport, lake: bool | None) -> None:
         more = f" and {len(stored) - 5} more" if len(stored) > 5 else ""
         errors.print(
             f"Notice: {', '.join(stored[:5])}{more} went to the store, not the lake: the lake "
-            "takes only edge lists and post dumps; --lake leaves contacts, calendars, mail and "
+            "takes only edge lists, graph files and post dumps; --lake leaves contacts, calendars, mail and "
             "exports in the store.",
             highlight=False,
             soft_wrap=True,
