@@ -18,6 +18,7 @@ from salon.store.schema import identities
 
 if TYPE_CHECKING:
     from salon.importers import Progress
+    from salon.lake.posts import PostsLanded
     from salon.store.database import Store
 
 
@@ -81,25 +82,38 @@ class LakeImport:
         done: int = 0,
         total: int = 1,
     ) -> Iterator[Person]:
-        """Stage one post dump (:mod:`salon.lake.posts`); yields the people rows the
-        promotion rule asks for."""
+        """Stage one post dump (:mod:`salon.lake.posts`): read by Arrow when it is plain
+        (:mod:`salon.lake.post_fast`), else by the posts importer's parser; yields the people
+        rows the promotion rule asks for."""
         from salon.importers import posts
         from salon.lake.post_columns import column_chunks
+        from salon.lake.post_fast import NotPlain, fast_columns
         from salon.lake.posts import land_columns
 
-        def chunks() -> Iterator[tuple[Any, Any]]:
-            for chunk in column_chunks(posts.parse(file, options)):
+        def shown(chunks: Iterator[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+            for chunk in chunks:
                 if progress:
                     progress(done + file.bytes_read[0], total, file.display)
                 yield chunk
 
-        landed = land_columns(
-            self.writer,
-            chunks(),
-            name=file.display,
-            sha256=sha256,
-            known=lambda namespace: known_ids(self.connection, namespace),
-        )
+        def land(chunks: Iterator[tuple[Any, Any]]) -> PostsLanded:
+            return land_columns(
+                self.writer,
+                shown(chunks),
+                name=file.display,
+                sha256=sha256,
+                known=lambda namespace: known_ids(self.connection, namespace),
+            )
+
+        landed = None
+        fast = fast_columns(file, options.namespace or edge_list.namespace_of(file))
+        if fast is not None:  # a plain dump: Arrow reads it the importer's way
+            try:
+                landed = land(fast)
+            except NotPlain:  # nothing landed yet: read it all with the importer
+                file.bytes_read[0] = 0
+        if landed is None:
+            landed = land(column_chunks(posts.parse(file, options)))
         self.read = landed.read
         for namespace, node in landed.promoted:
             yield Person(PersonRef((identity(namespace, "id", node),)))
