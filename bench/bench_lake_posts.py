@@ -12,7 +12,8 @@ copies of each author) is written to disk before the clock starts, then:
   first run: it builds the snapshot).
 
 Each runs in its own process, timed from outside; peak memory is that process's maximum
-resident set size. Usage: python bench/bench_lake_posts.py [--copies N]
+resident set size; the load average (1, 5, 15 minutes) is printed before and after (the
+machine is shared). Usage: python bench/bench_lake_posts.py [--copies N]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -75,6 +77,7 @@ def run(copies: int) -> None:
         salon = [sys.executable, "-m", "salon"]
         size = posts.stat().st_size / 2**20
         print(f"{n:,} posts, {size:.1f} MiB of JSON Lines")
+        print("load average before: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
         runs = {
             "store import": ["--db", str(work / "store.db"), "import", "--namespace", "qc"],
             "lake import": ["--db", str(work / "lake.db"), "import", "--lake", "--namespace", "qc"],
@@ -95,6 +98,7 @@ def run(copies: int) -> None:
             took, peak = timed([*salon, "--db", str(work / f"{name}.db"), *where])
             print(f"where on the {name:5}      {took:7.2f} s  peak {peak:,.0f} MiB")
         print(f"lake import / store import: {seconds['lake import'] / seconds['store import']:.2f}")
+        print("load average after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
