@@ -29,6 +29,7 @@ from salon.importers import (
     mail,
     mastodon,
     posts,
+    stackexchange,
     twitter,
 )
 from salon.importers.base import LAKE_THRESHOLD, ImportOptions
@@ -51,6 +52,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     contacts,
     calendar,
     mail,
+    stackexchange,
     posts,
     graphfiles,
     edges,
@@ -60,7 +62,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
 _FIRST = {"profile.csv", "account.js", "manifest.js", "actor.json"}
 #: Importers of one service's whole export: inside a folder or zip they recognise, files they
 #: do not read are listed as not used, never handed to the generic importers.
-EXPORTS = (linkedin, twitter, mastodon)
+EXPORTS = (linkedin, twitter, mastodon, stackexchange)
 #: Importers of general formats that any file with the right header or content may hold.
 GENERIC = (posts, graphfiles, edges)
 
