@@ -3,10 +3,11 @@ edges the posts imply.
 
 A post dump (:mod:`salon.importers.posts`) or what a collector brings is read by the posts
 importer's own parser (so the checks, times, tags and mentions are the store's), gathered into
-columns (:mod:`salon.lake.post_columns`), then handed to DuckDB: posts are de-duplicated by
-``(namespace, id)`` against every partition of the lake (an anti-join), written as
-``posts/import=N/part-K.parquet``, and each new post's interactions land as lake edges of the
-kinds the store uses:
+columns (:mod:`salon.lake.post_columns`) — a plain JSON Lines dump is read into the same
+columns by PyArrow instead (:mod:`salon.lake.post_fast`) — then handed to DuckDB: posts
+are de-duplicated by ``(namespace, id)`` against every partition of the lake (an anti-join),
+written as ``posts/import=N/part-K.parquet``, and each new post's interactions land as lake
+edges of the kinds the store uses:
 
 - ``reply`` / ``repost``: from the post's author to the author of the post it answers or
   reposts, when that post is in the batch or already in the lake; else to the parent author
