@@ -170,8 +170,14 @@ WORDS = [  # tags and mentions as words in one string (a JSON field holds one ty
 
 
 def test_words_as_one_string(tmp_path):
-    posts, links = _same(_write(tmp_path / "words.jsonl", WORDS))
+    path = _write(tmp_path / "words.jsonl", WORDS)
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))  # no line end after the last record
+    posts, links = _same(path)
     assert (posts, links) == (3, 3)
+
+
+def test_an_empty_file(tmp_path):
+    assert _same(_write(tmp_path / "empty.jsonl", [])) == (0, 0)
 
 
 def test_hand_made_records(tmp_path):
@@ -205,7 +211,7 @@ def test_what_the_fast_path_cannot_prove_is_the_importers(tmp_path, rows):
         list(fast_columns(file, "ns"))
 
 
-@pytest.mark.parametrize("layout", [b"\n\n", b"\r\n", b"\n ", b"\t"])
+@pytest.mark.parametrize("layout", [b"\n\n", b"\r\n", b"\n ", b"\t", b"\n\xff\n"])
 def test_odd_bytes_are_the_importers(tmp_path, layout):
     path = tmp_path / "odd.jsonl"
     path.write_bytes(b'{"id": "1", "author": "a"}' + layout + b'{"id": "2", "author": "b"}\n')

@@ -121,6 +121,8 @@ def _read(file: InputFile, namespace: str, size: int) -> Iterator[tuple[pa.Table
                     break
     except (OSError, EOFError) as exc:
         raise NotPlain from exc
+    if not keys:  # an empty file: the importer's empty tables
+        yield raw_posts_schema().empty_table(), raw_links_schema().empty_table()
     # Replies and reposts whose parent post is not in the file, to the parent's author (the
     # importer yields those last).
     if waiting:
@@ -159,6 +161,10 @@ def _block(
         or _BLANK.search(body)
     ):
         raise NotPlain
+    try:  # strict UTF-8, as the importer decodes (Arrow checks only what it keeps)
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotPlain from exc
     lines = body.count(b"\n") + 1
     if len(block) >= MAX_LINE_CHARS and _long_line(body):
         raise NotPlain
