@@ -159,6 +159,9 @@ HAND_MADE = [
     {"id": "13", "author": "hal", "text": "x" * (MAX_TEXT + 10) + " @late", "author_name": "Hal"},
     {"id": "14", "author": "ivy", "timestamp": 1714557600.999999, "text": "\u00e9\u0301 #tag"},
     {"id": "15", "author": "ivy", "time": "2024-05-01T10:00:00", "tags": ["2024-05-01"]},
+    {"id": "16", "author": "jo", "date": "1714557600", "reply_to": "15"},
+    {"id": "17", "author": "jo", "date": "-86400"},
+    {"id": "18", "author": "jo", "date": "7"},
 ]
 
 
@@ -196,7 +199,8 @@ def test_hand_made_records(tmp_path):
     "rows",
     [
         [{"id": "1", "author": "a", "time": "Tue Jan 31 09:01:52 +0000 2017"}],
-        [{"id": "1", "author": "a", "time": "1714557600"}],  # digits as text
+        [{"id": "1", "author": "a", "time": "1714557600.5"}],  # a fraction as text
+        [{"id": "1", "author": "a", "time": "2024"}],  # a year
         [{"id": "1", "author": "a", "time": "2024-02-30"}],  # no such day
         [{"id": "1", "author": "a"}, {"id": 2, "author": "b"}],  # text, then a number
         [{"id": "1", "author": "a", "tags": [1]}],

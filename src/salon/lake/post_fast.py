@@ -17,7 +17,8 @@ compute kernels. A dump is plain when:
 - no record has a problem the importer reports (no ``id`` or ``author``, a NUL character, a
   platform name too long, a wrong type);
 - its times (the first of ``time``, ``created_at``, ``timestamp``, ``date`` given) are whole
-  or fractional Unix seconds as JSON numbers, or ISO 8601 ``YYYY-MM-DD`` or
+  or fractional Unix seconds as JSON numbers, whole Unix seconds as text (``"1714557600"``;
+  four digits are a year, which the importer reads), or ISO 8601 ``YYYY-MM-DD`` or
   ``YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]`` with years 2 to 9998 (any other form, however
   valid, is the importer's: it knows many).
 
@@ -51,6 +52,8 @@ _BLOCK = 8 * 1024 * 1024
 _CONTROL = bytes(b for b in range(0x20) if b != 0x0A)
 #: What no plain block holds: a blank line, a line that starts with a space (it may be blank).
 _BLANK = re.compile(rb"\n[\n ]")
+#: Unix seconds as text (:func:`salon.dates.parse_time` reads up to 20 characters so).
+_DIGITS = r"^-?[0-9]{1,18}$"
 _ISO = (
     r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
     r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d):(?P<s>[0-5]\d)(?:\.(?P<f>\d{1,6}))?"
@@ -290,7 +293,7 @@ def _times(table: pa.Table) -> pa.Array:
         if pa.types.is_string(kind):
             here = np.asarray(_present(column)) & ~known
             if here.any():
-                at[here] = _iso_seconds(column.filter(pa.array(here)))
+                at[here] = _text_seconds(column.filter(pa.array(here)))
         elif pa.types.is_int64(kind) or pa.types.is_float64(kind):
             here = np.asarray(column.is_valid()) & ~known
             values = np.asarray(column.fill_null(0))[here]
@@ -301,6 +304,29 @@ def _times(table: pa.Table) -> pa.Array:
             raise NotPlain
         known |= here
     return pa.array(at, mask=~known)
+
+
+def _text_seconds(column: pa.Array) -> Any:
+    """Unix seconds of times written as text, as :func:`salon.dates.parse_time` reads them:
+    digits (but four, a year) as Unix seconds, else ISO 8601."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    number = pc.and_(
+        pc.match_substring_regex(column, _DIGITS),
+        pc.invert(pc.match_substring_regex(column, "^[0-9]{4}$")),
+    )
+    if not pc.any(number).as_py():
+        return _iso_seconds(column)
+    mask = np.asarray(number)
+    seconds = np.zeros(len(column), dtype=np.int64)
+    values = np.asarray(column.filter(number).cast("int64"))
+    if np.any(np.abs(values) >= _LIMIT):
+        raise NotPlain
+    seconds[mask] = values
+    if not mask.all():
+        seconds[~mask] = _iso_seconds(column.filter(pc.invert(number)))
+    return seconds
 
 
 def _iso_seconds(column: pa.Array) -> Any:
