@@ -83,6 +83,7 @@ def test_sources_lists_every_importer():
         "contacts",
         "calendar",
         "mail",
+        "stackexchange",
         "posts",
         "graphs",
         "edges",
