@@ -120,15 +120,18 @@ def test_tags_text_and_replies_match_the_raw_xml(dump, imported):
                 ).where(posts.c.platform == "quantumcomputing")
             )
         }
+    questions = {row["Id"]: row for row in qa if row["PostTypeId"] == "1"}
     for row in qa:
         if row["PostTypeId"] == "1":
             tags, reply_to, text, _, _ = stored[row["Id"]]
             assert json.loads(tags) == re.findall(r"<([^>]+)>", row["Tags"])
             assert reply_to is None and text.startswith(" ".join(row["Title"].split()))
             assert "<p>" not in text
-        elif row["PostTypeId"] == "2":
+        elif row["PostTypeId"] == "2":  # an answer: its question's tags
             tags, reply_to, _, _, _ = stored[row["Id"]]
-            assert tags is None and reply_to == row["ParentId"]
+            asked = questions[row["ParentId"]]
+            assert reply_to == row["ParentId"]
+            assert (json.loads(tags) if tags else []) == re.findall(r"<([^>]+)>", asked["Tags"])
         else:
             assert row["Id"] not in stored  # tag wikis are not posts
     for row in _raw(dump, "Comments.xml"):
@@ -192,7 +195,7 @@ def test_new_tag_form_html_and_a_zip(fresh_store, tmp_path):
     assert urls == [("ben.example.org",)]  # "http://none" is no website
     assert sorted(got, key=lambda r: r[1]) == [
         ("gtm", "10", '["go-to-market", "sales"]', "Which GTM? Tell & me", None),
-        ("gtm", "11", None, "This.", "10"),
+        ("gtm", "11", '["go-to-market", "sales"]', "This.", "10"),
         ("gtm", "c10", None, "Thanks!", "11"),
     ]
 
@@ -302,3 +305,18 @@ def test_cli_import_and_where(tmp_path, dump):
     assert found.returncode == 0, found.stderr
     answer = json.loads(found.stdout)
     assert answer["channels"][0]["channel"] == "channel:quantumcomputing.stackexchange.com"
+
+
+def test_an_answer_before_its_question_still_takes_its_tags(fresh_store, tmp_path):
+    folder = _tiny(tmp_path / "gtm.stackexchange.com")
+    posts_xml = folder / "Posts.xml"
+    lines = posts_xml.read_text().splitlines(keepends=True)
+    (question,) = [i for i, line in enumerate(lines) if 'PostTypeId="1"' in line]
+    (answer,) = [i for i, line in enumerate(lines) if 'PostTypeId="2"' in line]
+    # Each row is one line of the file: the answer's row first, then its question's.
+    lines[question], lines[answer] = lines[answer], lines[question]
+    posts_xml.write_text("".join(lines))
+    salon.import_paths(fresh_store, [folder])
+    with fresh_store.engine.connect() as c:
+        tags = dict(c.execute(select(posts.c.post_key, posts.c.tags)).all())
+    assert tags["11"] == tags["10"] == '["go-to-market", "sales"]'

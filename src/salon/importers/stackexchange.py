@@ -11,7 +11,7 @@ element, whatever its name. Read:
   background process) is no person.
 - ``Posts.xml`` (``<posts>``): questions (``PostTypeId`` 1: title and body as plain text, tags
   from ``Tags`` as ``<a><b>`` or ``|a|b|``) and answers (``PostTypeId`` 2: body, replying to their
-  question ``ParentId``), keyed by ``Id``, in the site's channel (its host,
+  question ``ParentId``, with its tags), keyed by ``Id``, in the site's channel (its host,
   ``quantumcomputing.stackexchange.com``). Tag wikis and other post types are not read.
 - ``Comments.xml`` (``<comments>``): each comment a post ``c<Id>`` replying to its post.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from salon.dates import parse_time
@@ -224,6 +225,11 @@ def _users(file: InputFile, site: str) -> Iterator[Record]:
 
 
 def _posts(file: InputFile, site: str, host: str) -> Iterator[Record]:
+    """Questions and answers; an answer carries its question's tags (the dump gives them only
+    on the question), so answering in a tag adopts it as asking does. An answer met before its
+    question (the dump orders by ``Id``, so rarely) waits for it."""
+    tags: dict[str, tuple[str, ...]] = {}
+    waiting: dict[str, list[Post]] = {}
     for line, row in _rows(file):
         post_id = row.get("Id")
         if not post_id:
@@ -235,18 +241,29 @@ def _posts(file: InputFile, site: str, host: str) -> Iterator[Record]:
         body = " ".join(html_text(row.get("Body", ""))[0].split())
         question = kind == "1"
         title = " ".join(row.get("Title", "").split()) if question else ""
-        yield Post(
+        parent = None if question else row.get("ParentId") or None
+        post = Post(
             site,
             post_id,
             _author(site, row.get("OwnerUserId")),
             at,
             " ".join(filter(None, (title, body))) or None,
             host,
-            None if question else row.get("ParentId") or None,
+            parent,
             url=f"https://{host}/{'q' if question else 'a'}/{post_id}",
-            tags=tags_of(row.get("Tags")) if question else (),
+            tags=tags_of(row.get("Tags")) if question else tags.get(parent or "", ()),
             line=line,
         )
+        if question:
+            tags[post_id] = post.tags
+            for answer in waiting.pop(post_id, ()):
+                yield replace(answer, tags=post.tags)
+        elif parent is not None and parent not in tags:
+            waiting.setdefault(parent, []).append(post)
+            continue
+        yield post
+    for answers in waiting.values():  # their question is not in the dump
+        yield from answers
 
 
 def _comments(file: InputFile, site: str, host: str) -> Iterator[Record]:
