@@ -177,8 +177,8 @@ def _notice_store_bound(report: ImportReport, lake: bool | None) -> None:
         more = f" and {len(stored) - 5} more" if len(stored) > 5 else ""
         errors.print(
             f"Notice: {', '.join(stored[:5])}{more} went to the store, not the lake: the lake "
-            "takes only edge lists, graph files and post dumps; --lake leaves contacts, calendars, mail and "
-            "exports in the store.",
+            "takes only edge lists, graph files and post dumps; --lake leaves contacts, "
+            "calendars, mail and exports in the store.",
             highlight=False,
             soft_wrap=True,
         )
