@@ -96,28 +96,32 @@ def test_one_thread_reads_the_store_state_the_others_keep_the_last(
         return "new"
 
     monkeypatch.setattr(common, "store_stamp", slow)
-    web.stamp = ("old", time.monotonic() - 10)
     seen: list[str] = []
-    threads = [
-        threading.Thread(target=lambda: seen.append(common.current_stamp(web))) for _ in range(8)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+
+    def together(n: int) -> None:
+        seen.clear()
+        threads = [
+            threading.Thread(target=lambda: seen.append(common.current_stamp(web)))
+            for _ in range(n)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    # A read just due: one thread reads, the others keep the last state meanwhile.
+    web.stamp = ("old", time.monotonic() - 1.5 * common.STAMP_SECONDS)
+    together(8)
     assert len(reads) == 1
     assert seen.count("new#0") == 1 and seen.count("old#0") == 7
+    # After an idle spell the last state may predate a change the CLI made: all wait.
+    web.stamp = ("old", time.monotonic() - 3600)
+    together(8)
+    assert seen == ["new#0"] * 8 and len(reads) == 2
     # With no state read yet (a change made through the app), every thread waits for it.
     web.stamp = ("", 0.0)
-    seen.clear()
-    threads = [
-        threading.Thread(target=lambda: seen.append(common.current_stamp(web))) for _ in range(4)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert seen == ["new#0"] * 4 and len(reads) == 2
+    together(4)
+    assert seen == ["new#0"] * 4 and len(reads) == 3
 
 
 def test_a_kept_person_shows_an_agenda_setter_score_computed_later(app: object) -> None:
@@ -161,3 +165,24 @@ def test_a_long_answer_settles_the_garbage_collector(
     assert calls == []
     assert common.cached(request, ("slow",), lambda: time.sleep(0.1) or 2) == 2  # type: ignore[arg-type]
     assert calls == [1]
+
+
+def test_what_an_earlier_settle_kept_is_collected_once_dropped() -> None:
+    """gc.freeze() keeps every object alive then out of the collector's reach: a kept answer
+    evicted later, if it holds a reference cycle, was never freed."""
+    import gc
+    import weakref
+
+    class Answer:
+        pass
+
+    answer = Answer()
+    answer.me = answer  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+    alive = weakref.ref(answer)
+    try:
+        common.settle()  # the answer is kept, frozen with the rest
+        del answer  # evicted
+        common.settle()
+        assert alive() is None
+    finally:
+        gc.unfreeze()

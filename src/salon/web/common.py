@@ -90,10 +90,13 @@ STAMP_SECONDS = 1.0
 
 def current_stamp(web: WebState) -> str:
     """The store's state as the cache sees it. When a read is due, one thread reads it; the
-    others go on with the last one meanwhile (at most a read's time older), unless there is
-    none (at the start, or after a change made through the app): then they wait for it."""
+    others go on with the last one meanwhile if it is recent (a read was due within
+    :data:`STAMP_SECONDS`), else — at the start, after a change made through the app, or after
+    an idle spell, when the last read may predate a change the CLI made — they wait for it."""
     stamp, at = web.stamp
-    if time.monotonic() - at > STAMP_SECONDS and web.stamp_lock.acquire(blocking=not stamp):
+    age = time.monotonic() - at
+    fresh = bool(stamp) and age <= 2 * STAMP_SECONDS
+    if age > STAMP_SECONDS and web.stamp_lock.acquire(blocking=not fresh):
         try:
             stamp, at = web.stamp
             if time.monotonic() - at > STAMP_SECONDS:
@@ -151,6 +154,7 @@ def settle() -> None:
     took 0.3-0.4 s, and stopped every request meanwhile."""
     import gc
 
+    gc.unfreeze()  # what an earlier freeze kept and has since been dropped is collected too
     gc.collect()
     gc.freeze()
 
