@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Text, create_engine, event, inspect, literal, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.ext.compiler import compiles
@@ -88,6 +88,16 @@ def _folded(element: folded, compiler: Any, **kw: Any) -> str:
 @compiles(folded, "sqlite")
 def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
     return f"salon_lower({compiler.process(element.clauses, **kw)})"
+
+
+def folded_like(column: Any, pattern: str) -> Any:
+    """``column LIKE pattern``, both folded alike (:class:`folded`), whatever the script."""
+    return folded(column).like(folded(literal(pattern, Text())))
+
+
+def folded_equal(column: Any, value: str) -> Any:
+    """``column = value``, both folded alike (:class:`folded`)."""
+    return folded(column) == folded(literal(value, Text()))
 
 
 def _lower(value: object) -> object:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from salon.dates import iso
 from salon.errors import SalonError
 from salon.model import identity
-from salon.store.database import Store, folded
+from salon.store.database import Store, folded_equal, folded_like
 from salon.store.merges import canonical_map, merge_in
 from salon.store.schema import (
     affiliations,
@@ -48,8 +48,8 @@ def resolve_person(connection: Connection, who: str) -> int:
             raise SalonError(f"No person {pid}. Run 'salon people' to see their ids.")
         return found[0] or pid
     for condition in (
-        folded(people.c.name) == who.lower(),
-        folded(people.c.name).like(f"%{who.lower()}%"),
+        folded_equal(people.c.name, who),
+        folded_like(people.c.name, f"%{who}%"),
     ):
         found = connection.execute(
             select(people.c.id, people.c.name, people.c.merged_into).where(condition)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from salon.dates import iso
 from salon.private import open_private, private_dir
-from salon.store.database import Store, folded
+from salon.store.database import Store, folded_like
 from salon.store.merges import canonical_map, groups
 from salon.store.schema import DATA_TABLES, identities, interactions, people, snapshots, ties
 
@@ -91,8 +91,8 @@ def find_people(store: Store, *, query: str | None = None, limit: int = 20) -> l
             )
             stmt = stmt.where(
                 or_(
-                    folded(people.c.name).like(pattern),
-                    folded(people.c.headline).like(pattern),
+                    folded_like(people.c.name, f"%{query}%"),
+                    folded_like(people.c.headline, f"%{query}%"),
                     people.c.id.in_(matching),
                 )
             )

@@ -39,7 +39,7 @@ from salon.errors import SalonError
 from salon.model import identity
 from salon.reporting import notice
 from salon.store import memo
-from salon.store.database import Store, folded
+from salon.store.database import Store, folded_like
 from salon.store.merges import canonical_map, groups
 from salon.store.profiles import resolve_person
 from salon.store.schema import (
@@ -232,10 +232,6 @@ def _canonical(c: Connection, kind: str, value: str) -> frozenset[int]:
     return frozenset({mapping.get(p, p) for p in found} if mapping else found)
 
 
-def _like(value: str) -> str:
-    return f"%{value.lower()}%"
-
-
 def _match(c: Connection, kind: str, value: str) -> set[int]:
     if kind == "all":
         return set(c.execute(select(people.c.id)).scalars())
@@ -315,21 +311,21 @@ def _store_match(c: Connection, kind: str, value: str) -> set[int]:
         stmt = (
             select(affiliations.c.person_id)
             .join(organizations, organizations.c.id == affiliations.c.organization_id)
-            .where(folded(organizations.c.name).like(_like(value)))
+            .where(folded_like(organizations.c.name, f"%{value}%"))
         )
     elif kind == "title":
         stmt = (
             select(affiliations.c.person_id)
-            .where(folded(affiliations.c.title).like(_like(value)))
-            .union(select(people.c.id).where(folded(people.c.headline).like(_like(value))))
+            .where(folded_like(affiliations.c.title, f"%{value}%"))
+            .union(select(people.c.id).where(folded_like(people.c.headline, f"%{value}%")))
         )
     elif kind == "location":
         stmt = (
             select(people.c.id)
-            .where(folded(people.c.location).like(_like(value)))
+            .where(folded_like(people.c.location, f"%{value}%"))
             .union(
                 select(affiliations.c.person_id).where(
-                    folded(affiliations.c.location).like(_like(value))
+                    folded_like(affiliations.c.location, f"%{value}%")
                 )
             )
         )
