@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -304,6 +306,40 @@ def test_broken_files_are_named_with_the_line_and_change_nothing(fresh_store, tm
         with pytest.raises(ExportFormatError, match=said):
             salon.import_paths(fresh_store, [path])
         assert data_counts(fresh_store) == before, name
+
+
+_LATIN1 = {  # name -> (bytes with one Latin-1 byte, its line)
+    "name.gml": (
+        b'graph [\n node [ id 1 label "Jos\xe9" ]\n node [ id 2 label "b" ]\n'
+        b" edge [ source 1 target 2 ]\n]\n",
+        2,
+    ),
+    "kind.gml": (
+        b'graph [\n node [ id 1 label "a" ]\n node [ id 2 label "b" ]\n'
+        b' edge [ source 1 target 2 kind "R\xe9" ]\n]\n',
+        4,
+    ),
+    "name.net": (b'*Vertices 2\n1 "Jos\xe9"\n2 "b"\n*Arcs\n1 2\n', 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LATIN1))
+@pytest.mark.parametrize("how", [[], ["--lake"], ["--undirected"]])
+def test_a_latin1_byte_is_a_clear_error_not_an_abort(tmp_path, name, how):
+    # igraph called abort() on a string it could not decode (rc 134): no except catches that
+    data, line = _LATIN1[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "salon", "--db", str(tmp_path / "s.db"), "import", *how, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{name}' line {line}: the text is not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr and "UnicodeDecodeError" not in done.stderr
 
 
 def test_a_mixed_pajek_file_reads_with_undirected(fresh_store, tmp_path):

@@ -162,20 +162,23 @@ def read_graph(file: InputFile, options: ImportOptions | None = None) -> GraphDa
         from salon.importers.gexf import read_gexf
 
         return read_gexf(file)
-    if kind == "Pajek" and not (options and options.undirected):
-        _refuse_mixed_pajek(file)
+    if kind in ("GML", "Pajek"):
+        _check_text(file, kind, undirected=bool(options and options.undirected))
     return _read_igraph(file, kind)
 
 
-def _refuse_mixed_pajek(file: InputFile) -> None:
-    """igraph reads a Pajek file with both arcs and edges with one direction for all (the
-    last section's): such a file is refused, unless ``--undirected`` says how to read it."""
+def _check_text(file: InputFile, kind: str, *, undirected: bool) -> None:
+    """Read a GML or Pajek file whole before igraph does: text that is not UTF-8 is refused
+    at its line (igraph aborts the process, uncatchably, on a string it cannot decode;
+    GraphML's XML reader checks its own encoding). igraph reads a Pajek file with both arcs
+    and edges with one direction for all (the last section's): such a file is refused,
+    unless ``--undirected`` says how to read it."""
     sections = set()
     for _, line in text_lines(file):
-        if line.startswith("*"):
+        if kind == "Pajek" and line.startswith("*"):
             word = line.split(None, 1)[0].lower()
             sections.add(word.removesuffix("list"))
-    if {"*arcs", "*edges"} <= sections:
+    if {"*arcs", "*edges"} <= sections and not undirected:
         raise file.error(
             None,
             "it has both *Arcs (directed) and *Edges (undirected) sections, which igraph "
