@@ -17,12 +17,16 @@ True
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from salon.collect.http import CollectError
+
+#: Tries at taking a job's lock, and the seconds between two.
+_TRIES, _PAUSE = 50, 0.01
 
 
 def _lock(stream: IO[Any], *, shared: bool = False) -> bool:
@@ -51,7 +55,13 @@ def hold(path: Path, job: str) -> Iterator[None]:
     running the same job is a :class:`CollectError`."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     with os.fdopen(fd, "r+", encoding="utf-8") as stream:
-        if not _lock(stream):
+        # A listing of the jobs (:func:`running`) holds a shared lock for an instant: wait it
+        # out; a running job holds its lock for as long as it runs.
+        for _ in range(_TRIES):
+            if _lock(stream):
+                break
+            time.sleep(_PAUSE)
+        else:
             raise CollectError(
                 f"The job '{job}' is already running (process {_pid_in(path)}): wait for it "
                 "to finish, or stop it (Ctrl-C) and run this command again to resume it."
