@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -209,6 +210,14 @@ def _website(value: str | None) -> str | None:
 
 
 def _users(file: InputFile, site: str) -> Iterator[Record]:
+    """The site's users. A website is an identity only when one user gives it: one that
+    several give (www.google.com, stackoverflow.com) identifies none of them, and would join
+    whoever else names it to the first (read in a first pass)."""
+    claims = Counter(
+        identity("", "url", website)
+        for _, row in _rows(file)
+        if row.get("Id") != COMMUNITY and (website := _website(row.get("WebsiteUrl")))
+    )
     for line, row in _rows(file):
         user = row.get("Id")
         if not user:
@@ -218,7 +227,8 @@ def _users(file: InputFile, site: str) -> Iterator[Record]:
             continue
         keys = ref.keys
         if website := _website(row.get("WebsiteUrl")):
-            keys += (identity("", "url", website),)
+            url = identity("", "url", website)
+            keys += (url,) if claims[url] == 1 else ()
         name = " ".join(row.get("DisplayName", "").split()) or None
         location = " ".join(row.get("Location", "").split()) or None
         yield Person(PersonRef(keys, name), name, None, location, line)
