@@ -186,3 +186,15 @@ def test_what_an_earlier_settle_kept_is_collected_once_dropped() -> None:
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_person_shows_no_agenda_setter_score_of_a_state_the_store_has_left(
+    app: object,
+) -> None:
+    browser = _browser(app)
+    web = app.state.salon  # type: ignore[attr-defined]
+    leader = salon.influencers(web.store, "quantum-algorithms", top=5).influencers[0]["person"]
+    browser.get("/api/v1/segments/quantum-algorithms", params={"top": 5})
+    assert browser.get(f"/api/v1/people/{leader}").json()["scores"]["agenda_setter"]
+    web.writes += 1  # the store changed (as common.changed records a write made in the app)
+    assert browser.get(f"/api/v1/people/{leader}").json()["scores"]["agenda_setter"] == []

@@ -16,6 +16,7 @@ from salon.web import answers, derived
 from salon.web.common import (
     bad_request,
     cached,
+    current_stamp,
     heavy,
     salon_error,
     state,
@@ -204,20 +205,27 @@ def person_data(request: Request, pid: int) -> dict[str, Any]:
     return {**profile, "scores": scores, "private_notes": _notes_on(request, profile)}
 
 
+#: The answers that give agenda-setter scores.
+_SCORED = ("influencers", "plan")
+
+
 def _ready(request: Request) -> tuple[Any, ...]:
     """The agenda-setter answers computed so far (a person's page shows only those: it never
     waits on PageRank): part of what a kept person's answer depends on."""
     web = state(request)
+    now = current_stamp(web)
     with web.lock:
-        return tuple(key for key in web.cache if key[1] in ("influencers", "plan"))
+        return tuple(key for key in web.cache if key[0] == now and key[1] in _SCORED)
 
 
 def _agenda_setters(request: Request) -> dict[int, list[dict[str, Any]]]:
     """Each person's rows in the agenda-setter answers computed so far, by person id."""
     web = state(request)
+    now = current_stamp(web)  # answers of a state the store has left are not shown
     with web.lock:
-        ready = [(key, web.cache[key]) for key in web.cache if key[1] == "influencers"]
-        plans = [(key, web.cache[key]) for key in web.cache if key[1] == "plan"]
+        kept = [(key, value) for key, value in web.cache.items() if key[0] == now]
+    ready = [(key, value) for key, value in kept if key[1] == "influencers"]
+    plans = [(key, value) for key, value in kept if key[1] == "plan"]
 
     def index() -> dict[int, list[dict[str, Any]]]:
         found: dict[int, list[dict[str, Any]]] = {}
