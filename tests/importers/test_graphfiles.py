@@ -342,6 +342,45 @@ def test_a_latin1_byte_is_a_clear_error_not_an_abort(tmp_path, name, how):
     assert "Traceback" not in done.stderr and "UnicodeDecodeError" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "count"),
+    [
+        ("*Vertices 300000000\n*Arcs\n1 2\n", 1, "300,000,000"),
+        ("% two-mode\n*vertices 5000 20\n*Edges\n1 2\n", 2, "5,000"),
+    ],
+)
+def test_a_pajek_file_declaring_more_vertices_than_it_can_hold_is_refused(
+    fresh_store, tmp_path, monkeypatch, text, line, count
+):
+    # igraph reserved tens of GB for a 30-byte file: it must not be asked to
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("igraph was asked to read it")
+
+    monkeypatch.setattr(ig.Graph, "Read_Pajek", never)
+    path = tmp_path / "huge.net"
+    path.write_text(text)
+    said = rf"'.*huge\.net' line {line}: it declares {count} vertices"
+    with pytest.raises(ExportFormatError, match=said):
+        salon.import_paths(fresh_store, [path], options=salon.ImportOptions(undirected=True))
+
+
+def test_a_pajek_file_with_many_vertices_and_few_lines_is_read(fresh_store, tmp_path):
+    path = tmp_path / "sparse.net"
+    path.write_text("*Vertices 1000\n*Arcs\n1 1000\n")
+    report = salon.import_paths(fresh_store, [path])
+    assert report.added["ties"] == 1
+
+
+def test_igraph_running_out_of_memory_is_a_file_error(fresh_store, tmp_path, monkeypatch):
+    def out_of_memory(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise MemoryError("Error at src/core/vector.c:485: Cannot reserve space -- Out of memory")
+
+    monkeypatch.setattr(ig.Graph, "Read_GML", out_of_memory)
+    path = _write_graph(tmp_path / "g.gml", _email()[:5])
+    with pytest.raises(ExportFormatError, match=r"'.*g\.gml': igraph ran out of memory"):
+        salon.import_paths(fresh_store, [path])
+
+
 def test_a_mixed_pajek_file_reads_with_undirected(fresh_store, tmp_path):
     path = tmp_path / "mixed.net"
     path.write_text('*Vertices 3\n1 "a"\n2 "b"\n3 "c"\n*Arcs\n1 2\n*Edges\n3 2\n')

@@ -72,6 +72,10 @@ _IGRAPH_ERROR = re.compile(r"^Error at [^:]+:\d+: |\s*-- [^-]*$")
 _LINE = re.compile(r",?\s*\b[Ll]ine (\d+)\b:?")
 _BAD_VERTEX = re.compile(r"Invalid vertex ID \((\d+)\) in Pajek")
 _LOCATION = re.compile(r"\.?\s*Location: .*$")
+# A Pajek file may list fewer vertices than it declares (the rest have no label), but one
+# declaring more than this many per line (and a spare thousand) cannot be using them.
+_MAX_VERTICES_PER_LINE = 10
+_SPARE_VERTICES = 1000
 #: How each file of the latest imports was read, for :func:`describe`.
 _READ_AS: dict[str, str] = {}
 
@@ -172,12 +176,27 @@ def _check_text(file: InputFile, kind: str, *, undirected: bool) -> None:
     at its line (igraph aborts the process, uncatchably, on a string it cannot decode;
     GraphML's XML reader checks its own encoding). igraph reads a Pajek file with both arcs
     and edges with one direction for all (the last section's): such a file is refused,
-    unless ``--undirected`` says how to read it."""
+    unless ``--undirected`` says how to read it. igraph makes room for the vertex count a
+    Pajek file declares before reading on: a count the file could never use is refused."""
     sections = set()
-    for _, line in text_lines(file):
+    declared: tuple[int, str] | None = None  # (line, vertex count as written)
+    lines = 0
+    for lines, line in text_lines(file):
         if kind == "Pajek" and line.startswith("*"):
-            word = line.split(None, 1)[0].lower()
+            words = line.split()
+            word = words[0].lower()
             sections.add(word.removesuffix("list"))
+            if word == "*vertices" and declared is None and len(words) > 1:
+                declared = (lines, words[1])
+    cap = _MAX_VERTICES_PER_LINE * lines + _SPARE_VERTICES
+    if declared and declared[1].isdigit() and (len(declared[1]) > 18 or int(declared[1]) > cap):
+        count = f"{int(declared[1]):,}" if len(declared[1]) <= 18 else shown(declared[1])
+        raise file.error(
+            f"line {declared[0]}",
+            f"it declares {count} vertices, more than a file of {lines:,} lines can use "
+            "(igraph would reserve memory for each)",
+            "Check the *Vertices count, or export the file again.",
+        )
     if {"*arcs", "*edges"} <= sections and not undirected:
         raise file.error(
             None,
@@ -210,6 +229,13 @@ def _read_igraph(file: InputFile, kind: str) -> GraphData:
             warnings.simplefilter("always")
             try:
                 graph = reader(str(path))
+            except MemoryError:
+                raise file.error(
+                    None,
+                    f"igraph ran out of memory reading this {kind} file",
+                    "Check that the file is what you meant; a graph this large reads better "
+                    "as an edge list.",
+                ) from None
             except (igraph.InternalError, UnicodeDecodeError, OSError, ValueError) as exc:
                 raise _broken(file, kind, exc, _pajek_line(file, str(exc))) from None
         for warning in said:
