@@ -195,6 +195,13 @@ def test_hand_made_records(tmp_path):
     assert posts[2]["at"] == 1714595400 and posts[5]["at"] == 0
 
 
+NULL_WORDS = [
+    {"mentions": ["@Bob", "bob", "", None]},
+    {"tags": ["ai", None]},
+    {"mentions": [None]},
+]
+
+
 @pytest.mark.parametrize(
     "rows",
     [
@@ -207,12 +214,29 @@ def test_hand_made_records(tmp_path):
         [{"id": "1", "author": "a", "text": "a\u0000b"}],
         [{"id": "1", "author": ""}],
         [{"id": 1.5, "author": "a"}],
+        *([{"id": "1", "author": "a"} | words] for words in NULL_WORDS),
     ],
 )
 def test_what_the_fast_path_cannot_prove_is_the_importers(tmp_path, rows):
     (file,) = input_files(_write(tmp_path / "odd.jsonl", rows))
     with pytest.raises(NotPlain):
         list(fast_columns(file, "ns"))
+
+
+@pytest.mark.parametrize("words", NULL_WORDS)
+def test_a_null_among_words_is_the_importers_error(tmp_path, words):
+    # the fast path took these lists (nulls and all) that the importer refuses
+    path = _write(tmp_path / "posts.jsonl", [{"id": "1", "author": "a"} | words])
+    with (
+        salon.open_store(str(tmp_path / "s.db")) as store,
+        pytest.raises(SalonError, match=r"posts\.jsonl.*line 1.*not a list of words"),
+    ):
+        salon.import_paths(store, [path], options=ImportOptions(namespace="ns", lake=True))
+
+
+def test_empty_word_lists_are_plain(tmp_path):
+    rows = [{"id": "1", "author": "a", "tags": [], "mentions": []}, {"id": "2", "author": "b"}]
+    assert _same(_write(tmp_path / "empty.jsonl", rows)) == (2, 0)
 
 
 @pytest.mark.parametrize("layout", [b"\n\n", b"\r\n", b"\n ", b"\t", b"\n\xff\n"])

@@ -259,6 +259,8 @@ def _words_column(table: pa.Table, name: str) -> list[Any]:
         pa.types.is_string(kind.value_type) or pa.types.is_null(kind.value_type)
     ):
         words = pc.list_flatten(column)
+        if words.null_count:  # a null among the words: the importer's error names it
+            raise NotPlain
     elif pa.types.is_string(kind):
         words = column
     else:
