@@ -164,6 +164,47 @@ def test_undirected_option_reads_a_directed_file_undirected(tmp_path):
     assert {k for _, _, k, _ in from_graph[1]} == {"link"}
 
 
+def _gexf13(path: Path, rows: list, how: str) -> Path:  # type: ignore[type-arg]
+    """``rows`` as Gephi 0.10 writes GEXF 1.3, each edge's time given ``how``: as the edge's
+    ``timestamp``, its ``timestamps`` (the first is the time) or a spell's ``timestamp``."""
+    nodes = sorted({n for s, d, _, _ in rows for n in (s, d)}, key=int)
+
+    def edge(s: str, d: str, w: float, t: int) -> str:
+        when = {
+            "timestamp": f' timestamp="{t}"',
+            "timestamps": f' timestamps="&lt;[{t}, {t + 86400}]&gt;"',
+            "spell": "",
+        }[how]
+        spells = f'<spells><spell timestamp="{t}"/></spells>' if how == "spell" else ""
+        return f'<edge source="{s}" target="{d}" weight="{w}"{when}>{spells}</edge>\n'
+
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gexf xmlns="http://gexf.net/1.3" '
+        'version="1.3">\n<graph defaultedgetype="directed" timeformat="integer" '
+        'timerepresentation="timestamp">\n<nodes>\n'
+        + "".join(f'<node id="{n}" label="{n}"/>\n' for n in nodes)
+        + "</nodes>\n<edges>\n"
+        + "".join(edge(*row) for row in rows)
+        + "</edges>\n</graph>\n</gexf>\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize("how", ["timestamp", "timestamps", "spell"])
+def test_gexf_1_3_timestamps_are_the_times(tmp_path, how):
+    # Gephi 0.10 writes timestamp(s), not start: the times were silently lost
+    rows = _alpha()[:100]
+    found = []
+    for n, path in enumerate(
+        [_edge_list(tmp_path / "m.csv", rows), _gexf13(tmp_path / "m.gexf", rows, how)]
+    ):
+        with salon.open_store(str(tmp_path / f"s{n}.db")) as store:
+            salon.import_paths(store, [path], options=salon.ImportOptions(namespace="m"))
+            found.append(_graph(store))
+    assert found[1] == found[0]
+    assert found[1][2] == Counter((s, d, "edge", t, w) for s, d, w, t in rows)
+
+
 # -- what graph files add: names, kinds, detection by content ------------------------------
 
 GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>

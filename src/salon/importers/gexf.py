@@ -4,14 +4,16 @@
 igraph reads no GEXF, and networkx refuses files that mix directed and undirected edges, so
 the few elements a network needs are read here, streaming, with the line of each edge: the
 graph's ``defaultedgetype``, node ``id`` and ``label``, edge ``source``, ``target``, ``type``
-(``directed``, ``undirected``, ``mutual``), ``weight``, ``kind``, ``label``, ``start`` (also
-of an edge's first ``spell``), and the ``attvalue`` of each declared edge attribute (by its
-title). Nested graphs (hierarchies) and node attributes other than the label are not read.
-A document type declaration (which no GEXF writer emits: an entity bomb's carrier) is refused.
+(``directed``, ``undirected``, ``mutual``), ``weight``, ``kind``, ``label``, the time
+(``start``, or GEXF 1.3's ``timestamp`` or first of ``timestamps``; also of an edge's first
+``spell``), and the ``attvalue`` of each declared edge attribute (by its title). Nested
+graphs (hierarchies) and node attributes other than the label are not read. A document type
+declaration (which no GEXF writer emits: an entity bomb's carrier) is refused.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
@@ -22,7 +24,16 @@ if TYPE_CHECKING:
 
 _CHUNK = 1 << 20
 #: The edge attributes read from an edge element itself (``type`` is GEXF's direction).
-_EDGE_XML = ("weight", "kind", "label", "start")
+_EDGE_XML = ("weight", "kind", "label")
+#: GEXF 1.3's list of times, as Gephi writes it: ``<[2001, 2005]>``; its first is the time.
+_TIMES = re.compile(r"[\s<>\[\]()]*([^\s<>\[\](),;]+)")
+
+
+def _start(attrs: dict[str, str]) -> str | None:
+    """An edge's or spell's time: its ``start``, ``timestamp`` (GEXF 1.3) or the first of its
+    ``timestamps`` (GEXF 1.3)."""
+    first = _TIMES.match(attrs.get("timestamps", ""))
+    return attrs.get("start") or attrs.get("timestamp") or (first.group(1) if first else None)
 
 
 class _Refused(Exception):
@@ -77,13 +88,15 @@ class _Reader:
             way = attrs.get("type")
             directed = None if way is None else way == "directed"
             self.edge = {k: attrs[k] for k in _EDGE_XML if attrs.get(k)}
+            if at := _start(attrs):
+                self.edge["start"] = at
             self.edge_head = (attrs.get("source", ""), attrs.get("target", ""), directed, line)
         elif tag == "attvalue" and self.edge is not None:
             title = self.titles.get(attrs.get("for", attrs.get("id", "")))
             if title and attrs.get("value") is not None:
                 self.edge.setdefault(title, attrs["value"])
-        elif tag == "spell" and self.edge is not None and attrs.get("start"):
-            self.edge.setdefault("start", attrs["start"])
+        elif tag == "spell" and self.edge is not None and (at := _start(attrs)):
+            self.edge.setdefault("start", at)
 
     def end(self, name: str) -> None:
         tag = _local(name)
