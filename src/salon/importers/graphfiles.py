@@ -426,36 +426,9 @@ def lake_tables(
     """The edges as the lake's Arrow columns (src, dst, kind, at, weight, line): what
     :func:`parse` gives, without names (the lake holds ids only); its notices are added to
     ``notices``."""
-    import pyarrow as pa
+    from salon.lake.edgefiles import columns_of
 
-    from salon.lake.edgefiles import _schema
-    from salon.model import InteractionBatch, identity
-
-    ties: dict[str, list[Any]] = {k: [] for k in ("src", "dst", "kind", "at", "weight", "line")}
-    for record in parse(file, options):
-        if isinstance(record, InteractionBatch):
-            yield pa.table(
-                {
-                    "src": [identity("", "id", s)[2] for s in record.src],
-                    "dst": [identity("", "id", d)[2] for d in record.dst],
-                    "kind": record.kinds,
-                    "at": pa.array(record.at, pa.int64()),
-                    "weight": pa.array(record.weights, pa.float64()),
-                    "line": pa.array(record.lines, pa.int64()),
-                },
-                schema=_schema(),
-            )
-        elif isinstance(record, Notice) and notices is not None:
-            notices.append(record)
-        elif isinstance(record, Tie):
-            ties["src"].append(record.src.keys[0][2])
-            ties["dst"].append(record.dst.keys[0][2])
-            ties["kind"].append(record.kind)
-            ties["at"].append(None)
-            ties["weight"].append(record.weight)
-            ties["line"].append(record.line)
-    if ties["src"]:
-        yield pa.table(ties, schema=_schema())
+    return columns_of(parse(file, options), notices)
 
 
 def to_lake(

@@ -12,7 +12,7 @@ the edge importer's own parser and come out as the same columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from salon.errors import SalonError
 from salon.importers import edges as edge_list
 from salon.importers.base import ImportOptions
 from salon.importers.files import InputFile, _decode_error, _opened
-from salon.model import InteractionBatch, Tie
+from salon.model import InteractionBatch, Notice, Record, Tie
 
 if TYPE_CHECKING:
     import duckdb
@@ -247,12 +247,20 @@ def _kinds(text: pa.Array) -> pa.Array:
 
 def records_as_columns(file: InputFile, options: ImportOptions) -> Iterator[pa.Table]:
     """The edge importer's own records (for layouts read row by row) as the same columns."""
+    return columns_of(edge_list.parse(file, options))
+
+
+def columns_of(
+    records: Iterable[Record], notices: list[Notice] | None = None
+) -> Iterator[pa.Table]:
+    """An edge importer's records (interaction batches, ties) as the lake's columns (src,
+    dst, kind, at, weight, line: ids only, no names); its notices go to ``notices``."""
     import pyarrow as pa
 
     from salon.model import identity
 
     ties: dict[str, list[Any]] = {k: [] for k in ("src", "dst", "kind", "at", "weight", "line")}
-    for record in edge_list.parse(file, options):
+    for record in records:
         if isinstance(record, InteractionBatch):
             yield pa.table(
                 {
@@ -265,6 +273,8 @@ def records_as_columns(file: InputFile, options: ImportOptions) -> Iterator[pa.T
                 },
                 schema=_schema(),
             )
+        elif isinstance(record, Notice) and notices is not None:
+            notices.append(record)
         elif isinstance(record, Tie):
             ties["src"].append(record.src.keys[0][2])
             ties["dst"].append(record.dst.keys[0][2])
